@@ -1,0 +1,46 @@
+// Turning a decoded stereo pair into one training sample (Godard et al. 2017,
+// section 4.1): resize or random crop to the training size, horizontal flip
+// with left/right swap, and photometric jitter applied equally to both views.
+#pragma once
+
+#include <random>
+
+#include <opencv2/core.hpp>
+
+#include "parallax/data/stereo_dataset.h"
+
+namespace parallax {
+
+enum class ResizeMode {
+  kResize,      // the whole frame scaled to the training size (Godard)
+  kRandomCrop,  // a random window of the training aspect ratio, at a
+                // random scale in [1, max_crop_zoom], scaled to the size
+};
+
+struct AugmentOptions {
+  bool enabled = true;
+  double flip_probability = 0.5;
+  double color_probability = 0.5;
+  double gamma_min = 0.8, gamma_max = 1.2;
+  double brightness_min = 0.5, brightness_max = 2.0;
+  double color_min = 0.8, color_max = 1.2;
+  ResizeMode resize = ResizeMode::kResize;
+  double max_crop_zoom = 1.5;
+};
+
+// Training sample: float RGB in [0, 1] (channel order R, G, B), size WxH.
+struct TrainingSample {
+  cv::Mat left;   // CV_32FC3
+  cv::Mat right;  // CV_32FC3
+  // Left-view GT disparity as a fraction of the sample width (NaN where
+  // unknown), or empty. Dropped when a flip swaps the views.
+  cv::Mat gt_disparity;
+  bool flipped = false;
+};
+
+// `rng` drives every random choice, so one seed gives one sample.
+TrainingSample MakeTrainingSample(const StereoPair& pair, cv::Size size,
+                                  const AugmentOptions& options,
+                                  std::mt19937_64& rng);
+
+}  // namespace parallax

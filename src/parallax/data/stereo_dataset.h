@@ -1,0 +1,87 @@
+// Finding stereo pairs in a folder tree, and loading them.
+//
+// Layouts recognised (any depth below the root, mixed freely):
+//  - KITTI:        <dir>/image_2/<f> + <dir>/image_3/<f>  (also colored_0/1)
+//  - left/right:   <dir>/left/<f> + <dir>/right/<f>, or files <dir>/left.*
+//                  + <dir>/right.*
+//  - Middlebury:   <dir>/im0.* + <dir>/im1.*, <dir>/imL.* + <dir>/imR.*
+//  - suffixes:     <stem>_L.* + <stem>_R.*, <stem>_left.* + <stem>_right.*
+//  - MPO:          <name>.mpo (frame 0 left, frame 1 right)
+//  - packed:       with ScanOptions::packed set, every other image is one
+//                  side-by-side or top-bottom frame.
+// Left-view ground truth, when present, is attached to the pair:
+//  - <dir>/disp0.pfm, <dir>/disp0GT.pfm (Middlebury 2014/2021, inf = none)
+//  - <dir>/groundtruth.png with the scale in <dir>/info.txt (Middlebury
+//    2001/2003), <stem>_gt.png (scale 1)
+//  - <dir>/disp_left/<f>.pfm beside left/right folders (Parallax synth).
+// Pairs within a folder are sorted by name: for the KITTI and left/right
+// folder layouts they are consecutive video frames, which the 7-channel
+// (optic-flow) models use as previous/next frames.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "parallax/io/stereo_layout.h"
+
+namespace parallax {
+
+enum class PairStorage { kTwoFiles, kMpo, kPacked };
+
+struct StereoPairSource {
+  std::filesystem::path left;   // the left file, or the single file
+  std::filesystem::path right;  // empty unless kTwoFiles
+  PairStorage storage = PairStorage::kTwoFiles;
+  PackedLayout packed_layout = PackedLayout::kSideBySide;  // for kPacked
+  std::filesystem::path gt_disparity;  // empty if none
+  float gt_scale = 1.0f;  // file value / gt_scale = disparity in pixels
+  // Pairs of one sequence (same folder) are consecutive frames; `frame` is
+  // the position in that sequence, `sequence_length` its size.
+  int sequence = 0;
+  int frame = 0;
+  int sequence_length = 1;
+};
+
+struct StereoDataset {
+  std::filesystem::path root;
+  double weight = 1.0;  // sampling weight when datasets are mixed
+  std::vector<StereoPairSource> pairs;
+};
+
+struct ScanOptions {
+  // Treat lone image files as packed stereo frames of this layout.
+  std::optional<PackedLayout> packed;
+  // Read every image header to check that partners have equal sizes and
+  // that files are readable. Costs a few ms per file.
+  bool check_images = true;
+};
+
+// Scans `root` (a folder, or a single MPO / packed file). Collects every
+// problem (a file without partner, a size mismatch, an unreadable file) and
+// throws one parallax::Error listing them all. Throws also when no pair is
+// found.
+StereoDataset ScanStereoDataset(const std::filesystem::path& root,
+                                const ScanOptions& options = {});
+
+// "DIR" or "DIR:WEIGHT" (weight > 0) as given to `--data`.
+struct DatasetSpec {
+  std::filesystem::path path;
+  double weight = 1.0;
+};
+DatasetSpec ParseDatasetSpec(const std::string& text);
+
+// A decoded pair: 8-bit BGR views of equal size; `gt_disparity` is CV_32F in
+// pixels of the left view (NaN where unknown), or empty.
+struct StereoPair {
+  cv::Mat left;
+  cv::Mat right;
+  cv::Mat gt_disparity;
+};
+StereoPair LoadStereoPair(const StereoPairSource& source);
+
+}  // namespace parallax

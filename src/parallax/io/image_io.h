@@ -1,0 +1,72 @@
+// Reading and writing images and float maps.
+//
+// Formats by file extension: .png (8/16-bit), .jpg/.jpeg, .webp, .bmp,
+// .tif/.tiff, .pfm (float, 1 or 3 channels), .npy (float32/float64/uint8/
+// uint16), .exr (float, when the OpenCV build has OpenEXR). Mats follow
+// OpenCV's conventions: BGR channel order, 8U/16U/32F depth.
+//
+// Every failure throws parallax::Error naming the file: missing, unreadable,
+// truncated or corrupt data, and images so large that decoding them would
+// exhaust memory (checked from the header before decoding).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+namespace parallax {
+
+struct ImageLimits {
+  // Largest width*height accepted before decoding (decompression bombs).
+  int64_t max_pixels = int64_t{1} << 28;  // 268 MP
+  // Largest single side.
+  int max_side = 1 << 16;
+};
+
+struct ImageInfo {
+  int width = 0;
+  int height = 0;
+  int channels = 0;
+  int depth = 0;       // CV_8U, CV_16U, CV_32F, CV_64F
+  std::string format;  // "png", "jpeg", "webp", "pfm", "npy", "exr", ...
+};
+
+enum class ReadMode {
+  kUnchanged,  // as stored: 8U/16U/32F/64F, 1/3/4 channels
+  kColor8,     // 3-channel BGR 8-bit (gray expanded, 16-bit scaled, alpha
+               // dropped): what the networks and renderers take
+  kFloat1,     // single-channel CV_32F (float maps: disparity, depth)
+};
+
+// Reads the header only: size, channels and depth, without decoding pixels.
+// Throws on unknown formats and on truncated or corrupt headers.
+ImageInfo ProbeImage(const std::filesystem::path& path);
+
+cv::Mat ReadImage(const std::filesystem::path& path,
+                  ReadMode mode = ReadMode::kColor8,
+                  const ImageLimits& limits = {});
+
+struct ImageWriteOptions {
+  int jpeg_quality = 95;
+  int webp_quality = 95;
+  int png_compression = 3;  // 0..9: 3 is fast with good ratio
+  bool pfm_little_endian = true;
+};
+
+// Writes atomically (temp file + rename). The extension picks the format;
+// the Mat's depth must suit it (e.g. 16-bit PNG takes CV_16U, PFM takes
+// CV_32F with 1 or 3 channels). Throws parallax::Error naming the file.
+void WriteImage(const std::filesystem::path& path, const cv::Mat& image,
+                const ImageWriteOptions& options = {});
+
+// True when this OpenCV build reads and writes OpenEXR.
+bool ExrSupported();
+
+// Lower-case extension without the dot: "photo.JPG" -> "jpg".
+std::string ImageExtension(const std::filesystem::path& path);
+// True for the extensions ReadImage handles (not .mpo: see mpo.h).
+bool IsImageFile(const std::filesystem::path& path);
+
+}  // namespace parallax

@@ -1,0 +1,25 @@
+// NumPy .npy arrays (format versions 1.0, 2.0 and 3.0), C order, dtypes
+// float32, float64, uint8 and uint16 in either byte order. Shapes (H, W) and
+// (H, W, C) with C <= 4 map to Mats of C channels; (1, H, W) and (H, W, 1)
+// are accepted as single-channel maps. Written arrays are little-endian.
+#pragma once
+
+#include <filesystem>
+#include <span>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+#include "parallax/io/image_io.h"
+
+namespace parallax {
+
+cv::Mat DecodeNpy(std::span<const char> bytes, const std::string& name,
+                  const ImageLimits& limits = {});
+std::string EncodeNpy(const cv::Mat& image);
+
+cv::Mat ReadNpy(const std::filesystem::path& path,
+                const ImageLimits& limits = {});
+void WriteNpy(const std::filesystem::path& path, const cv::Mat& image);
+
+}  // namespace parallax
