@@ -1,0 +1,137 @@
+#include "parallax/model/checkpoint.h"
+
+#include <cstring>
+
+#include <torch/cuda.h>
+#include <torch/torch.h>
+
+#include "parallax/model/checkpoint_file.h"
+#include "parallax/util/check.h"
+
+namespace parallax {
+namespace {
+
+constexpr char kWeightPrefix[] = "weights/";
+constexpr char kOptimizerBlob[] = "state/optimizer";
+constexpr char kTrainerBlob[] = "state/trainer";
+
+CheckpointBlob TensorToBlob(const std::string& name, const torch::Tensor& t,
+                            bool fp16) {
+  torch::Tensor cpu = t.detach().to(torch::kCPU).contiguous();
+  cpu = fp16 && cpu.is_floating_point() ? cpu.to(torch::kFloat16)
+                                        : cpu.to(torch::kFloat32);
+  CheckpointBlob blob;
+  blob.name = name;
+  blob.dtype = cpu.scalar_type() == torch::kFloat16 ? "float16" : "float32";
+  blob.shape.assign(cpu.sizes().begin(), cpu.sizes().end());
+  blob.data.assign(static_cast<const char*>(cpu.data_ptr()),
+                   cpu.numel() * cpu.element_size());
+  return blob;
+}
+
+CheckpointBlob BytesBlob(const std::string& name, const std::string& bytes) {
+  CheckpointBlob blob;
+  blob.name = name;
+  blob.dtype = "bytes";
+  blob.shape = {static_cast<int64_t>(bytes.size())};
+  blob.data = bytes;
+  return blob;
+}
+
+torch::Tensor BlobToTensor(const CheckpointBlob& blob) {
+  const auto dtype =
+      blob.dtype == "float16" ? torch::kFloat16 : torch::kFloat32;
+  torch::Tensor t = torch::empty(blob.shape, torch::TensorOptions(dtype));
+  std::memcpy(t.data_ptr(), blob.data.data(), blob.data.size());
+  return t.to(torch::kFloat32);
+}
+
+}  // namespace
+
+void SaveModel(const std::filesystem::path& path, DepthNet& net,
+               const SaveModelOptions& options) {
+  CheckpointFile file;
+  file.model = net->config();
+  file.metadata = options.metadata;
+  file.metadata["parameters"] = net->NumParameters();
+  for (const auto& item : net->named_parameters(/*recurse=*/true)) {
+    file.blobs.push_back(
+        TensorToBlob(kWeightPrefix + item.key(), item.value(), options.fp16));
+  }
+  if (!options.optimizer_state.empty()) {
+    file.blobs.push_back(BytesBlob(kOptimizerBlob, options.optimizer_state));
+  }
+  if (!options.trainer_state.empty()) {
+    file.blobs.push_back(BytesBlob(kTrainerBlob, options.trainer_state));
+  }
+  WriteCheckpointFile(path, file);
+}
+
+LoadedModel LoadModel(const std::filesystem::path& path,
+                      torch::Device device) {
+  CheckpointFile file = ReadCheckpointFile(path);
+  LoadedModel loaded;
+  try {
+    loaded.config = file.model.get<ModelConfig>();
+  } catch (const Error& e) {
+    ThrowError("cannot load model '{}': {}", path.string(), e.what());
+  }
+  loaded.metadata = file.metadata;
+  loaded.net = DepthNet(loaded.config);
+  torch::NoGradGuard no_grad;
+  size_t matched = 0;
+  for (auto& item : loaded.net->named_parameters(/*recurse=*/true)) {
+    const CheckpointBlob* blob = file.Find(kWeightPrefix + item.key());
+    if (!blob) {
+      ThrowError("cannot load model '{}': weight '{}' is missing",
+                 path.string(), item.key());
+    }
+    if (blob->shape != std::vector<int64_t>(item.value().sizes().begin(),
+                                            item.value().sizes().end())) {
+      ThrowError("cannot load model '{}': weight '{}' has shape [{}], the "
+                 "network expects [{}]",
+                 path.string(), item.key(), fmt::join(blob->shape, ","),
+                 fmt::join(item.value().sizes(), ","));
+    }
+    item.value().copy_(BlobToTensor(*blob));
+    ++matched;
+  }
+  size_t weights_in_file = 0;
+  for (const CheckpointBlob& blob : file.blobs) {
+    if (blob.name.rfind(kWeightPrefix, 0) == 0) ++weights_in_file;
+    if (blob.name == kOptimizerBlob) loaded.optimizer_state = blob.data;
+    if (blob.name == kTrainerBlob) loaded.trainer_state = blob.data;
+  }
+  if (weights_in_file != matched) {
+    ThrowError("cannot load model '{}': it has {} weights, the network it "
+               "describes has {}",
+               path.string(), weights_in_file, matched);
+  }
+  loaded.net->to(device);
+  loaded.net->eval();
+  return loaded;
+}
+
+torch::Device ResolveDevice(const std::string& name) {
+  if (name == "cpu") return torch::kCPU;
+  if (name == "auto") {
+    return torch::cuda::is_available() ? torch::Device(torch::kCUDA)
+                                       : torch::Device(torch::kCPU);
+  }
+  if (name.rfind("cuda", 0) == 0) {
+    if (!torch::cuda::is_available()) {
+      ThrowError("--device {}: CUDA is not available (this LibTorch build "
+                 "has no CUDA support or no GPU is visible); use --device "
+                 "cpu or auto",
+                 name);
+    }
+    try {
+      return torch::Device(name);
+    } catch (const c10::Error&) {
+      ThrowError("invalid --device '{}' (auto, cpu, cuda, cuda:N)", name);
+    }
+  }
+  ThrowError("invalid --device '{}' (auto, cpu, cuda, cuda:N)", name);
+}
+
+}  // namespace parallax

@@ -1,0 +1,50 @@
+// Inference time of the depth networks on this machine.
+//   build/benchmarks/depth_net_benchmark
+// Arguments: {architecture, channels, height, width, batch}.
+#include <benchmark/benchmark.h>
+#include <torch/torch.h>
+
+#include "parallax/model/depth_net.h"
+
+namespace parallax {
+namespace {
+
+void BM_Inference(benchmark::State& state) {
+  ModelConfig config;
+  config.architecture = static_cast<Architecture>(state.range(0));
+  config.input_channels = static_cast<int>(state.range(1));
+  const int64_t height = state.range(2), width = state.range(3);
+  const int64_t batch = state.range(4);
+  torch::manual_seed(0);
+  DepthNet net(config);
+  net->eval();
+  torch::NoGradGuard no_grad;
+  const torch::Tensor input =
+      torch::rand({batch, config.input_channels, height, width});
+  net->forward(input);  // warm-up: oneDNN picks its kernels
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(net->forward(input).left[0]);
+  }
+  state.SetLabel(ToString(config.architecture));
+  state.counters["ms_per_image"] = benchmark::Counter(
+      1000.0 * batch, benchmark::Counter::kIsIterationInvariantRate |
+                          benchmark::Counter::kInvert);
+}
+
+void Args(benchmark::internal::Benchmark* b) {
+  for (int arch : {static_cast<int>(Architecture::kVgg),
+                   static_cast<int>(Architecture::kResNet18)}) {
+    for (int batch : {1, 4}) {
+      b->Args({arch, 3, 256, 512, batch});
+      b->Args({arch, 7, 256, 640, batch});
+    }
+  }
+}
+
+BENCHMARK(BM_Inference)->Apply(Args)->Unit(benchmark::kMillisecond)
+    ->UseRealTime()->MinTime(2.0);
+
+}  // namespace
+}  // namespace parallax
+
+BENCHMARK_MAIN();

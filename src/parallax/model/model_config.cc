@@ -1,0 +1,107 @@
+#include "parallax/model/model_config.h"
+
+#include <nlohmann/json.hpp>
+
+#include "parallax/util/check.h"
+
+namespace parallax {
+
+void ModelConfig::Check() const {
+  if (!(max_disparity > 0 && max_disparity <= 1)) {
+    ThrowError("max disparity must be in (0, 1] of the image width, got {}",
+               max_disparity);
+  }
+  if (input_channels != 3 && input_channels != 7) {
+    ThrowError("input channels must be 3 (RGB) or 7 (flow+RGB+flow), got {}",
+               input_channels);
+  }
+  if (!(width > 0 && width <= 4)) {
+    ThrowError("width multiplier must be in (0, 4], got {}", width);
+  }
+  if (head == HeadType::kDeep3d && (planes < 2 || planes > 256)) {
+    ThrowError("Deep3D planes must be in 2..256, got {}", planes);
+  }
+  if (train_width < 16 || train_height < 16) {
+    ThrowError("training size {}x{} is too small", train_width, train_height);
+  }
+  for (float s : std) {
+    if (!(s > 0)) ThrowError("normalisation std must be positive");
+  }
+}
+
+int ModelConfig::SizeMultiple() const {
+  return architecture == Architecture::kVgg ? 128 : 64;
+}
+
+std::string ToString(Architecture value) {
+  switch (value) {
+    case Architecture::kVgg: return "vgg";
+    case Architecture::kResNet18: return "resnet18";
+    case Architecture::kResNet50: return "resnet50";
+  }
+  return "?";
+}
+
+std::string ToString(HeadType value) {
+  return value == HeadType::kDeep3d ? "deep3d" : "disparity";
+}
+
+std::string ToString(DisparityMode value) {
+  return value == DisparityMode::kSigned ? "signed" : "positive";
+}
+
+Architecture ParseArchitecture(std::string_view name) {
+  if (name == "vgg") return Architecture::kVgg;
+  if (name == "resnet18") return Architecture::kResNet18;
+  if (name == "resnet50") return Architecture::kResNet50;
+  ThrowError("unknown architecture '{}' (vgg, resnet18, resnet50)", name);
+}
+
+HeadType ParseHeadType(std::string_view name) {
+  if (name == "disparity" || name == "monodepth") return HeadType::kDisparity;
+  if (name == "deep3d") return HeadType::kDeep3d;
+  ThrowError("unknown head '{}' (disparity, deep3d)", name);
+}
+
+DisparityMode ParseDisparityMode(std::string_view name) {
+  if (name == "positive") return DisparityMode::kPositive;
+  if (name == "signed") return DisparityMode::kSigned;
+  ThrowError("unknown disparity mode '{}' (positive, signed)", name);
+}
+
+void to_json(nlohmann::json& json, const ModelConfig& config) {
+  json = nlohmann::json{
+      {"architecture", ToString(config.architecture)},
+      {"head", ToString(config.head)},
+      {"disparity_mode", ToString(config.disparity_mode)},
+      {"max_disparity", config.max_disparity},
+      {"input_channels", config.input_channels},
+      {"width", config.width},
+      {"planes", config.planes},
+      {"train_size", {config.train_width, config.train_height}},
+      {"normalization", {{"mean", config.mean}, {"std", config.std}}},
+  };
+}
+
+void from_json(const nlohmann::json& json, ModelConfig& config) {
+  try {
+    config.architecture =
+        ParseArchitecture(json.at("architecture").get<std::string>());
+    config.head = ParseHeadType(json.at("head").get<std::string>());
+    config.disparity_mode =
+        ParseDisparityMode(json.at("disparity_mode").get<std::string>());
+    config.max_disparity = json.at("max_disparity").get<double>();
+    config.input_channels = json.at("input_channels").get<int>();
+    config.width = json.at("width").get<double>();
+    config.planes = json.at("planes").get<int>();
+    config.train_width = json.at("train_size").at(0).get<int>();
+    config.train_height = json.at("train_size").at(1).get<int>();
+    config.mean = json.at("normalization").at("mean").get<std::array<float, 3>>();
+    config.std = json.at("normalization").at("std").get<std::array<float, 3>>();
+  } catch (const nlohmann::json::exception& e) {
+    ThrowError("invalid model description: {}", e.what());
+  }
+  config.Check();
+}
+
+}  // namespace parallax
