@@ -1,0 +1,99 @@
+#include "parallax/loss/terms.h"
+
+#include <torch/torch.h>
+
+#include "parallax/loss/sampler.h"
+#include "parallax/loss/ssim.h"
+
+namespace parallax {
+namespace {
+
+torch::Tensor GradientX(const torch::Tensor& t) {
+  const int64_t w = t.size(3);
+  return t.narrow(3, 0, w - 1) - t.narrow(3, 1, w - 1);
+}
+
+torch::Tensor GradientY(const torch::Tensor& t) {
+  const int64_t h = t.size(2);
+  return t.narrow(2, 0, h - 1) - t.narrow(2, 1, h - 1);
+}
+
+// Mean that is 0 (not NaN) over an empty tensor: a map one pixel high has
+// no vertical gradients.
+torch::Tensor MeanOrZero(const torch::Tensor& t) {
+  return t.numel() > 0 ? t.mean() : torch::zeros({}, t.options());
+}
+
+}  // namespace
+
+torch::Tensor AppearanceLoss(const torch::Tensor& estimate,
+                             const torch::Tensor& target, double alpha) {
+  const torch::Tensor l1 = (estimate - target).abs().mean();
+  if (alpha == 0) return l1;
+  return alpha * SsimDissimilarity(estimate, target).mean() +
+         (1 - alpha) * l1;
+}
+
+torch::Tensor EdgeAwareSmoothness(const torch::Tensor& disparity,
+                                  const torch::Tensor& image) {
+  const torch::Tensor weight_x =
+      torch::exp(-GradientX(image).abs().mean(1, true));
+  const torch::Tensor weight_y =
+      torch::exp(-GradientY(image).abs().mean(1, true));
+  return MeanOrZero(GradientX(disparity).abs() * weight_x) +
+         MeanOrZero(GradientY(disparity).abs() * weight_y);
+}
+
+torch::Tensor LeftConsistency(const torch::Tensor& disparity_left,
+                              const torch::Tensor& disparity_right) {
+  return (disparity_left - ReconstructLeft(disparity_right, disparity_left))
+      .abs()
+      .mean();
+}
+
+torch::Tensor RightConsistency(const torch::Tensor& disparity_left,
+                               const torch::Tensor& disparity_right) {
+  return (disparity_right -
+          ReconstructRight(disparity_left, disparity_right))
+      .abs()
+      .mean();
+}
+
+torch::Tensor SynthesizeFromPlanes(const torch::Tensor& image,
+                                   const torch::Tensor& probs,
+                                   const torch::Tensor& planes, double sign) {
+  const int64_t batch = image.size(0);
+  const int64_t height = image.size(2), width = image.size(3);
+  const int64_t num_planes = planes.size(0);
+  torch::Tensor result = torch::zeros_like(image);
+  // One plane at a time keeps memory at one shifted copy, not N.
+  for (int64_t k = 0; k < num_planes; ++k) {
+    const torch::Tensor offset =
+        (sign * planes[k]).expand({batch, 1, height, width});
+    result = result + probs.narrow(1, k, 1) * SampleHorizontal(image, offset);
+  }
+  return result;
+}
+
+torch::Tensor CumulativeSmoothness(const torch::Tensor& probs) {
+  const torch::Tensor cumulative = probs.cumsum(1);
+  return MeanOrZero(GradientX(cumulative).abs().sum(1)) +
+         MeanOrZero(GradientY(cumulative).abs().sum(1));
+}
+
+torch::Tensor MaxProbabilityLoss(const torch::Tensor& probs) {
+  return (std::get<0>(probs.max(1)) - 1).pow(2).mean();
+}
+
+torch::Tensor SupervisedDisparityLoss(const torch::Tensor& disparity,
+                                      const torch::Tensor& gt) {
+  const torch::Tensor valid = torch::isfinite(gt);
+  const torch::Tensor count = valid.sum();
+  if (count.item<int64_t>() == 0) return torch::zeros({}, disparity.options());
+  const torch::Tensor diff =
+      torch::where(valid, disparity - torch::nan_to_num(gt), 
+                   torch::zeros_like(disparity));
+  return diff.abs().sum() / count;
+}
+
+}  // namespace parallax

@@ -1,0 +1,47 @@
+// The terms of the Monodepth training loss (Godard 2017, eqs. 2-4) and of
+// the Deep3D image formation with the smoothness of Godard's supplement
+// (section 3). Each returns a scalar tensor averaged over pixels.
+#pragma once
+
+#include <torch/types.h>
+
+namespace parallax {
+
+// Eq. 2: alpha * (1 - SSIM) / 2 + (1 - alpha) * |I - I~|. As the reference,
+// the SSIM and L1 means are taken over their own supports (SSIM's maps are
+// 2 px smaller).
+torch::Tensor AppearanceLoss(const torch::Tensor& estimate,
+                             const torch::Tensor& target, double alpha = 0.85);
+
+// Eq. 3: |dx d| exp(-|dx I|) + |dy d| exp(-|dy I|), image gradients averaged
+// over colour channels. disparity [B,1,H,W], image [B,C,H,W].
+torch::Tensor EdgeAwareSmoothness(const torch::Tensor& disparity,
+                                  const torch::Tensor& image);
+
+// Eq. 4, left variant: |d_l(x) - d_r(x - d_l(x))|.
+torch::Tensor LeftConsistency(const torch::Tensor& disparity_left,
+                              const torch::Tensor& disparity_right);
+// Mirrored: |d_r(x) - d_l(x + d_r(x))|.
+torch::Tensor RightConsistency(const torch::Tensor& disparity_left,
+                               const torch::Tensor& disparity_right);
+
+// Deep3D image formation: sum_k p_k(x) * image(x + sign * plane_k * W).
+// probs [B,N,H,W] (softmax over N), planes [N] fractions of width, sign +1
+// to synthesise the right view from the left, -1 for the left from the right.
+torch::Tensor SynthesizeFromPlanes(const torch::Tensor& image,
+                                   const torch::Tensor& probs,
+                                   const torch::Tensor& planes, double sign);
+
+// Supplement eq. 3: mean over pixels of sum_k |dx cs_k| + |dy cs_k|, with
+// cs the cumulative sum of the plane probabilities.
+torch::Tensor CumulativeSmoothness(const torch::Tensor& probs);
+
+// Supplement eq. 1: mean over pixels of (max_k p_k - 1)^2.
+torch::Tensor MaxProbabilityLoss(const torch::Tensor& probs);
+
+// Supervised L1 on pixels with finite ground truth (NaN = unknown); zero
+// when no pixel has ground truth. disparity, gt [B,1,H,W].
+torch::Tensor SupervisedDisparityLoss(const torch::Tensor& disparity,
+                                      const torch::Tensor& gt);
+
+}  // namespace parallax
