@@ -39,8 +39,34 @@ struct TrainingSample {
 };
 
 // `rng` drives every random choice, so one seed gives one sample.
+// Equivalent to ApplyAugmentation(pair, size, DrawAugmentParams(...)).
 TrainingSample MakeTrainingSample(const StereoPair& pair, cv::Size size,
                                   const AugmentOptions& options,
                                   std::mt19937_64& rng);
+
+// The random choices behind one sample, drawn apart from applying them so
+// that the batch loader can give neighbouring video frames (for optic flow)
+// the same crop and flip.
+struct AugmentParams {
+  cv::Rect crop;       // window of the source frame, in source pixels
+  bool flip = false;   // mirror both views and swap them
+  bool color = false;  // apply the photometric jitter below
+  double gamma = 1.0;
+  double brightness = 1.0;
+  cv::Vec3d color_scale{1.0, 1.0, 1.0};  // R, G, B
+};
+// Draws a fixed number of values from `rng` whatever the options, except
+// when augmentation is disabled (then the crop is the whole frame and
+// nothing is drawn).
+AugmentParams DrawAugmentParams(cv::Size source_size, cv::Size size,
+                                const AugmentOptions& options,
+                                std::mt19937_64& rng);
+TrainingSample ApplyAugmentation(const StereoPair& pair, cv::Size size,
+                                 const AugmentParams& params);
+
+// The geometric step alone: `crop` of `image` scaled to `size` (area
+// averaging when shrinking, bilinear when enlarging), no flip.
+cv::Mat CropAndResize(const cv::Mat& image, const cv::Rect& crop,
+                      cv::Size size);
 
 }  // namespace parallax

@@ -7,6 +7,7 @@
 // resumed run sees exactly the data an uninterrupted run would.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <future>
@@ -24,6 +25,8 @@ struct BatchLoaderOptions {
   int batch_size = 8;
   cv::Size size{512, 256};
   // 3 = RGB; 7 = flow to previous frame (x, y), RGB, flow to next (x, y).
+  // The flows are of the input's eye (the right view of mirrored samples),
+  // mirrored with it, and zero at the ends of a sequence.
   int input_channels = 3;
   FlowMethod flow_method = FlowMethod::kDis;
   AugmentOptions augment;
@@ -93,6 +96,8 @@ class BatchLoader {
   int64_t next_index_ = 0;
   std::unique_ptr<ThreadPool> pool_;
   std::deque<std::future<Batch>> pending_;
+  // Set by the destructor so that queued batches are skipped, not loaded.
+  std::atomic<bool> stopping_{false};
 };
 
 // A stable 64-bit mix of the run seed and a sample number.

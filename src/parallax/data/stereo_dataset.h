@@ -1,7 +1,9 @@
 // Finding stereo pairs in a folder tree, and loading them.
 //
 // Layouts recognised (any depth below the root, mixed freely):
-//  - KITTI:        <dir>/image_2/<f> + <dir>/image_3/<f>  (also colored_0/1)
+//  - KITTI:        <dir>/image_2/<f> + <dir>/image_3/<f>  (also colored_0/1,
+//                  image_0/1, and KITTI raw's image_02/data + image_03/data:
+//                  a left-view folder name anywhere in the path)
 //  - left/right:   <dir>/left/<f> + <dir>/right/<f>, or files <dir>/left.*
 //                  + <dir>/right.*
 //  - Middlebury:   <dir>/im0.* + <dir>/im1.*, <dir>/imL.* + <dir>/imR.*
@@ -14,9 +16,14 @@
 //  - <dir>/groundtruth.png with the scale in <dir>/info.txt (Middlebury
 //    2001/2003), <stem>_gt.png (scale 1)
 //  - <dir>/disp_left/<f>.pfm beside left/right folders (Parallax synth).
-// Pairs within a folder are sorted by name: for the KITTI and left/right
-// folder layouts they are consecutive video frames, which the 7-channel
-// (optic-flow) models use as previous/next frames.
+//  - <dir>/disp_occ_0/<f>.png beside image_2 and <dir>/disp_occ/<f>.png
+//    beside colored_0 (KITTI 2015/2012, 16-bit, scale 256, 0 = none).
+// Pairs within a folder are sorted by name (digit runs as numbers): for the
+// KITTI and left/right folder layouts they are consecutive video frames,
+// which the 7-channel (optic-flow) models use as previous/next frames. The
+// pairs of one folder form one sequence; an MPO file is a photo, a sequence
+// of its own. Files that fit no layout (masks, a lone *_right variant view,
+// *_frame0.png exports beside an MPO) are ignored.
 #pragma once
 
 #include <filesystem>
@@ -83,5 +90,10 @@ struct StereoPair {
   cv::Mat gt_disparity;
 };
 StereoPair LoadStereoPair(const StereoPairSource& source);
+
+// One decoded view (8-bit BGR): the left one, or the right one when `right`.
+// Cheaper than LoadStereoPair for two-file pairs; the batch loader reads the
+// neighbouring frames of a sequence with it.
+cv::Mat LoadStereoView(const StereoPairSource& source, bool right);
 
 }  // namespace parallax

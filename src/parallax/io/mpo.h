@@ -26,6 +26,9 @@ std::vector<std::span<const char>> SplitMpoFrames(std::span<const char> bytes,
 std::vector<cv::Mat> ReadMpo(const std::filesystem::path& path,
                              const ImageLimits& limits = {});
 
+// Header info of every frame, without decoding pixels (for dataset scans).
+std::vector<ImageInfo> ProbeMpo(const std::filesystem::path& path);
+
 bool IsMpoFile(const std::filesystem::path& path);
 
 }  // namespace parallax

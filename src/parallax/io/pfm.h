@@ -4,7 +4,9 @@
 // or CV_32FC3 (BGR order, like every Mat in Parallax).
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -13,6 +15,19 @@
 #include "parallax/io/image_io.h"
 
 namespace parallax {
+
+// Header fields, parsed without touching the pixels.
+struct PfmHeader {
+  int width = 0;
+  int height = 0;
+  int channels = 0;  // 1 ("Pf") or 3 ("PF")
+  bool little_endian = true;
+  size_t data_offset = 0;  // first pixel byte
+};
+// std::nullopt when `bytes` (a prefix of the file) ends inside the header;
+// throws parallax::Error naming `name` when it is not a PFM header.
+std::optional<PfmHeader> ParsePfmHeader(std::span<const char> bytes,
+                                        const std::string& name);
 
 // `name` is used in error messages.
 cv::Mat DecodePfm(std::span<const char> bytes, const std::string& name,

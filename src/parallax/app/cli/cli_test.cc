@@ -1,0 +1,104 @@
+// The subcommands run in-process on temporary folders (COLMAP style).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "parallax/app/cli/command_runner.h"
+#include "parallax/app/cli/commands.h"
+#include "parallax/model/checkpoint.h"
+#include "parallax/testing/testing.h"
+#include "parallax/train/synthetic_stereo.h"
+#include "parallax/train/trainer.h"
+
+namespace parallax {
+namespace {
+namespace fs = std::filesystem;
+
+int RunCommand(int (*command)(int, char**), std::vector<std::string> args) {
+  args.insert(args.begin(), "parallax-test");
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  return command(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST(Cli, HelpSucceedsAndBadFlagsAreUsageErrors) {
+  ::testing::internal::CaptureStdout();
+  EXPECT_EQ(RunCommand(RunTrain, {"--help"}), kExitOk);
+  const std::string help = ::testing::internal::GetCapturedStdout();
+  EXPECT_NE(help.find("--disparity-mode"), std::string::npos);
+  EXPECT_NE(help.find("--device"), std::string::npos);
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(RunCommand(RunTrain, {"--out", "x", "--no-such-flag"}), kExitUsage);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("error:"),
+            std::string::npos);
+  EXPECT_EQ(RunCommand(RunModelInfo, {"--help"}), kExitOk);
+  EXPECT_EQ(RunCommand(RunScan, {"--help"}), kExitOk);
+}
+
+TEST(Cli, MissingDataIsANamedError) {
+  testing::TempDir dir;
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(RunCommand(RunTrain, {"--data", (dir / "nope").string(), "--out",
+                           (dir / "run").string(), "--steps", "2"}),
+            kExitError);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("error:"), std::string::npos);
+  EXPECT_NE(err.find("nope"), std::string::npos) << err;
+}
+
+TEST(Cli, BadValuesAreNamedErrors) {
+  testing::TempDir dir;
+  testing::WriteTwoPlaneDataset(dir / "data", 2, {128, 64}, 3, 1);
+  const std::string data = (dir / "data").string();
+  const std::string out = (dir / "run").string();
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(RunCommand(RunTrain, {"--data", data, "--out", out, "--steps", "2",
+                           "--arch", "alexnet"}),
+            kExitError);
+  EXPECT_EQ(RunCommand(RunTrain, {"--data", data, "--out", out, "--steps", "2",
+                           "--size", "512"}),
+            kExitError);
+  EXPECT_EQ(RunCommand(RunTrain, {"--data", data, "--out", out, "--steps", "2",
+                           "--device", "tpu"}),
+            kExitError);
+  EXPECT_EQ(RunCommand(RunModelInfo, {(dir / "none.plx").string()}), kExitError);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("alexnet"), std::string::npos);
+  EXPECT_NE(err.find("--size"), std::string::npos);
+  EXPECT_NE(err.find("none.plx"), std::string::npos);
+}
+
+TEST(Cli, TrainResumeScanAndModelInfo) {
+  testing::TempDir dir;
+  testing::WriteTwoPlaneDataset(dir / "data", 3, {128, 64}, 3, 1);
+  const std::string out = (dir / "run").string();
+  const std::vector<std::string> common = {
+      "--size", "128x64", "--width-mult", "0.125", "--batch", "2",
+      "--quiet", "--device", "cpu"};
+  std::vector<std::string> args = {"--data", (dir / "data").string() + ":2",
+                                   "--out", out, "--steps", "2",
+                                   "--disparity-mode", "signed"};
+  args.insert(args.end(), common.begin(), common.end());
+  EXPECT_EQ(RunCommand(RunTrain, args), kExitOk);
+  EXPECT_EQ(LoadModel(CheckpointPath(out)).metadata["step"], 2);
+  // A second start in the same folder is refused; --resume continues.
+  EXPECT_EQ(RunCommand(RunTrain, args), kExitError);
+  EXPECT_EQ(RunCommand(RunTrain, {"--out", out, "--resume", "--steps", "4",
+                           "--quiet"}),
+            kExitOk);
+  const LoadedModel model = LoadModel(ModelPath(out));
+  EXPECT_EQ(model.metadata["step"], 4);
+  EXPECT_EQ(model.config.disparity_mode, DisparityMode::kSigned);
+  EXPECT_DOUBLE_EQ(model.config.max_disparity, 0.1);  // signed default
+
+  ::testing::internal::CaptureStdout();
+  EXPECT_EQ(RunCommand(RunModelInfo, {ModelPath(out).string()}), kExitOk);
+  EXPECT_EQ(RunCommand(RunScan, {(dir / "data").string()}), kExitOk);
+  const std::string printed = ::testing::internal::GetCapturedStdout();
+  EXPECT_NE(printed.find("signed"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("3 pairs"), std::string::npos) << printed;
+}
+
+}  // namespace
+}  // namespace parallax

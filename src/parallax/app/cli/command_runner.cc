@@ -1,0 +1,46 @@
+#include "parallax/app/cli/command_runner.h"
+
+#include <cstdio>
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "parallax/util/check.h"
+
+namespace parallax {
+
+int RunCli(CLI::App& app, int argc, char** argv,
+           const std::function<int()>& body) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    fmt::print("{}", app.help());
+    return kExitOk;
+  } catch (const CLI::CallForAllHelp&) {
+    fmt::print("{}", app.help("", CLI::AppFormatMode::All));
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "error: {}\nRun '{} --help' for the options.\n",
+               e.what(), app.get_name());
+    return kExitUsage;
+  }
+  try {
+    return body();
+  } catch (const Error& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+  } catch (const std::exception& e) {
+    // A broken internal check or a library failure: still no crash, and
+    // the message says where.
+    fmt::print(stderr, "error: {}\n", e.what());
+  }
+  return kExitError;
+}
+
+void AddDeviceOption(CLI::App& app, std::string* device) {
+  app.add_option("--device", *device,
+                 "Where networks run: auto (CUDA when available), cpu, cuda, "
+                 "cuda:N")
+      ->capture_default_str();
+}
+
+}  // namespace parallax

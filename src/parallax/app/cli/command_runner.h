@@ -1,0 +1,30 @@
+// Shared plumbing of the `parallax` subcommands: every command is an
+// `int RunX(int argc, char** argv)` function (COLMAP style) that parses its
+// own flags with CLI11 and turns failures into `error: <what>` and a
+// non-zero exit code, so the same functions run in-process in tests.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace parallax {
+
+// Exit codes.
+constexpr int kExitOk = 0;
+constexpr int kExitError = 1;       // bad input, failed job
+constexpr int kExitUsage = 2;       // bad flags
+constexpr int kExitInterrupted = 130;
+
+// Parses argv into `app` and runs `body`. `--help` prints help and returns
+// 0; a usage error prints it with a hint and returns kExitUsage; a
+// parallax::Error (or any exception) prints `error: <what>` and returns
+// kExitError.
+int RunCli(CLI::App& app, int argc, char** argv,
+           const std::function<int()>& body);
+
+// Adds --device auto|cpu|cuda to a command that runs a network.
+void AddDeviceOption(CLI::App& app, std::string* device);
+
+}  // namespace parallax

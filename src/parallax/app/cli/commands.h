@@ -1,0 +1,10 @@
+// The `parallax` subcommands. Each parses its own flags (`--help` on all).
+#pragma once
+
+namespace parallax {
+
+int RunTrain(int argc, char** argv);
+int RunScan(int argc, char** argv);
+int RunModelInfo(int argc, char** argv);
+
+}  // namespace parallax

@@ -1,0 +1,202 @@
+// parallax train: see train/trainer.h for what a run folder holds.
+#include <spdlog/spdlog.h>
+
+#include "parallax/app/cli/command_runner.h"
+#include "parallax/app/cli/commands.h"
+#include "parallax/train/trainer.h"
+#include "parallax/util/interrupt.h"
+#include "parallax/util/strings.h"
+
+namespace parallax {
+namespace {
+
+// Flags that describe the run itself; on --resume they come from the
+// checkpoint, and giving them again has no effect.
+const char* const kRunDefiningFlags[] = {
+    "--data",    "--size",           "--arch",        "--width-mult",
+    "--head",    "--planes",         "--disparity-mode", "--max-disparity",
+    "--input-channels", "--batch",   "--layout",      "--seed",
+    "--lr",      "--lr-milestones",  "--lr-gamma",    "--no-augment",
+    "--crop"};
+
+}  // namespace
+
+int RunTrain(int argc, char** argv) {
+  CLI::App app(
+      "Train a monocular depth network on rectified stereo pairs, with no "
+      "depth labels: the network predicts disparity from the left image and "
+      "learns by reconstructing each view from the other (Godard et al. "
+      "2017).\n\nExamples:\n"
+      "  parallax train --data ../shared/data/stereo/train --steps 50 --out "
+      "runs/a\n"
+      "  parallax train --out runs/a --resume            # continue a run\n"
+      "  parallax train --data synth:3 --data real:1 --disparity-mode signed "
+      "--epochs 10 --out runs/b",
+      "parallax train");
+  app.get_formatter()->column_width(34);
+  TrainOptions options;
+  std::vector<std::string> data, milestones;
+  std::string size = "512x256", arch = "resnet18", head = "disparity";
+  std::string mode = "positive", layout, flow = "dis";
+  double max_disparity = 0;
+  bool resume = false, no_augment = false, crop = false, quiet = false;
+  std::string out;
+
+  app.add_option("--data", data,
+                 "Stereo folder (or MPO / packed file); repeat to mix sets, "
+                 "DIR:WEIGHT to weight them")
+      ->type_name("DIR[:W]");
+  app.add_option("--out", out, "Run folder (checkpoints, model, log)")
+      ->required()
+      ->type_name("DIR");
+  app.add_flag("--resume", resume,
+               "Continue the run saved in --out exactly where it stopped");
+  app.add_option("--steps", options.steps, "Training steps (batches)");
+  app.add_option("--epochs", options.epochs,
+                 "Passes over all pairs (when --steps is not given)");
+  app.add_option("--batch", options.batch_size, "Pairs per step")
+      ->capture_default_str();
+  app.add_option("--size", size, "Training size WxH")->capture_default_str();
+  app.add_option("--arch", arch, "Encoder: vgg, resnet18, resnet50")
+      ->capture_default_str();
+  app.add_option("--width-mult", options.model.width,
+                 "Channel multiplier for small, fast models (e.g. 0.5)")
+      ->capture_default_str();
+  app.add_option("--head", head,
+                 "disparity (Monodepth) or deep3d (softmax over planes)")
+      ->capture_default_str();
+  app.add_option("--planes", options.model.planes,
+                 "Disparity planes of the Deep3D head")
+      ->capture_default_str();
+  app.add_option("--disparity-mode", mode,
+                 "positive (parallel rigs) or signed (converging film rigs)")
+      ->capture_default_str();
+  app.add_option("--max-disparity", max_disparity,
+                 "Largest |disparity| as a fraction of width (default 0.3 "
+                 "positive, 0.1 signed)");
+  app.add_option("--input-channels", options.model.input_channels,
+                 "3 (RGB) or 7 (optic flow to previous/next frame + RGB)")
+      ->capture_default_str();
+  app.add_option("--flow", flow, "Optic flow for 7 channels: dis, farneback")
+      ->capture_default_str();
+  app.add_option("--layout", layout,
+                 "Read lone images as packed stereo frames: sbs or tb");
+  app.add_option("--val", options.validation,
+                 "Held-out stereo pairs to validate on (with GT if present)")
+      ->type_name("DIR");
+  app.add_option("--val-every", options.validate_every,
+                 "Validate every N steps (default: at each checkpoint)");
+  app.add_option("--lr", options.learning_rate, "Adam learning rate")
+      ->capture_default_str();
+  app.add_option("--lr-milestones", milestones,
+                 "Fractions of training where the rate is multiplied by "
+                 "--lr-gamma (default 0.6,0.8)")
+      ->delimiter(',');
+  app.add_option("--lr-gamma", options.lr_gamma, "Rate factor per milestone")
+      ->capture_default_str();
+  app.add_option("--ssim-alpha", options.loss.ssim_alpha,
+                 "SSIM share of the appearance loss")
+      ->capture_default_str();
+  app.add_option("--w-appearance", options.loss.appearance,
+                 "Appearance loss weight")
+      ->capture_default_str();
+  app.add_option("--w-smoothness", options.loss.smoothness,
+                 "Edge-aware smoothness weight (divided by 2^scale)")
+      ->capture_default_str();
+  app.add_option("--w-lr", options.loss.lr_consistency,
+                 "Left-right consistency weight")
+      ->capture_default_str();
+  app.add_option("--w-deep3d-smoothness", options.loss.deep3d_smoothness,
+                 "Deep3D cumulative-sum smoothness weight")
+      ->capture_default_str();
+  app.add_option("--w-max-prob", options.loss.max_probability,
+                 "Deep3D max-probability weight")
+      ->capture_default_str();
+  app.add_option("--w-supervised", options.loss.supervised,
+                 "L1 to ground-truth disparity on pairs that have it")
+      ->capture_default_str();
+  app.add_option("--scales", options.loss.num_scales,
+                 "Output scales used by the loss (1-4)")
+      ->capture_default_str();
+  app.add_flag("--no-augment", no_augment,
+               "No flips or colour jitter (resize only)");
+  app.add_flag("--crop", crop,
+               "Random crops at random scale instead of whole-frame resize");
+  app.add_option("--checkpoint-every", options.checkpoint_every,
+                 "Save the training state every N steps")
+      ->capture_default_str();
+  AddDeviceOption(app, &options.device);
+  app.add_option("--seed", options.seed, "Seed for weights and data order")
+      ->capture_default_str();
+  app.add_option("--threads", options.threads,
+                 "CPU threads for the network (0 = all cores)")
+      ->capture_default_str();
+  app.add_option("--workers", options.loader_workers,
+                 "Background threads loading data")
+      ->capture_default_str();
+  app.add_flag("--fp16", options.fp16_model,
+               "Store the final model.plx in float16 (half the size)");
+  app.add_flag("--quiet", quiet, "No progress bar");
+
+  return RunCli(app, argc, argv, [&]() -> int {
+    const std::filesystem::path out_dir = out;
+    if (resume) {
+      TrainOptions saved = LoadRunOptions(out_dir);
+      for (const char* flag : kRunDefiningFlags) {
+        if (app.count(flag) > 0) {
+          spdlog::warn("{} is ignored with --resume: the run keeps the "
+                       "value it was started with",
+                       flag);
+        }
+      }
+      if (app.count("--steps") > 0) {
+        saved.steps = options.steps;
+      } else if (app.count("--epochs") > 0) {
+        saved.steps = 0;
+        saved.epochs = options.epochs;
+      }
+      if (app.count("--device") > 0) saved.device = options.device;
+      if (app.count("--threads") > 0) saved.threads = options.threads;
+      if (app.count("--workers") > 0) {
+        saved.loader_workers = options.loader_workers;
+      }
+      if (app.count("--checkpoint-every") > 0) {
+        saved.checkpoint_every = options.checkpoint_every;
+      }
+      saved.out = out_dir;
+      options = saved;
+    } else {
+      for (const std::string& spec : data) {
+        options.data.push_back(ParseDatasetSpec(spec));
+      }
+      options.out = out_dir;
+      const auto [width, height] = ParseSize(size, "--size");
+      options.model.train_width = width;
+      options.model.train_height = height;
+      options.model.architecture = ParseArchitecture(arch);
+      options.model.head = ParseHeadType(head);
+      options.model.disparity_mode = ParseDisparityMode(mode);
+      options.model.max_disparity =
+          max_disparity > 0 ? max_disparity
+          : options.model.disparity_mode == DisparityMode::kSigned ? 0.1
+                                                                   : 0.3;
+      options.flow = ParseFlowMethod(flow);
+      if (!layout.empty()) options.packed = ParsePackedLayout(layout);
+      if (!milestones.empty()) {
+        options.lr_milestones.clear();
+        for (const std::string& m : milestones) {
+          options.lr_milestones.push_back(ParseDouble(m, "--lr-milestones"));
+        }
+      }
+      options.augment.enabled = !no_augment;
+      if (crop) options.augment.resize = ResizeMode::kRandomCrop;
+    }
+    InstallInterruptHandler();
+    TrainCallbacks callbacks;
+    callbacks.show_progress = !quiet;
+    const TrainResult result = Train(options, resume, callbacks);
+    return result.interrupted ? kExitInterrupted : kExitOk;
+  });
+}
+
+}  // namespace parallax

@@ -1,0 +1,16 @@
+#include "parallax/app/cli/version.h"
+
+#include <fmt/format.h>
+#include <opencv2/core/version.hpp>
+#include <torch/version.h>
+
+namespace parallax {
+
+const char* const kVersion = PARALLAX_VERSION;
+
+std::string VersionString() {
+  return fmt::format("{} (LibTorch {}, OpenCV {})", kVersion, TORCH_VERSION,
+                     CV_VERSION);
+}
+
+}  // namespace parallax

@@ -1,0 +1,177 @@
+#include "parallax/train/train_options.h"
+
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "parallax/util/check.h"
+
+namespace parallax {
+
+void TrainOptions::Check() const {
+  if (data.empty()) ThrowError("no training data: pass --data DIR");
+  if (out.empty()) ThrowError("no output folder: pass --out DIR");
+  if (steps < 0) ThrowError("--steps must be >= 0");
+  if (steps == 0 && !(epochs > 0)) {
+    ThrowError("say how long to train: --steps N or --epochs N");
+  }
+  if (batch_size < 1 || batch_size > 1024) {
+    ThrowError("--batch must be in 1..1024, got {}", batch_size);
+  }
+  model.Check();
+  loss.Check();
+  if (!(learning_rate > 0 && learning_rate < 1)) {
+    ThrowError("--lr must be in (0, 1), got {}", learning_rate);
+  }
+  for (double m : lr_milestones) {
+    if (!(m > 0 && m < 1)) {
+      ThrowError("--lr-milestones must be fractions in (0, 1), got {}", m);
+    }
+  }
+  if (!(lr_gamma > 0 && lr_gamma <= 1)) {
+    ThrowError("--lr-gamma must be in (0, 1], got {}", lr_gamma);
+  }
+  if (checkpoint_every < 1) ThrowError("--checkpoint-every must be >= 1");
+  if (validate_every < 0) ThrowError("--val-every must be >= 0");
+  if (loader_workers < 1 || loader_workers > 64) {
+    ThrowError("--workers must be in 1..64, got {}", loader_workers);
+  }
+}
+
+int64_t TrainOptions::TotalSteps(size_t total_pairs) const {
+  if (steps > 0) return steps;
+  return std::max<int64_t>(
+      1, static_cast<int64_t>(std::ceil(epochs * total_pairs / batch_size)));
+}
+
+double LearningRateAt(const TrainOptions& options, int64_t step,
+                      int64_t total_steps) {
+  double rate = options.learning_rate;
+  for (double milestone : options.lr_milestones) {
+    if (step >= static_cast<int64_t>(std::llround(milestone * total_steps))) {
+      rate *= options.lr_gamma;
+    }
+  }
+  return rate;
+}
+
+namespace {
+
+nlohmann::json AugmentToJson(const AugmentOptions& a) {
+  return {{"enabled", a.enabled},
+          {"flip_probability", a.flip_probability},
+          {"color_probability", a.color_probability},
+          {"gamma", {a.gamma_min, a.gamma_max}},
+          {"brightness", {a.brightness_min, a.brightness_max}},
+          {"color", {a.color_min, a.color_max}},
+          {"resize", a.resize == ResizeMode::kRandomCrop ? "crop" : "resize"},
+          {"max_crop_zoom", a.max_crop_zoom}};
+}
+
+AugmentOptions AugmentFromJson(const nlohmann::json& j) {
+  AugmentOptions a;
+  a.enabled = j.at("enabled");
+  a.flip_probability = j.at("flip_probability");
+  a.color_probability = j.at("color_probability");
+  a.gamma_min = j.at("gamma").at(0), a.gamma_max = j.at("gamma").at(1);
+  a.brightness_min = j.at("brightness").at(0);
+  a.brightness_max = j.at("brightness").at(1);
+  a.color_min = j.at("color").at(0), a.color_max = j.at("color").at(1);
+  a.resize = j.at("resize") == "crop" ? ResizeMode::kRandomCrop
+                                      : ResizeMode::kResize;
+  a.max_crop_zoom = j.at("max_crop_zoom");
+  return a;
+}
+
+nlohmann::json LossToJson(const LossWeights& w) {
+  return {{"ssim_alpha", w.ssim_alpha},
+          {"appearance", w.appearance},
+          {"smoothness", w.smoothness},
+          {"lr_consistency", w.lr_consistency},
+          {"deep3d_smoothness", w.deep3d_smoothness},
+          {"max_probability", w.max_probability},
+          {"supervised", w.supervised},
+          {"num_scales", w.num_scales}};
+}
+
+LossWeights LossFromJson(const nlohmann::json& j) {
+  LossWeights w;
+  w.ssim_alpha = j.at("ssim_alpha");
+  w.appearance = j.at("appearance");
+  w.smoothness = j.at("smoothness");
+  w.lr_consistency = j.at("lr_consistency");
+  w.deep3d_smoothness = j.at("deep3d_smoothness");
+  w.max_probability = j.at("max_probability");
+  w.supervised = j.at("supervised");
+  w.num_scales = j.at("num_scales");
+  return w;
+}
+
+}  // namespace
+
+void to_json(nlohmann::json& json, const TrainOptions& o) {
+  nlohmann::json data = nlohmann::json::array();
+  for (const DatasetSpec& spec : o.data) {
+    data.push_back({{"path", spec.path.string()}, {"weight", spec.weight}});
+  }
+  json = {{"data", data},
+          {"packed", o.packed ? (*o.packed == PackedLayout::kTopBottom
+                                     ? "tb"
+                                     : "sbs")
+                              : ""},
+          {"out", o.out.string()},
+          {"validation", o.validation.string()},
+          {"steps", o.steps},
+          {"epochs", o.epochs},
+          {"batch_size", o.batch_size},
+          {"model", o.model},
+          {"loss", LossToJson(o.loss)},
+          {"augment", AugmentToJson(o.augment)},
+          {"flow", o.flow == FlowMethod::kFarneback ? "farneback" : "dis"},
+          {"learning_rate", o.learning_rate},
+          {"lr_milestones", o.lr_milestones},
+          {"lr_gamma", o.lr_gamma},
+          {"checkpoint_every", o.checkpoint_every},
+          {"validate_every", o.validate_every},
+          {"device", o.device},
+          {"seed", o.seed},
+          {"threads", o.threads},
+          {"loader_workers", o.loader_workers},
+          {"fp16_model", o.fp16_model}};
+}
+
+void from_json(const nlohmann::json& j, TrainOptions& o) {
+  try {
+    o.data.clear();
+    for (const nlohmann::json& spec : j.at("data")) {
+      o.data.push_back({spec.at("path").get<std::string>(),
+                        spec.at("weight").get<double>()});
+    }
+    const std::string packed = j.at("packed");
+    o.packed.reset();
+    if (!packed.empty()) o.packed = ParsePackedLayout(packed);
+    o.out = j.at("out").get<std::string>();
+    o.validation = j.at("validation").get<std::string>();
+    o.steps = j.at("steps");
+    o.epochs = j.at("epochs");
+    o.batch_size = j.at("batch_size");
+    o.model = j.at("model").get<ModelConfig>();
+    o.loss = LossFromJson(j.at("loss"));
+    o.augment = AugmentFromJson(j.at("augment"));
+    o.flow = ParseFlowMethod(j.at("flow").get<std::string>());
+    o.learning_rate = j.at("learning_rate");
+    o.lr_milestones = j.at("lr_milestones").get<std::vector<double>>();
+    o.lr_gamma = j.at("lr_gamma");
+    o.checkpoint_every = j.at("checkpoint_every");
+    o.validate_every = j.at("validate_every");
+    o.device = j.at("device");
+    o.seed = j.at("seed");
+    o.threads = j.at("threads");
+    o.loader_workers = j.at("loader_workers");
+    o.fp16_model = j.at("fp16_model");
+  } catch (const nlohmann::json::exception& e) {
+    ThrowError("invalid training options in checkpoint: {}", e.what());
+  }
+}
+
+}  // namespace parallax

@@ -1,0 +1,62 @@
+// Everything a training run is made of. Saved inside every training
+// checkpoint, so `parallax train --out DIR --resume` needs no other flag.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "parallax/data/augment.h"
+#include "parallax/data/optic_flow.h"
+#include "parallax/data/stereo_dataset.h"
+#include "parallax/loss/stereo_loss.h"
+#include "parallax/model/model_config.h"
+
+namespace parallax {
+
+struct TrainOptions {
+  std::vector<DatasetSpec> data;          // --data DIR[:WEIGHT], repeatable
+  std::optional<PackedLayout> packed;     // --layout sbs|tb for packed frames
+  std::filesystem::path out;              // run folder
+  std::filesystem::path validation;       // --val DIR (optional)
+
+  int64_t steps = 0;    // total steps; 0 = derive from epochs
+  double epochs = 0;    // passes over all pairs (used when steps == 0)
+  int batch_size = 8;   // Godard: 8
+  ModelConfig model;    // architecture, head, disparity mode, size, ...
+  LossWeights loss;
+  AugmentOptions augment;
+  FlowMethod flow = FlowMethod::kDis;  // for 7-channel models
+
+  // Adam (beta1 0.9, beta2 0.999, eps 1e-8) with Godard's schedule: the
+  // rate is kept for the first 60% of the steps, then halved at 60% and 80%.
+  double learning_rate = 1e-4;
+  std::vector<double> lr_milestones = {0.6, 0.8};  // fractions of steps
+  double lr_gamma = 0.5;
+
+  int64_t checkpoint_every = 500;  // steps
+  int64_t validate_every = 0;      // steps; 0 = at every checkpoint
+  std::string device = "auto";
+  uint64_t seed = 0;
+  int threads = 0;          // torch intra-op threads; 0 = all cores
+  int loader_workers = 2;   // background data threads
+  bool fp16_model = false;  // store the final model.plx in float16
+
+  // Throws parallax::Error naming the bad option.
+  void Check() const;
+  // Total steps for a dataset of `total_pairs` pairs.
+  int64_t TotalSteps(size_t total_pairs) const;
+};
+
+void to_json(nlohmann::json& json, const TrainOptions& options);
+void from_json(const nlohmann::json& json, TrainOptions& options);
+
+// Learning rate at `step` of `total_steps` (piecewise constant).
+double LearningRateAt(const TrainOptions& options, int64_t step,
+                      int64_t total_steps);
+
+}  // namespace parallax

@@ -1,0 +1,83 @@
+#include "parallax/train/train_options.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "parallax/util/check.h"
+
+namespace parallax {
+namespace {
+
+TrainOptions Valid() {
+  TrainOptions options;
+  options.data = {{"/data/a", 1.0}, {"/data/b", 3.0}};
+  options.out = "/tmp/run";
+  options.steps = 100;
+  return options;
+}
+
+TEST(TrainOptions, GodardScheduleKeepsTheRateFor60PercentThenHalves) {
+  const TrainOptions options = Valid();
+  EXPECT_DOUBLE_EQ(LearningRateAt(options, 0, 100), 1e-4);
+  EXPECT_DOUBLE_EQ(LearningRateAt(options, 59, 100), 1e-4);
+  EXPECT_DOUBLE_EQ(LearningRateAt(options, 60, 100), 5e-5);
+  EXPECT_DOUBLE_EQ(LearningRateAt(options, 79, 100), 5e-5);
+  EXPECT_DOUBLE_EQ(LearningRateAt(options, 80, 100), 2.5e-5);
+  EXPECT_DOUBLE_EQ(LearningRateAt(options, 99, 100), 2.5e-5);
+}
+
+TEST(TrainOptions, EpochsBecomeSteps) {
+  TrainOptions options = Valid();
+  options.steps = 0;
+  options.epochs = 2;
+  options.batch_size = 8;
+  EXPECT_EQ(options.TotalSteps(270), 68);  // ceil(2 * 270 / 8)
+  options.steps = 50;
+  EXPECT_EQ(options.TotalSteps(270), 50);
+}
+
+TEST(TrainOptions, JsonRoundTripKeepsEverything) {
+  TrainOptions options = Valid();
+  options.model.architecture = Architecture::kVgg;
+  options.model.disparity_mode = DisparityMode::kSigned;
+  options.model.max_disparity = 0.05;
+  options.loss.supervised = 0.5;
+  options.augment.resize = ResizeMode::kRandomCrop;
+  options.packed = PackedLayout::kTopBottom;
+  options.seed = 1234567890123ull;
+  options.lr_milestones = {0.5};
+  const TrainOptions back = nlohmann::json(options).get<TrainOptions>();
+  EXPECT_EQ(nlohmann::json(back), nlohmann::json(options));
+  EXPECT_EQ(back.model.disparity_mode, DisparityMode::kSigned);
+  EXPECT_EQ(back.data[1].weight, 3.0);
+  EXPECT_EQ(*back.packed, PackedLayout::kTopBottom);
+  EXPECT_EQ(back.seed, 1234567890123ull);
+}
+
+TEST(TrainOptions, BadValuesAreNamed) {
+  auto message = [](TrainOptions options) {
+    try {
+      options.Check();
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  TrainOptions options = Valid();
+  EXPECT_EQ(message(options), "");
+  options.data.clear();
+  EXPECT_NE(message(options).find("--data"), std::string::npos);
+  options = Valid();
+  options.steps = 0;
+  EXPECT_NE(message(options).find("--steps"), std::string::npos);
+  options = Valid();
+  options.batch_size = 0;
+  EXPECT_NE(message(options).find("--batch"), std::string::npos);
+  options = Valid();
+  options.lr_milestones = {1.5};
+  EXPECT_NE(message(options).find("--lr-milestones"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace parallax

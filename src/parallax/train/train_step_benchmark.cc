@@ -1,0 +1,74 @@
+// Time of one full training step (forward, Monodepth loss at 4 scales,
+// backward, Adam update) on this machine, per image.
+//   build/benchmarks/train_step_benchmark
+// Arguments: {architecture, channels, height, width, batch}. Data loading is
+// measured separately (data/batch_loader_benchmark).
+#include <benchmark/benchmark.h>
+#include <torch/torch.h>
+
+#include "parallax/loss/stereo_loss.h"
+#include "parallax/model/depth_net.h"
+
+namespace parallax {
+namespace {
+
+void BM_TrainStep(benchmark::State& state) {
+  ModelConfig config;
+  config.architecture = static_cast<Architecture>(state.range(0));
+  config.input_channels = static_cast<int>(state.range(1));
+  const int64_t height = state.range(2), width = state.range(3);
+  const int64_t batch = state.range(4);
+  torch::manual_seed(0);
+  DepthNet net(config);
+  net->train();
+  torch::optim::Adam optimizer(net->parameters(),
+                               torch::optim::AdamOptions(1e-4));
+  const torch::Tensor input =
+      torch::rand({batch, config.input_channels, height, width});
+  const torch::Tensor left = input.narrow(1, config.input_channels == 7 ? 2 : 0, 3);
+  const torch::Tensor right = torch::rand({batch, 3, height, width});
+  const LossWeights weights;
+  auto step = [&] {
+    const DisparityPyramid prediction = net->forward(input);
+    StereoLoss loss =
+        ComputeStereoLoss(prediction, left, right, {}, {}, weights);
+    optimizer.zero_grad();
+    loss.total.backward();
+    optimizer.step();
+  };
+  step();  // warm-up
+  for (auto _ : state) step();
+  state.SetLabel(ToString(config.architecture));
+  // Seconds per image (google-benchmark prints e.g. "72.1m" = 72.1 ms).
+  state.counters["s_per_image"] = benchmark::Counter(
+      static_cast<double>(batch),
+      benchmark::Counter::kIsIterationInvariantRate |
+          benchmark::Counter::kInvert);
+}
+
+void Args(benchmark::internal::Benchmark* b) {
+  for (int arch : {static_cast<int>(Architecture::kVgg),
+                   static_cast<int>(Architecture::kResNet18)}) {
+    for (int batch : {1, 4}) {
+      b->Args({arch, 3, 256, 512, batch});
+      b->Args({arch, 7, 256, 640, batch});
+    }
+  }
+}
+
+BENCHMARK(BM_TrainStep)->Apply(Args)->Unit(benchmark::kMillisecond)
+    ->UseRealTime()->MinTime(3.0);
+
+}  // namespace
+}  // namespace parallax
+
+// Two threads, as the reference figures in DESIGN.md (LibTorch here starts
+// with one unless told).
+int main(int argc, char** argv) {
+  torch::set_num_threads(2);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

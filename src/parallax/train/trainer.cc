@@ -1,0 +1,338 @@
+#include "parallax/train/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include "parallax/data/batch_loader.h"
+#include "parallax/model/checkpoint.h"
+#include "parallax/model/checkpoint_file.h"
+#include "parallax/train/optimizer_state.h"
+#include "parallax/train/tensor_conversion.h"
+#include "parallax/train/validation.h"
+#include "parallax/util/atomic_file.h"
+#include "parallax/util/check.h"
+#include "parallax/util/interrupt.h"
+#include "parallax/util/progress.h"
+
+namespace parallax {
+namespace fs = std::filesystem;
+
+fs::path CheckpointPath(const fs::path& out) { return out / "checkpoint.plx"; }
+fs::path ModelPath(const fs::path& out) { return out / "model.plx"; }
+fs::path LogPath(const fs::path& out) { return out / "train_log.jsonl"; }
+
+namespace {
+
+std::vector<StereoDataset> ScanAll(const TrainOptions& options,
+                                   size_t* total_pairs) {
+  ScanOptions scan;
+  scan.packed = options.packed;
+  std::vector<StereoDataset> datasets;
+  *total_pairs = 0;
+  for (const DatasetSpec& spec : options.data) {
+    StereoDataset dataset = ScanStereoDataset(spec.path, scan);
+    dataset.weight = spec.weight;
+    spdlog::info("data: {} pairs in {} (weight {})", dataset.pairs.size(),
+                 spec.path.string(), spec.weight);
+    *total_pairs += dataset.pairs.size();
+    datasets.push_back(std::move(dataset));
+  }
+  return datasets;
+}
+
+// Keeps the log consistent with the checkpoint: lines for steps after the
+// resumed step (written before a crash) are dropped.
+void TruncateLogAfter(const fs::path& log, int64_t step) {
+  if (!fs::exists(log)) return;
+  std::ifstream in(log);
+  std::string kept, line;
+  while (std::getline(in, line)) {
+    try {
+      if (nlohmann::json::parse(line).value("step", int64_t{0}) > step) break;
+    } catch (const nlohmann::json::exception&) {
+      break;  // a torn last line
+    }
+    kept += line + "\n";
+  }
+  WriteFileAtomic(log, kept);
+}
+
+class RunLog {
+ public:
+  explicit RunLog(const fs::path& path) : stream_(path, std::ios::app) {
+    if (!stream_) ThrowError("cannot write '{}'", path.string());
+  }
+  void Write(const nlohmann::json& entry) {
+    stream_ << entry.dump() << '\n';
+    stream_.flush();
+    if (!stream_) ThrowError("cannot write the training log (disk full?)");
+  }
+
+ private:
+  std::ofstream stream_;
+};
+
+std::string LossSummary(const std::map<std::string, double>& terms) {
+  std::string text;
+  for (const auto& [name, value] : terms) {
+    if (name.find('/') == std::string::npos) {
+      text += fmt::format(" {}={:.4g}", name, value);
+    }
+  }
+  return text;
+}
+
+class TrainingRun {
+ public:
+  TrainingRun(const TrainOptions& options, bool resume,
+              const TrainCallbacks& callbacks)
+      : options_(options), callbacks_(callbacks) {
+    options_.Check();
+    fs::create_directories(options_.out);
+    if (!resume && fs::exists(CheckpointPath(options_.out))) {
+      ThrowError("'{}' already holds a training run; pass --resume to "
+                 "continue it, or choose another --out",
+                 options_.out.string());
+    }
+    // LibTorch here starts with one intra-op thread unless OMP_NUM_THREADS
+    // says otherwise; training wants every core.
+    torch::set_num_threads(options_.threads > 0
+                               ? options_.threads
+                               : static_cast<int>(std::max(
+                                     1u, std::thread::hardware_concurrency())));
+    device_ = ResolveDevice(options_.device);
+    size_t total_pairs = 0;
+    datasets_ = ScanAll(options_, &total_pairs);
+    total_steps_ = options_.TotalSteps(total_pairs);
+    if (!options_.validation.empty()) {
+      ScanOptions scan;
+      scan.packed = options_.packed;
+      validator_.emplace(ScanStereoDataset(options_.validation, scan),
+                         options_.model, options_.flow);
+      spdlog::info("validation: {} pairs in {}", validator_->size(),
+                   options_.validation.string());
+    }
+    BuildModel(resume);
+  }
+
+  TrainResult Run() {
+    TrainResult result;
+    result.first_step = step_;
+    result.total_steps = total_steps_;
+    BatchLoaderOptions loader_options;
+    loader_options.batch_size = options_.batch_size;
+    loader_options.size = {options_.model.train_width,
+                           options_.model.train_height};
+    loader_options.input_channels = options_.model.input_channels;
+    loader_options.flow_method = options_.flow;
+    loader_options.augment = options_.augment;
+    loader_options.seed = options_.seed;
+    loader_options.num_workers = options_.loader_workers;
+    BatchLoader loader(datasets_, loader_options, step_);
+    RunLog log(LogPath(options_.out));
+    ProgressBar progress("train", total_steps_, "img/s");
+    progress.set_start(step_);
+    const auto start = std::chrono::steady_clock::now();
+    const int64_t validate_every = options_.validate_every > 0
+                                       ? options_.validate_every
+                                       : options_.checkpoint_every;
+    while (step_ < total_steps_) {
+      const Batch batch = loader.Next();
+      const double lr = LearningRateAt(options_, step_, total_steps_);
+      for (auto& group : optimizer_->param_groups()) {
+        static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+      }
+      const std::map<std::string, double> terms = Step(batch);
+      ++step_;
+      const double elapsed = std::chrono::duration<double>(
+                                 std::chrono::steady_clock::now() - start)
+                                 .count();
+      const double images_per_second =
+          (step_ - result.first_step) * options_.batch_size /
+          std::max(elapsed, 1e-9);
+      log.Write({{"step", step_},
+                 {"lr", lr},
+                 {"images_per_s", images_per_second},
+                 {"time_s", elapsed},
+                 {"loss", terms}});
+      result.last_loss = terms;
+      if (callbacks_.show_progress) {
+        progress.Update(step_, fmt::format("loss {:.4f}", terms.at("total")),
+                        options_.batch_size);
+      }
+      bool keep_going = true;
+      if (callbacks_.on_step) {
+        keep_going = callbacks_.on_step(
+            {step_, total_steps_, lr, images_per_second, terms});
+      }
+      keep_going = keep_going && !InterruptRequested();
+      if (validator_ && step_ % validate_every == 0) {
+        log.Write({{"step", step_},
+                   {"validation",
+                    validator_->Run(net_, device_, options_.loss)}});
+      }
+      if (!keep_going) {
+        SaveCheckpoint();
+        if (callbacks_.show_progress) progress.Finish("interrupted");
+        spdlog::info("stopped at step {}; checkpoint saved to {}; continue "
+                     "with: parallax train --out {} --resume",
+                     step_, CheckpointPath(options_.out).string(),
+                     options_.out.string());
+        result.interrupted = true;
+        result.last_step = step_;
+        return result;
+      }
+      if (step_ % options_.checkpoint_every == 0 && step_ < total_steps_) {
+        SaveCheckpoint();
+      }
+    }
+    if (callbacks_.show_progress) progress.Finish();
+    SaveCheckpoint();
+    SaveModelOptions model_options;
+    model_options.fp16 = options_.fp16_model;
+    model_options.metadata = Metadata();
+    SaveModel(ModelPath(options_.out), net_, model_options);
+    if (validator_ && step_ % validate_every != 0) {
+      log.Write({{"step", step_},
+                 {"validation",
+                  validator_->Run(net_, device_, options_.loss)}});
+    }
+    spdlog::info("trained {} steps; model saved to {}", step_,
+                 ModelPath(options_.out).string());
+    result.last_step = step_;
+    return result;
+  }
+
+ private:
+  void BuildModel(bool resume) {
+    torch::manual_seed(options_.seed);
+    if (resume) {
+      LoadedModel loaded = LoadModel(CheckpointPath(options_.out), device_);
+      if (loaded.optimizer_state.empty() || loaded.trainer_state.empty()) {
+        ThrowError("'{}' holds weights only, not a training state to resume",
+                   CheckpointPath(options_.out).string());
+      }
+      net_ = loaded.net;
+      net_->train();
+      MakeOptimizer();
+      DeserializeOptimizer(*optimizer_, loaded.optimizer_state, device_);
+      step_ = nlohmann::json::parse(loaded.trainer_state).at("step");
+      TruncateLogAfter(LogPath(options_.out), step_);
+      spdlog::info("resuming {} at step {} of {}",
+                   CheckpointPath(options_.out).string(), step_,
+                   total_steps_);
+      return;
+    }
+    net_ = DepthNet(options_.model);
+    net_->to(device_);
+    net_->train();
+    MakeOptimizer();
+    fs::remove(LogPath(options_.out));
+    spdlog::info("model: {} {} head, {} disparity (max {} of width), {} "
+                 "input channels, width x{}, {:.1f} M parameters; {} steps "
+                 "of batch {} at {}x{} on {}",
+                 ToString(options_.model.architecture),
+                 ToString(options_.model.head),
+                 ToString(options_.model.disparity_mode),
+                 options_.model.max_disparity, options_.model.input_channels,
+                 options_.model.width, net_->NumParameters() / 1e6,
+                 total_steps_, options_.batch_size, options_.model.train_width,
+                 options_.model.train_height, device_.str());
+  }
+
+  void MakeOptimizer() {
+    optimizer_ = std::make_unique<torch::optim::Adam>(
+        net_->parameters(), torch::optim::AdamOptions(options_.learning_rate)
+                                .betas({0.9, 0.999})
+                                .eps(1e-8));
+  }
+
+  std::map<std::string, double> Step(const Batch& batch) {
+    const int64_t b = batch.batch_size, h = batch.height, w = batch.width;
+    const torch::Tensor input =
+        PlanarToTensor(batch.input, {b, batch.input_channels, h, w}, device_);
+    const torch::Tensor left = PlanarToTensor(batch.left, {b, 3, h, w}, device_);
+    const torch::Tensor right =
+        PlanarToTensor(batch.right, {b, 3, h, w}, device_);
+    torch::Tensor gt;
+    if (!batch.gt_disparity.empty()) {
+      gt = PlanarToTensor(batch.gt_disparity, {b, 1, h, w}, device_);
+    }
+    const DisparityPyramid prediction = net_->forward(input);
+    StereoLoss loss = ComputeStereoLoss(prediction, left, right, gt,
+                                        net_->planes(), options_.loss);
+    if (!std::isfinite(loss.terms.at("total"))) {
+      ThrowError("the loss became {} at step {} ({}); stopped without saving. "
+                 "The last good checkpoint is {}. Try a lower --lr or check "
+                 "the data",
+                 loss.terms.at("total"), step_ + 1, LossSummary(loss.terms),
+                 CheckpointPath(options_.out).string());
+    }
+    optimizer_->zero_grad();
+    loss.total.backward();
+    const double grad_norm = torch::nn::utils::clip_grad_norm_(
+        net_->parameters(), std::numeric_limits<double>::infinity());
+    if (!std::isfinite(grad_norm)) {
+      ThrowError("the gradients became {} at step {}; stopped without "
+                 "saving. The last good checkpoint is {}. Try a lower --lr",
+                 grad_norm, step_ + 1, CheckpointPath(options_.out).string());
+    }
+    optimizer_->step();
+    loss.terms["grad_norm"] = grad_norm;
+    return loss.terms;
+  }
+
+  nlohmann::json Metadata() const {
+    return {{"step", step_},
+            {"total_steps", total_steps_},
+            {"parallax_checkpoint", true},
+            {"options", options_}};
+  }
+
+  void SaveCheckpoint() {
+    SaveModelOptions save;
+    save.metadata = Metadata();
+    save.optimizer_state = SerializeOptimizer(*optimizer_);
+    save.trainer_state = nlohmann::json{{"step", step_}}.dump();
+    SaveModel(CheckpointPath(options_.out), net_, save);
+  }
+
+  TrainOptions options_;
+  TrainCallbacks callbacks_;
+  torch::Device device_ = torch::kCPU;
+  std::vector<StereoDataset> datasets_;
+  std::optional<Validator> validator_;
+  int64_t total_steps_ = 0;
+  int64_t step_ = 0;
+  DepthNet net_{nullptr};
+  std::unique_ptr<torch::optim::Adam> optimizer_;
+};
+
+}  // namespace
+
+TrainResult Train(const TrainOptions& options, bool resume,
+                  const TrainCallbacks& callbacks) {
+  TrainingRun run(options, resume, callbacks);
+  return run.Run();
+}
+
+TrainOptions LoadRunOptions(const fs::path& out) {
+  const fs::path path = CheckpointPath(out);
+  if (!fs::exists(path)) {
+    ThrowError("nothing to resume: '{}' does not exist", path.string());
+  }
+  const CheckpointFile file = ReadCheckpointFile(path);
+  if (!file.metadata.contains("options")) {
+    ThrowError("'{}' is not a training checkpoint", path.string());
+  }
+  return file.metadata.at("options").get<TrainOptions>();
+}
+
+}  // namespace parallax
