@@ -51,8 +51,8 @@ struct Batch {
 // then the next pair of that dataset's current shuffled pass.
 class SampleSchedule {
  public:
-  SampleSchedule(std::vector<size_t> dataset_sizes,
-                 std::vector<double> weights, uint64_t seed);
+  SampleSchedule(std::vector<size_t> dataset_sizes, std::vector<double> weights,
+                 uint64_t seed);
   struct Entry {
     int dataset;
     int pair;

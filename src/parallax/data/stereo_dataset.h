@@ -45,7 +45,7 @@ struct StereoPairSource {
   std::filesystem::path right;  // empty unless kTwoFiles
   PairStorage storage = PairStorage::kTwoFiles;
   PackedLayout packed_layout = PackedLayout::kSideBySide;  // for kPacked
-  std::filesystem::path gt_disparity;  // empty if none
+  std::filesystem::path gt_disparity;                      // empty if none
   float gt_scale = 1.0f;  // file value / gt_scale = disparity in pixels
   // Pairs of one sequence (same folder) are consecutive frames; `frame` is
   // the position in that sequence, `sequence_length` its size.

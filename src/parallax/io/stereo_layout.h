@@ -17,6 +17,6 @@ PackedLayout ParsePackedLayout(std::string_view name);
 // Splits a packed frame into (left, right) views. The views share memory
 // with `packed`. Throws parallax::Error if the packed side is odd.
 std::pair<cv::Mat, cv::Mat> SplitPackedStereo(const cv::Mat& packed,
-                                               PackedLayout layout);
+                                              PackedLayout layout);
 
 }  // namespace parallax

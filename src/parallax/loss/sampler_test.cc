@@ -46,8 +46,8 @@ TEST(Sampler, IntegerShiftIsExactAndBordersClamp) {
 }
 
 TEST(Sampler, HalfPixelShiftInterpolatesLinearly) {
-  const torch::Tensor image = torch::tensor({0.f, 10.f, 20.f, 30.f})
-                                  .view({1, 1, 1, 4});
+  const torch::Tensor image =
+      torch::tensor({0.f, 10.f, 20.f, 30.f}).view({1, 1, 1, 4});
   const torch::Tensor out =
       SampleHorizontal(image, torch::full({1, 1, 1, 4}, 0.5 / 4));
   EXPECT_FLOAT_EQ(out[0][0][0][0].item<float>(), 5.f);
@@ -56,8 +56,8 @@ TEST(Sampler, HalfPixelShiftInterpolatesLinearly) {
 
 TEST(Sampler, GradientWithRespectToDisparityMatchesFiniteDifferences) {
   const auto pair = MakeSlantedPlanePair(8, 40);
-  torch::Tensor d = torch::full({1, 1, 8, 40}, 3.3 / 40, torch::kDouble)
-                        .requires_grad_(true);
+  torch::Tensor d =
+      torch::full({1, 1, 8, 40}, 3.3 / 40, torch::kDouble).requires_grad_(true);
   const torch::Tensor image = pair.right.to(torch::kDouble);
   const torch::Tensor target = pair.left.to(torch::kDouble);
   auto loss_of = [&](const torch::Tensor& disp) {

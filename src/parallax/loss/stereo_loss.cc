@@ -31,8 +31,8 @@ std::vector<torch::Tensor> ImagePyramid(
       pyramid.push_back(image);
     } else {
       pyramid.push_back(F::adaptive_avg_pool2d(
-          image, F::AdaptiveAvgPool2dFuncOptions(
-                     {target.size(2), target.size(3)})));
+          image,
+          F::AdaptiveAvgPool2dFuncOptions({target.size(2), target.size(3)})));
     }
   }
   return pyramid;
@@ -71,8 +71,8 @@ StereoLoss ComputeStereoLoss(const DisparityPyramid& prediction,
     const torch::Tensor& disp_r = prediction.right[s];
     torch::Tensor left_estimate, right_estimate;
     if (deep3d) {
-      left_estimate = SynthesizeFromPlanes(image_r, prediction.left_probs[s],
-                                           planes, -1.0);
+      left_estimate =
+          SynthesizeFromPlanes(image_r, prediction.left_probs[s], planes, -1.0);
       right_estimate = SynthesizeFromPlanes(image_l, prediction.right_probs[s],
                                             planes, +1.0);
     } else {

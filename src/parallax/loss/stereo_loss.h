@@ -18,14 +18,14 @@
 namespace parallax {
 
 struct LossWeights {
-  double ssim_alpha = 0.85;      // alpha in eq. 2
-  double appearance = 1.0;       // a_ap
-  double smoothness = 0.1;       // a_ds (divided by r per scale)
-  double lr_consistency = 1.0;   // a_lr
+  double ssim_alpha = 0.85;        // alpha in eq. 2
+  double appearance = 1.0;         // a_ap
+  double smoothness = 0.1;         // a_ds (divided by r per scale)
+  double lr_consistency = 1.0;     // a_lr
   double deep3d_smoothness = 0.1;  // supplement eq. 3
   double max_probability = 0.02;   // supplement eq. 1
-  double supervised = 0.0;       // L1 to GT disparity where present
-  int num_scales = kNumScales;   // scales used by the loss (1..4)
+  double supervised = 0.0;         // L1 to GT disparity where present
+  int num_scales = kNumScales;     // scales used by the loss (1..4)
 
   void Check() const;
 };

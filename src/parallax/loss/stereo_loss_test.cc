@@ -22,8 +22,8 @@ TEST(StereoLoss, SmoothnessIsDividedByTheScaleFactor) {
   torch::manual_seed(0);
   const auto pair = testing::MakeSlantedPlanePair(32, 64);
   const DisparityPyramid p = RandomPyramid(32, 64);
-  const StereoLoss loss = ComputeStereoLoss(p, pair.left, pair.right, {}, {},
-                                            LossWeights{});
+  const StereoLoss loss =
+      ComputeStereoLoss(p, pair.left, pair.right, {}, {}, LossWeights{});
   const auto left_2 = ImagePyramid(pair.left, p.left)[2];
   const auto right_2 = ImagePyramid(pair.right, p.left)[2];
   const double expected = 0.1 / 4 *
@@ -44,10 +44,10 @@ TEST(StereoLoss, GradientDescentFindsTheTrueDisparityAndSign) {
   // through the loss alone must land on +4 px for both views.
   const int width = 96;
   const auto pair = testing::MakeSlantedPlanePair(24, width, 4.0, 0.0, 0.0);
-  torch::Tensor dl = torch::full({1, 1, 24, width}, 1.0 / width)
-                         .requires_grad_(true);
-  torch::Tensor dr = torch::full({1, 1, 24, width}, 1.0 / width)
-                         .requires_grad_(true);
+  torch::Tensor dl =
+      torch::full({1, 1, 24, width}, 1.0 / width).requires_grad_(true);
+  torch::Tensor dr =
+      torch::full({1, 1, 24, width}, 1.0 / width).requires_grad_(true);
   torch::optim::Adam optimizer({dl, dr}, torch::optim::AdamOptions(2e-4));
   LossWeights weights;
   weights.num_scales = 1;

@@ -19,9 +19,9 @@ inline double Texture(double u, double y) {
 // x_r = x_l - d_l(x_l), so right(x_r, y) = T(x_l), with x_l recovered from
 // x_r in closed form, and d_r(x_r, y) = d_l(x_l, y).
 struct SlantedPlanePair {
-  torch::Tensor left, right;                  // [1,3,H,W]
-  torch::Tensor disparity_left_px;            // [1,1,H,W]
-  torch::Tensor disparity_right_px;           // [1,1,H,W]
+  torch::Tensor left, right;         // [1,3,H,W]
+  torch::Tensor disparity_left_px;   // [1,1,H,W]
+  torch::Tensor disparity_right_px;  // [1,1,H,W]
 };
 
 inline SlantedPlanePair MakeSlantedPlanePair(int height, int width,
@@ -40,8 +40,7 @@ inline SlantedPlanePair MakeSlantedPlanePair(int height, int width,
     for (int x = 0; x < width; ++x) {
       const double x_left_of_right = (x + a + c * y) / (1 - b);
       disp_l[0][0][y][x] = static_cast<float>(a + b * x + c * y);
-      disp_r[0][0][y][x] =
-          static_cast<float>(a + b * x_left_of_right + c * y);
+      disp_r[0][0][y][x] = static_cast<float>(a + b * x_left_of_right + c * y);
       for (int ch = 0; ch < 3; ++ch) {
         left[0][ch][y][x] = static_cast<float>(Texture(x + 5 * ch, y));
         right[0][ch][y][x] =

@@ -30,8 +30,7 @@ torch::Tensor AppearanceLoss(const torch::Tensor& estimate,
                              const torch::Tensor& target, double alpha) {
   const torch::Tensor l1 = (estimate - target).abs().mean();
   if (alpha == 0) return l1;
-  return alpha * SsimDissimilarity(estimate, target).mean() +
-         (1 - alpha) * l1;
+  return alpha * SsimDissimilarity(estimate, target).mean() + (1 - alpha) * l1;
 }
 
 torch::Tensor EdgeAwareSmoothness(const torch::Tensor& disparity,
@@ -53,8 +52,7 @@ torch::Tensor LeftConsistency(const torch::Tensor& disparity_left,
 
 torch::Tensor RightConsistency(const torch::Tensor& disparity_left,
                                const torch::Tensor& disparity_right) {
-  return (disparity_right -
-          ReconstructRight(disparity_left, disparity_right))
+  return (disparity_right - ReconstructRight(disparity_left, disparity_right))
       .abs()
       .mean();
 }
@@ -90,9 +88,8 @@ torch::Tensor SupervisedDisparityLoss(const torch::Tensor& disparity,
   const torch::Tensor valid = torch::isfinite(gt);
   const torch::Tensor count = valid.sum();
   if (count.item<int64_t>() == 0) return torch::zeros({}, disparity.options());
-  const torch::Tensor diff =
-      torch::where(valid, disparity - torch::nan_to_num(gt), 
-                   torch::zeros_like(disparity));
+  const torch::Tensor diff = torch::where(
+      valid, disparity - torch::nan_to_num(gt), torch::zeros_like(disparity));
   return diff.abs().sum() / count;
 }
 

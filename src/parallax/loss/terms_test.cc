@@ -65,9 +65,10 @@ TEST(Appearance, CombinesSsimAndL1WithAlpha) {
 
 TEST(Smoothness, StepOnFlatImageAndOnMatchingEdge) {
   // Disparity rows [0 1 1]: |dx| = [1 0] per row -> mean 0.5; dy = 0.
-  const torch::Tensor disp =
-      torch::tensor({0., 1., 1.}, torch::kDouble).view({1, 1, 1, 3})
-          .expand({1, 1, 3, 3}).contiguous();
+  const torch::Tensor disp = torch::tensor({0., 1., 1.}, torch::kDouble)
+                                 .view({1, 1, 1, 3})
+                                 .expand({1, 1, 3, 3})
+                                 .contiguous();
   const torch::Tensor flat = torch::zeros({1, 3, 3, 3}, torch::kDouble);
   EXPECT_NEAR(EdgeAwareSmoothness(disp, flat).item<double>(), 0.5, 1e-12);
   // An image edge of height 2 where the disparity steps: weight exp(-2).
@@ -123,8 +124,8 @@ TEST(Deep3dTerms, OneHotPlanesReduceToAShift) {
 
 TEST(Supervised, IgnoresUnknownPixels) {
   const torch::Tensor pred = torch::full({1, 1, 1, 4}, 0.5);
-  const torch::Tensor gt = torch::tensor({0.5f, 0.3f, NAN, NAN})
-                               .view({1, 1, 1, 4});
+  const torch::Tensor gt =
+      torch::tensor({0.5f, 0.3f, NAN, NAN}).view({1, 1, 1, 4});
   EXPECT_NEAR(SupervisedDisparityLoss(pred, gt).item<double>(), 0.1, 1e-6);
   const torch::Tensor none = torch::full({1, 1, 1, 4}, NAN);
   EXPECT_EQ(SupervisedDisparityLoss(pred, none).item<double>(), 0.0);

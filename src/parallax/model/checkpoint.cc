@@ -67,8 +67,7 @@ void SaveModel(const std::filesystem::path& path, DepthNet& net,
   WriteCheckpointFile(path, file);
 }
 
-LoadedModel LoadModel(const std::filesystem::path& path,
-                      torch::Device device) {
+LoadedModel LoadModel(const std::filesystem::path& path, torch::Device device) {
   CheckpointFile file = ReadCheckpointFile(path);
   LoadedModel loaded;
   try {
@@ -88,10 +87,11 @@ LoadedModel LoadModel(const std::filesystem::path& path,
     }
     if (blob->shape != std::vector<int64_t>(item.value().sizes().begin(),
                                             item.value().sizes().end())) {
-      ThrowError("cannot load model '{}': weight '{}' has shape [{}], the "
-                 "network expects [{}]",
-                 path.string(), item.key(), fmt::join(blob->shape, ","),
-                 fmt::join(item.value().sizes(), ","));
+      ThrowError(
+          "cannot load model '{}': weight '{}' has shape [{}], the "
+          "network expects [{}]",
+          path.string(), item.key(), fmt::join(blob->shape, ","),
+          fmt::join(item.value().sizes(), ","));
     }
     item.value().copy_(BlobToTensor(*blob));
     ++matched;
@@ -103,9 +103,10 @@ LoadedModel LoadModel(const std::filesystem::path& path,
     if (blob.name == kTrainerBlob) loaded.trainer_state = blob.data;
   }
   if (weights_in_file != matched) {
-    ThrowError("cannot load model '{}': it has {} weights, the network it "
-               "describes has {}",
-               path.string(), weights_in_file, matched);
+    ThrowError(
+        "cannot load model '{}': it has {} weights, the network it "
+        "describes has {}",
+        path.string(), weights_in_file, matched);
   }
   loaded.net->to(device);
   loaded.net->eval();
@@ -120,10 +121,11 @@ torch::Device ResolveDevice(const std::string& name) {
   }
   if (name.rfind("cuda", 0) == 0) {
     if (!torch::cuda::is_available()) {
-      ThrowError("--device {}: CUDA is not available (this LibTorch build "
-                 "has no CUDA support or no GPU is visible); use --device "
-                 "cpu or auto",
-                 name);
+      ThrowError(
+          "--device {}: CUDA is not available (this LibTorch build "
+          "has no CUDA support or no GPU is visible); use --device "
+          "cpu or auto",
+          name);
     }
     try {
       return torch::Device(name);

@@ -15,8 +15,8 @@ constexpr size_t kFixedHeader = 8 + 4 + 8;
 template <typename T>
 void AppendLittleEndian(std::string& out, T value) {
   for (size_t i = 0; i < sizeof(T); ++i) {
-    out.push_back(static_cast<char>((static_cast<uint64_t>(value) >> (8 * i)) &
-                                    0xff));
+    out.push_back(
+        static_cast<char>((static_cast<uint64_t>(value) >> (8 * i)) & 0xff));
   }
 }
 
@@ -108,12 +108,14 @@ CheckpointFile DecodeCheckpointFile(const std::string& bytes,
   if (bytes.size() < kFixedHeader + 8) Fail(name, "file is truncated");
   const uint32_t version = ReadLittleEndian<uint32_t>(bytes.data() + 8);
   if (version > kCheckpointFormatVersion) {
-    Fail(name, fmt::format("format version {} is newer than this Parallax reads "
+    Fail(name,
+         fmt::format("format version {} is newer than this Parallax reads "
                      "({}); update Parallax",
                      version, kCheckpointFormatVersion));
   }
   const uint64_t header_size = ReadLittleEndian<uint64_t>(bytes.data() + 12);
-  if (header_size > bytes.size() - kFixedHeader - 8) Fail(name, "file is truncated");
+  if (header_size > bytes.size() - kFixedHeader - 8)
+    Fail(name, "file is truncated");
   const uint64_t stored_checksum =
       ReadLittleEndian<uint64_t>(bytes.data() + bytes.size() - 8);
   if (Fnv1a64(bytes.data(), bytes.size() - 8) != stored_checksum) {

@@ -55,7 +55,8 @@ TEST(Checkpoint, Fp16StorageIsHalfTheSizeAndClose) {
   EXPECT_LT(ratio, 0.55);
   const torch::Tensor input = torch::rand({1, 3, 64, 128});
   const torch::Tensor a = net->forward(input).left[0];
-  const torch::Tensor b = LoadModel(dir / "f16.plx").net->forward(input).left[0];
+  const torch::Tensor b =
+      LoadModel(dir / "f16.plx").net->forward(input).left[0];
   EXPECT_LT((a - b).abs().max().item<double>(), 1e-3);
 }
 

@@ -34,10 +34,9 @@ std::pair<torch::Tensor, torch::Tensor> DisparityHeadImpl::forward(
   if (head_ == HeadType::kDisparity) {
     // positive: max * sigmoid (Godard); signed: max * (2 sigmoid - 1), the
     // 3D_learner range (it used 0.1 * (sigmoid - 0.5)).
-    torch::Tensor disparity =
-        mode_ == DisparityMode::kPositive
-            ? max_disparity_ * torch::sigmoid(raw)
-            : max_disparity_ * torch::tanh(0.5 * raw);
+    torch::Tensor disparity = mode_ == DisparityMode::kPositive
+                                  ? max_disparity_ * torch::sigmoid(raw)
+                                  : max_disparity_ * torch::tanh(0.5 * raw);
     return {disparity.narrow(1, 0, 1), disparity.narrow(1, 1, 1)};
   }
   torch::Tensor left = torch::softmax(raw.narrow(1, 0, num_planes_), 1);
@@ -63,8 +62,8 @@ DepthNetImpl::DepthNetImpl(const ModelConfig& config) : config_(config) {
   int previous = skip.back();
   for (int j = levels - 1; j >= 0; --j) {
     const int out = ScaledChannels(kDecoderChannels[j], config_.width);
-    upconvs_[j] = register_module("upconv" + std::to_string(j),
-                                  UpConv(previous, out));
+    upconvs_[j] =
+        register_module("upconv" + std::to_string(j), UpConv(previous, out));
     int concat = out + (j >= 1 ? skip[j - 1] : 0);
     if (j + 1 < kNumScales) concat += 2;  // upsampled coarser disparities
     iconvs_[j] = register_module("iconv" + std::to_string(j),
@@ -76,30 +75,33 @@ DepthNetImpl::DepthNetImpl(const ModelConfig& config) : config_(config) {
     previous = out;
   }
   mean_ = register_buffer(
-      "mean", torch::tensor(std::vector<float>(config_.mean.begin(),
-                                               config_.mean.end()))
+      "mean", torch::tensor(
+                  std::vector<float>(config_.mean.begin(), config_.mean.end()))
                   .view({1, 3, 1, 1}));
   std_ = register_buffer(
-      "std", torch::tensor(std::vector<float>(config_.std.begin(),
-                                              config_.std.end()))
-                 .view({1, 3, 1, 1}));
+      "std",
+      torch::tensor(std::vector<float>(config_.std.begin(), config_.std.end()))
+          .view({1, 3, 1, 1}));
 }
 
 torch::Tensor DepthNetImpl::Normalize(const torch::Tensor& input) const {
   if (config_.input_channels == 3) return (input - mean_) / std_;
   // [flow_prev(2), RGB(3), flow_next(2)]: normalise the colour part only.
-  return torch::cat({input.narrow(1, 0, 2),
-                     (input.narrow(1, 2, 3) - mean_) / std_,
-                     input.narrow(1, 5, 2)},
-                    1);
+  return torch::cat(
+      {input.narrow(1, 0, 2), (input.narrow(1, 2, 3) - mean_) / std_,
+       input.narrow(1, 5, 2)},
+      1);
 }
 
 DisparityPyramid DepthNetImpl::forward(const torch::Tensor& input) {
   THROW_CHECK_MSG(input.dim() == 4 && input.size(1) == config_.input_channels,
                   "expected [B,{},H,W] input, got {}", config_.input_channels,
                   fmt::join(input.sizes(), "x"));
-  const std::vector<torch::Tensor> features =
-      encoder_->forward(Normalize(input));
+  torch::Tensor normalized = Normalize(input);
+  if (channels_last_) {
+    normalized = normalized.contiguous(at::MemoryFormat::ChannelsLast);
+  }
+  const std::vector<torch::Tensor> features = encoder_->forward(normalized);
   const int levels = static_cast<int>(features.size());
   DisparityPyramid out;
   out.left.resize(kNumScales);
@@ -123,15 +125,25 @@ DisparityPyramid DepthNetImpl::forward(const torch::Tensor& input) {
     x = iconvs_[j]->forward(torch::cat(parts, 1));
     if (j < kNumScales) {
       const bool deep3d = config_.head == HeadType::kDeep3d;
-      auto [left, right] = heads_[j]->forward(
-          x, deep3d ? &out.left_probs[j] : nullptr,
-          deep3d ? &out.right_probs[j] : nullptr);
+      auto [left, right] =
+          heads_[j]->forward(x, deep3d ? &out.left_probs[j] : nullptr,
+                             deep3d ? &out.right_probs[j] : nullptr);
       out.left[j] = left;
       out.right[j] = right;
       coarser_disparity = torch::cat({left, right}, 1);
     }
   }
   return out;
+}
+
+void DepthNetImpl::SetChannelsLast(bool enabled) {
+  channels_last_ = enabled;
+  const auto format =
+      enabled ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
+  torch::NoGradGuard no_grad;
+  for (torch::Tensor& p : parameters()) {
+    if (p.dim() == 4) p.set_data(p.data().contiguous(format));
+  }
 }
 
 torch::Tensor DepthNetImpl::planes() const {

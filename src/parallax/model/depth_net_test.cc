@@ -14,8 +14,8 @@ ModelConfig Small(Architecture arch) {
 }
 
 TEST(DepthNet, OutputsFourScalesOfLeftAndRightDisparity) {
-  for (Architecture arch : {Architecture::kVgg, Architecture::kResNet18,
-                            Architecture::kResNet50}) {
+  for (Architecture arch :
+       {Architecture::kVgg, Architecture::kResNet18, Architecture::kResNet50}) {
     torch::manual_seed(0);
     DepthNet net(Small(arch));
     const DisparityPyramid out = net->forward(torch::rand({2, 3, 128, 256}));
@@ -38,7 +38,8 @@ TEST(DepthNet, AcceptsSizesThatAreNotMultiplesOfTheEncoderStride) {
 TEST(DepthNet, DisparityRangesFollowTheMode) {
   ModelConfig config = Small(Architecture::kResNet18);
   config.max_disparity = 0.1;
-  for (DisparityMode mode : {DisparityMode::kPositive, DisparityMode::kSigned}) {
+  for (DisparityMode mode :
+       {DisparityMode::kPositive, DisparityMode::kSigned}) {
     config.disparity_mode = mode;
     torch::manual_seed(1);
     DepthNet net(config);
@@ -51,6 +52,20 @@ TEST(DepthNet, DisparityRangesFollowTheMode) {
       EXPECT_LE(out.left[s].max().item<double>(), 0.1 + 1e-6);
     }
   }
+}
+
+TEST(DepthNet, ChannelsLastGivesTheSameOutputs) {
+  torch::manual_seed(6);
+  DepthNet net(Small(Architecture::kResNet18));
+  net->eval();
+  const torch::Tensor input = torch::rand({2, 3, 64, 128});
+  const torch::Tensor planar = net->forward(input).left[0];
+  net->SetChannelsLast(true);
+  const torch::Tensor nhwc = net->forward(input).left[0];
+  EXPECT_TRUE(torch::allclose(planar, nhwc, 1e-5, 1e-6));
+  EXPECT_EQ(net->named_parameters()["encoder.conv1.conv.weight"].is_contiguous(
+                at::MemoryFormat::ChannelsLast),
+            true);
 }
 
 TEST(DepthNet, SevenChannelInput) {

@@ -74,8 +74,8 @@ ResNetEncoderImpl::ResNetEncoderImpl(int input_channels, double width,
   const int stem = ScaledChannels(64, width);
   conv1_ = register_module("conv1", ConvElu(input_channels, stem, 7, 2));
   pool_ = register_module(
-      "pool1",
-      torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3).stride(2).padding(1)));
+      "pool1", torch::nn::MaxPool2d(
+                   torch::nn::MaxPool2dOptions(3).stride(2).padding(1)));
   channels_ = {stem, stem};
   const int base[] = {64, 128, 256, 512};
   int in = stem;
@@ -111,13 +111,13 @@ std::shared_ptr<EncoderImpl> MakeEncoder(const ModelConfig& config) {
       return std::make_shared<VggEncoderImpl>(config.input_channels,
                                               config.width);
     case Architecture::kResNet18:
-      return std::make_shared<ResNetEncoderImpl>(
-          config.input_channels, config.width, false,
-          std::vector<int>{2, 2, 2, 2});
+      return std::make_shared<ResNetEncoderImpl>(config.input_channels,
+                                                 config.width, false,
+                                                 std::vector<int>{2, 2, 2, 2});
     case Architecture::kResNet50:
-      return std::make_shared<ResNetEncoderImpl>(
-          config.input_channels, config.width, true,
-          std::vector<int>{3, 4, 6, 3});
+      return std::make_shared<ResNetEncoderImpl>(config.input_channels,
+                                                 config.width, true,
+                                                 std::vector<int>{3, 4, 6, 3});
   }
   THROW_CHECK(false);
 }

@@ -35,9 +35,12 @@ int ModelConfig::SizeMultiple() const {
 
 std::string ToString(Architecture value) {
   switch (value) {
-    case Architecture::kVgg: return "vgg";
-    case Architecture::kResNet18: return "resnet18";
-    case Architecture::kResNet50: return "resnet50";
+    case Architecture::kVgg:
+      return "vgg";
+    case Architecture::kResNet18:
+      return "resnet18";
+    case Architecture::kResNet50:
+      return "resnet50";
   }
   return "?";
 }
@@ -96,7 +99,8 @@ void from_json(const nlohmann::json& json, ModelConfig& config) {
     config.planes = json.at("planes").get<int>();
     config.train_width = json.at("train_size").at(0).get<int>();
     config.train_height = json.at("train_size").at(1).get<int>();
-    config.mean = json.at("normalization").at("mean").get<std::array<float, 3>>();
+    config.mean =
+        json.at("normalization").at("mean").get<std::array<float, 3>>();
     config.std = json.at("normalization").at("std").get<std::array<float, 3>>();
   } catch (const nlohmann::json::exception& e) {
     ThrowError("invalid model description: {}", e.what());

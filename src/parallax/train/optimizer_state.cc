@@ -24,7 +24,8 @@ void DeserializeOptimizer(torch::optim::Optimizer& optimizer,
     archive.load_from(stream, device);
     optimizer.load(archive);
   } catch (const c10::Error& e) {
-    ThrowError("cannot restore the optimiser state: {}", e.what_without_backtrace());
+    ThrowError("cannot restore the optimiser state: {}",
+               e.what_without_backtrace());
   }
 }
 

@@ -20,8 +20,8 @@ constexpr double kSquareDisparity = 4.0;       // in front of the screen
 constexpr double kBackgroundDisparity = -4.0;  // behind the screen
 
 struct Outcome {
-  double square_px = 0;      // mean predicted disparity on the square
-  double background_px = 0;  // ... on the background (away from edges)
+  double square_px = 0;         // mean predicted disparity on the square
+  double background_px = 0;     // ... on the background (away from edges)
   double background_error = 0;  // photometric error on the background
 };
 
@@ -79,14 +79,17 @@ Outcome TrainAndMeasure(const fs::path& data, const fs::path& out,
       ((disparity * in_square).sum() / in_square.sum()).item<double>();
   outcome.background_px =
       ((disparity * in_background).sum() / in_background.sum()).item<double>();
-  const torch::Tensor reconstructed =
-      torch::nn::functional::grid_sample(right, [&] {
-        const torch::Tensor x = torch::arange(128).view({1, 1, 128}) -
-                                disparity.squeeze(1);
+  const torch::Tensor reconstructed = torch::nn::functional::grid_sample(
+      right,
+      [&] {
+        const torch::Tensor x =
+            torch::arange(128).view({1, 1, 128}) - disparity.squeeze(1);
         const torch::Tensor y = torch::arange(64).view({1, 64, 1}).expand_as(x);
         return torch::stack({x / 127.0 * 2 - 1, y / 63.0 * 2 - 1}, 3);
-      }(), torch::nn::functional::GridSampleFuncOptions().align_corners(true)
-               .padding_mode(torch::kBorder));
+      }(),
+      torch::nn::functional::GridSampleFuncOptions()
+          .align_corners(true)
+          .padding_mode(torch::kBorder));
   outcome.background_error =
       (((reconstructed - left).abs().mean(1, true) * in_background).sum() /
        in_background.sum())
@@ -99,18 +102,19 @@ TEST(SignExperiment, SignedModeRecoversBothSignsAndPositiveModeCannot) {
   testing::TempDir dir;
   testing::WriteTwoPlaneDataset(dir / "converging", 1, {128, 64},
                                 kSquareDisparity, kBackgroundDisparity);
-  const Outcome signed_mode =
-      TrainAndMeasure(dir / "converging", dir / "signed", DisparityMode::kSigned);
+  const Outcome signed_mode = TrainAndMeasure(
+      dir / "converging", dir / "signed", DisparityMode::kSigned);
   const Outcome positive = TrainAndMeasure(dir / "converging", dir / "positive",
                                            DisparityMode::kPositive);
   RecordProperty("signed_square_px", std::to_string(signed_mode.square_px));
   RecordProperty("signed_background_px",
                  std::to_string(signed_mode.background_px));
-  std::printf("signed:   square %+.2f px, background %+.2f px, error %.4f\n"
-              "positive: square %+.2f px, background %+.2f px, error %.4f\n",
-              signed_mode.square_px, signed_mode.background_px,
-              signed_mode.background_error, positive.square_px,
-              positive.background_px, positive.background_error);
+  std::printf(
+      "signed:   square %+.2f px, background %+.2f px, error %.4f\n"
+      "positive: square %+.2f px, background %+.2f px, error %.4f\n",
+      signed_mode.square_px, signed_mode.background_px,
+      signed_mode.background_error, positive.square_px, positive.background_px,
+      positive.background_error);
   // Signed: in front positive, behind negative, near the true values.
   EXPECT_GT(signed_mode.square_px, 1.0);
   EXPECT_LT(signed_mode.background_px, -1.0);

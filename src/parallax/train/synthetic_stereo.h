@@ -35,8 +35,8 @@ inline cv::Mat RandomTexture(cv::Size size, uint64_t seed, double blur = 1.0) {
 // view is rendered with occlusion: where the square and the background
 // compete for a right pixel, the square (larger disparity) wins.
 struct TwoPlaneScene {
-  cv::Mat left, right;      // CV_8UC3
-  cv::Mat square_mask;      // CV_8U, 255 inside the square (left view)
+  cv::Mat left, right;  // CV_8UC3
+  cv::Mat square_mask;  // CV_8U, 255 inside the square (left view)
 };
 
 inline TwoPlaneScene MakeTwoPlaneScene(cv::Size size, double square_disparity,

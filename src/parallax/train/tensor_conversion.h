@@ -3,8 +3,8 @@
 
 #include <vector>
 
-#include <opencv2/core.hpp>
 #include <torch/types.h>
+#include <opencv2/core.hpp>
 
 namespace parallax {
 

@@ -77,8 +77,8 @@ AugmentOptions AugmentFromJson(const nlohmann::json& j) {
   a.brightness_min = j.at("brightness").at(0);
   a.brightness_max = j.at("brightness").at(1);
   a.color_min = j.at("color").at(0), a.color_max = j.at("color").at(1);
-  a.resize = j.at("resize") == "crop" ? ResizeMode::kRandomCrop
-                                      : ResizeMode::kResize;
+  a.resize =
+      j.at("resize") == "crop" ? ResizeMode::kRandomCrop : ResizeMode::kResize;
   a.max_crop_zoom = j.at("max_crop_zoom");
   return a;
 }
@@ -114,30 +114,29 @@ void to_json(nlohmann::json& json, const TrainOptions& o) {
   for (const DatasetSpec& spec : o.data) {
     data.push_back({{"path", spec.path.string()}, {"weight", spec.weight}});
   }
-  json = {{"data", data},
-          {"packed", o.packed ? (*o.packed == PackedLayout::kTopBottom
-                                     ? "tb"
-                                     : "sbs")
-                              : ""},
-          {"out", o.out.string()},
-          {"validation", o.validation.string()},
-          {"steps", o.steps},
-          {"epochs", o.epochs},
-          {"batch_size", o.batch_size},
-          {"model", o.model},
-          {"loss", LossToJson(o.loss)},
-          {"augment", AugmentToJson(o.augment)},
-          {"flow", o.flow == FlowMethod::kFarneback ? "farneback" : "dis"},
-          {"learning_rate", o.learning_rate},
-          {"lr_milestones", o.lr_milestones},
-          {"lr_gamma", o.lr_gamma},
-          {"checkpoint_every", o.checkpoint_every},
-          {"validate_every", o.validate_every},
-          {"device", o.device},
-          {"seed", o.seed},
-          {"threads", o.threads},
-          {"loader_workers", o.loader_workers},
-          {"fp16_model", o.fp16_model}};
+  json = {
+      {"data", data},
+      {"packed",
+       o.packed ? (*o.packed == PackedLayout::kTopBottom ? "tb" : "sbs") : ""},
+      {"out", o.out.string()},
+      {"validation", o.validation.string()},
+      {"steps", o.steps},
+      {"epochs", o.epochs},
+      {"batch_size", o.batch_size},
+      {"model", o.model},
+      {"loss", LossToJson(o.loss)},
+      {"augment", AugmentToJson(o.augment)},
+      {"flow", o.flow == FlowMethod::kFarneback ? "farneback" : "dis"},
+      {"learning_rate", o.learning_rate},
+      {"lr_milestones", o.lr_milestones},
+      {"lr_gamma", o.lr_gamma},
+      {"checkpoint_every", o.checkpoint_every},
+      {"validate_every", o.validate_every},
+      {"device", o.device},
+      {"seed", o.seed},
+      {"threads", o.threads},
+      {"loader_workers", o.loader_workers},
+      {"fp16_model", o.fp16_model}};
 }
 
 void from_json(const nlohmann::json& j, TrainOptions& o) {

@@ -19,15 +19,15 @@
 namespace parallax {
 
 struct TrainOptions {
-  std::vector<DatasetSpec> data;          // --data DIR[:WEIGHT], repeatable
-  std::optional<PackedLayout> packed;     // --layout sbs|tb for packed frames
-  std::filesystem::path out;              // run folder
-  std::filesystem::path validation;       // --val DIR (optional)
+  std::vector<DatasetSpec> data;       // --data DIR[:WEIGHT], repeatable
+  std::optional<PackedLayout> packed;  // --layout sbs|tb for packed frames
+  std::filesystem::path out;           // run folder
+  std::filesystem::path validation;    // --val DIR (optional)
 
-  int64_t steps = 0;    // total steps; 0 = derive from epochs
-  double epochs = 0;    // passes over all pairs (used when steps == 0)
-  int batch_size = 8;   // Godard: 8
-  ModelConfig model;    // architecture, head, disparity mode, size, ...
+  int64_t steps = 0;   // total steps; 0 = derive from epochs
+  double epochs = 0;   // passes over all pairs (used when steps == 0)
+  int batch_size = 8;  // Godard: 8
+  ModelConfig model;   // architecture, head, disparity mode, size, ...
   LossWeights loss;
   AugmentOptions augment;
   FlowMethod flow = FlowMethod::kDis;  // for 7-channel models

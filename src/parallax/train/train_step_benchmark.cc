@@ -20,12 +20,14 @@ void BM_TrainStep(benchmark::State& state) {
   const int64_t batch = state.range(4);
   torch::manual_seed(0);
   DepthNet net(config);
+  net->SetChannelsLast(true);  // as the trainer and predictor run on CPU
   net->train();
   torch::optim::Adam optimizer(net->parameters(),
                                torch::optim::AdamOptions(1e-4));
   const torch::Tensor input =
       torch::rand({batch, config.input_channels, height, width});
-  const torch::Tensor left = input.narrow(1, config.input_channels == 7 ? 2 : 0, 3);
+  const torch::Tensor left =
+      input.narrow(1, config.input_channels == 7 ? 2 : 0, 3);
   const torch::Tensor right = torch::rand({batch, 3, height, width});
   const LossWeights weights;
   auto step = [&] {
@@ -40,10 +42,10 @@ void BM_TrainStep(benchmark::State& state) {
   for (auto _ : state) step();
   state.SetLabel(ToString(config.architecture));
   // Seconds per image (google-benchmark prints e.g. "72.1m" = 72.1 ms).
-  state.counters["s_per_image"] = benchmark::Counter(
-      static_cast<double>(batch),
-      benchmark::Counter::kIsIterationInvariantRate |
-          benchmark::Counter::kInvert);
+  state.counters["s_per_image"] =
+      benchmark::Counter(static_cast<double>(batch),
+                         benchmark::Counter::kIsIterationInvariantRate |
+                             benchmark::Counter::kInvert);
 }
 
 void Args(benchmark::internal::Benchmark* b) {
@@ -56,8 +58,11 @@ void Args(benchmark::internal::Benchmark* b) {
   }
 }
 
-BENCHMARK(BM_TrainStep)->Apply(Args)->Unit(benchmark::kMillisecond)
-    ->UseRealTime()->MinTime(3.0);
+BENCHMARK(BM_TrainStep)
+    ->Apply(Args)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(3.0);
 
 }  // namespace
 }  // namespace parallax

@@ -6,9 +6,9 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include "parallax/data/batch_loader.h"
 #include "parallax/model/checkpoint.h"
@@ -97,9 +97,10 @@ class TrainingRun {
     options_.Check();
     fs::create_directories(options_.out);
     if (!resume && fs::exists(CheckpointPath(options_.out))) {
-      ThrowError("'{}' already holds a training run; pass --resume to "
-                 "continue it, or choose another --out",
-                 options_.out.string());
+      ThrowError(
+          "'{}' already holds a training run; pass --resume to "
+          "continue it, or choose another --out",
+          options_.out.string());
     }
     // LibTorch here starts with one intra-op thread unless OMP_NUM_THREADS
     // says otherwise; training wants every core.
@@ -154,9 +155,9 @@ class TrainingRun {
       const double elapsed = std::chrono::duration<double>(
                                  std::chrono::steady_clock::now() - start)
                                  .count();
-      const double images_per_second =
-          (step_ - result.first_step) * options_.batch_size /
-          std::max(elapsed, 1e-9);
+      const double images_per_second = (step_ - result.first_step) *
+                                       options_.batch_size /
+                                       std::max(elapsed, 1e-9);
       log.Write({{"step", step_},
                  {"lr", lr},
                  {"images_per_s", images_per_second},
@@ -174,17 +175,18 @@ class TrainingRun {
       }
       keep_going = keep_going && !InterruptRequested();
       if (validator_ && step_ % validate_every == 0) {
-        log.Write({{"step", step_},
-                   {"validation",
-                    validator_->Run(net_, device_, options_.loss)}});
+        log.Write(
+            {{"step", step_},
+             {"validation", validator_->Run(net_, device_, options_.loss)}});
       }
       if (!keep_going) {
         SaveCheckpoint();
         if (callbacks_.show_progress) progress.Finish("interrupted");
-        spdlog::info("stopped at step {}; checkpoint saved to {}; continue "
-                     "with: parallax train --out {} --resume",
-                     step_, CheckpointPath(options_.out).string(),
-                     options_.out.string());
+        spdlog::info(
+            "stopped at step {}; checkpoint saved to {}; continue "
+            "with: parallax train --out {} --resume",
+            step_, CheckpointPath(options_.out).string(),
+            options_.out.string());
         result.interrupted = true;
         result.last_step = step_;
         return result;
@@ -200,9 +202,9 @@ class TrainingRun {
     model_options.metadata = Metadata();
     SaveModel(ModelPath(options_.out), net_, model_options);
     if (validator_ && step_ % validate_every != 0) {
-      log.Write({{"step", step_},
-                 {"validation",
-                  validator_->Run(net_, device_, options_.loss)}});
+      log.Write(
+          {{"step", step_},
+           {"validation", validator_->Run(net_, device_, options_.loss)}});
     }
     spdlog::info("trained {} steps; model saved to {}", step_,
                  ModelPath(options_.out).string());
@@ -220,31 +222,31 @@ class TrainingRun {
                    CheckpointPath(options_.out).string());
       }
       net_ = loaded.net;
+      net_->SetChannelsLast(device_.is_cpu());
       net_->train();
       MakeOptimizer();
       DeserializeOptimizer(*optimizer_, loaded.optimizer_state, device_);
       step_ = nlohmann::json::parse(loaded.trainer_state).at("step");
       TruncateLogAfter(LogPath(options_.out), step_);
       spdlog::info("resuming {} at step {} of {}",
-                   CheckpointPath(options_.out).string(), step_,
-                   total_steps_);
+                   CheckpointPath(options_.out).string(), step_, total_steps_);
       return;
     }
     net_ = DepthNet(options_.model);
     net_->to(device_);
+    net_->SetChannelsLast(device_.is_cpu());
     net_->train();
     MakeOptimizer();
     fs::remove(LogPath(options_.out));
-    spdlog::info("model: {} {} head, {} disparity (max {} of width), {} "
-                 "input channels, width x{}, {:.1f} M parameters; {} steps "
-                 "of batch {} at {}x{} on {}",
-                 ToString(options_.model.architecture),
-                 ToString(options_.model.head),
-                 ToString(options_.model.disparity_mode),
-                 options_.model.max_disparity, options_.model.input_channels,
-                 options_.model.width, net_->NumParameters() / 1e6,
-                 total_steps_, options_.batch_size, options_.model.train_width,
-                 options_.model.train_height, device_.str());
+    spdlog::info(
+        "model: {} {} head, {} disparity (max {} of width), {} "
+        "input channels, width x{}, {:.1f} M parameters; {} steps "
+        "of batch {} at {}x{} on {}",
+        ToString(options_.model.architecture), ToString(options_.model.head),
+        ToString(options_.model.disparity_mode), options_.model.max_disparity,
+        options_.model.input_channels, options_.model.width,
+        net_->NumParameters() / 1e6, total_steps_, options_.batch_size,
+        options_.model.train_width, options_.model.train_height, device_.str());
   }
 
   void MakeOptimizer() {
@@ -258,7 +260,8 @@ class TrainingRun {
     const int64_t b = batch.batch_size, h = batch.height, w = batch.width;
     const torch::Tensor input =
         PlanarToTensor(batch.input, {b, batch.input_channels, h, w}, device_);
-    const torch::Tensor left = PlanarToTensor(batch.left, {b, 3, h, w}, device_);
+    const torch::Tensor left =
+        PlanarToTensor(batch.left, {b, 3, h, w}, device_);
     const torch::Tensor right =
         PlanarToTensor(batch.right, {b, 3, h, w}, device_);
     torch::Tensor gt;
@@ -269,20 +272,22 @@ class TrainingRun {
     StereoLoss loss = ComputeStereoLoss(prediction, left, right, gt,
                                         net_->planes(), options_.loss);
     if (!std::isfinite(loss.terms.at("total"))) {
-      ThrowError("the loss became {} at step {} ({}); stopped without saving. "
-                 "The last good checkpoint is {}. Try a lower --lr or check "
-                 "the data",
-                 loss.terms.at("total"), step_ + 1, LossSummary(loss.terms),
-                 CheckpointPath(options_.out).string());
+      ThrowError(
+          "the loss became {} at step {} ({}); stopped without saving. "
+          "The last good checkpoint is {}. Try a lower --lr or check "
+          "the data",
+          loss.terms.at("total"), step_ + 1, LossSummary(loss.terms),
+          CheckpointPath(options_.out).string());
     }
     optimizer_->zero_grad();
     loss.total.backward();
     const double grad_norm = torch::nn::utils::clip_grad_norm_(
         net_->parameters(), std::numeric_limits<double>::infinity());
     if (!std::isfinite(grad_norm)) {
-      ThrowError("the gradients became {} at step {}; stopped without "
-                 "saving. The last good checkpoint is {}. Try a lower --lr",
-                 grad_norm, step_ + 1, CheckpointPath(options_.out).string());
+      ThrowError(
+          "the gradients became {} at step {}; stopped without "
+          "saving. The last good checkpoint is {}. Try a lower --lr",
+          grad_norm, step_ + 1, CheckpointPath(options_.out).string());
     }
     optimizer_->step();
     loss.terms["grad_norm"] = grad_norm;

@@ -70,9 +70,8 @@ TEST_F(TrainerTest, WritesCheckpointModelAndLog) {
   EXPECT_EQ(model.metadata["step"], 6);
   const auto log = ReadLog(dir_ / "run");
   ASSERT_EQ(log.size(), 6u);
-  for (const char* term :
-       {"total", "appearance", "smoothness", "lr_consistency",
-        "appearance/s3", "grad_norm"}) {
+  for (const char* term : {"total", "appearance", "smoothness",
+                           "lr_consistency", "appearance/s3", "grad_norm"}) {
     EXPECT_TRUE(log.back()["loss"].contains(term)) << term;
   }
   EXPECT_EQ(log.back()["step"], 6);
@@ -144,8 +143,7 @@ TEST_F(TrainerTest, NanGuardStopsAndKeepsTheLastGoodCheckpoint) {
     Train(LoadRunOptions(dir_ / "run"), true, Quiet());
     FAIL() << "a NaN loss must stop training";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("nan"), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("nan"), std::string::npos) << e.what();
   }
   EXPECT_EQ(ReadFileBytes(CheckpointPath(dir_ / "run")), before);
 }

@@ -1,7 +1,7 @@
 #include "parallax/train/validation.h"
 
-#include <opencv2/imgproc.hpp>
 #include <torch/torch.h>
+#include <opencv2/imgproc.hpp>
 
 #include "parallax/data/augment.h"
 #include "parallax/data/optic_flow.h"
@@ -51,8 +51,8 @@ Validator::Validator(const StereoDataset& dataset, const ModelConfig& config,
     if (config.input_channels == 7) {
       const torch::Tensor flows =
           FlowInput(dataset, i, ResizedBgr(pair.left, size), size, flow);
-      input = torch::cat({flows.narrow(1, 0, 2), left, flows.narrow(1, 2, 2)},
-                         1);
+      input =
+          torch::cat({flows.narrow(1, 0, 2), left, flows.narrow(1, 2, 2)}, 1);
     }
     inputs_.push_back(input);
     lefts_.push_back(left);

@@ -96,7 +96,8 @@ std::vector<char> ReadFileBytes(const fs::path& path) {
                fs::exists(path) ? std::strerror(errno) : "no such file");
   }
   const std::streamsize size = in.tellg();
-  if (size < 0) ThrowError("cannot read '{}': not a regular file", path.string());
+  if (size < 0)
+    ThrowError("cannot read '{}': not a regular file", path.string());
   std::vector<char> bytes(static_cast<size_t>(size));
   in.seekg(0);
   if (size > 0 && !in.read(bytes.data(), size)) {

@@ -41,19 +41,18 @@ template <typename... Args>
 
 }  // namespace parallax
 
-#define THROW_CHECK(condition)                                             \
-  do {                                                                     \
-    if (!(condition))                                                      \
-      ::parallax::internal::ThrowCheckFailure(__FILE__, __LINE__,          \
-                                              #condition, std::string());  \
+#define THROW_CHECK(condition)                                                \
+  do {                                                                        \
+    if (!(condition))                                                         \
+      ::parallax::internal::ThrowCheckFailure(__FILE__, __LINE__, #condition, \
+                                              std::string());                 \
   } while (false)
 
-#define THROW_CHECK_MSG(condition, ...)                                   \
-  do {                                                                    \
-    if (!(condition))                                                     \
-      ::parallax::internal::ThrowCheckFailure(__FILE__, __LINE__,         \
-                                              #condition,                 \
-                                              fmt::format(__VA_ARGS__));  \
+#define THROW_CHECK_MSG(condition, ...)                                       \
+  do {                                                                        \
+    if (!(condition))                                                         \
+      ::parallax::internal::ThrowCheckFailure(__FILE__, __LINE__, #condition, \
+                                              fmt::format(__VA_ARGS__));      \
   } while (false)
 
 #define THROW_CHECK_EQ(a, b) THROW_CHECK_MSG((a) == (b), "{} vs {}", (a), (b))

@@ -34,6 +34,7 @@ std::string ProgressBar::FormatDuration(double seconds) {
 void ProgressBar::Update(int64_t done, const std::string& extra,
                          double items_per_step) {
   last_done_ = done;
+  items_per_step_ = items_per_step;
   const auto now = std::chrono::steady_clock::now();
   const double since_print =
       std::chrono::duration<double>(now - last_print_).count();
@@ -45,15 +46,15 @@ void ProgressBar::Update(int64_t done, const std::string& extra,
 
 void ProgressBar::Finish(const std::string& extra) {
   if (finished_) return;
-  Print(last_done_, extra, 1.0, /*final_line=*/true);
+  Print(last_done_, extra, items_per_step_, /*final_line=*/true);
   finished_ = true;
 }
 
 void ProgressBar::Print(int64_t done, const std::string& extra,
                         double items_per_step, bool final_line) {
-  const double elapsed = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start_)
-                             .count();
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
+          .count();
   const int64_t done_here = done - start_done_;
   const double steps_per_s = elapsed > 0 ? done_here / elapsed : 0.0;
   std::string line = label_;
@@ -65,8 +66,8 @@ void ProgressBar::Print(int64_t done, const std::string& extra,
     std::string bar(kWidth, ' ');
     std::fill_n(bar.begin(), filled, '=');
     if (filled < kWidth) bar[filled] = '>';
-    line += fmt::format(" {}/{} [{}] {:3.0f}%", done, total_, bar,
-                        fraction * 100);
+    line +=
+        fmt::format(" {}/{} [{}] {:3.0f}%", done, total_, bar, fraction * 100);
   } else {
     line += fmt::format(" {}", done);
   }

@@ -45,6 +45,7 @@ class ProgressBar {
   bool finished_ = false;
   int64_t start_done_ = 0;
   int64_t last_done_ = 0;
+  double items_per_step_ = 1.0;
   double log_interval_s_ = 10.0;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_print_;

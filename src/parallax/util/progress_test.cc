@@ -41,6 +41,9 @@ TEST(ProgressBar, NonTerminalOutputHasStepsTotalsAndExtra) {
   EXPECT_NE(text.find("loss 0.5"), std::string::npos);
   EXPECT_NE(text.find("img/s"), std::string::npos);
   EXPECT_EQ(text.find('\r'), std::string::npos);  // no redraws in logs
+  // The final line carries Finish()'s note.
+  const std::string last = text.substr(text.rfind("train"));
+  EXPECT_NE(last.find("done"), std::string::npos) << last;
 }
 
 }  // namespace

@@ -40,7 +40,7 @@ TEST(Cli, MissingDataIsANamedError) {
   testing::TempDir dir;
   ::testing::internal::CaptureStderr();
   EXPECT_EQ(RunCommand(RunTrain, {"--data", (dir / "nope").string(), "--out",
-                           (dir / "run").string(), "--steps", "2"}),
+                                  (dir / "run").string(), "--steps", "2"}),
             kExitError);
   const std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_NE(err.find("error:"), std::string::npos);
@@ -54,15 +54,16 @@ TEST(Cli, BadValuesAreNamedErrors) {
   const std::string out = (dir / "run").string();
   ::testing::internal::CaptureStderr();
   EXPECT_EQ(RunCommand(RunTrain, {"--data", data, "--out", out, "--steps", "2",
-                           "--arch", "alexnet"}),
+                                  "--arch", "alexnet"}),
             kExitError);
   EXPECT_EQ(RunCommand(RunTrain, {"--data", data, "--out", out, "--steps", "2",
-                           "--size", "512"}),
+                                  "--size", "512"}),
             kExitError);
   EXPECT_EQ(RunCommand(RunTrain, {"--data", data, "--out", out, "--steps", "2",
-                           "--device", "tpu"}),
+                                  "--device", "tpu"}),
             kExitError);
-  EXPECT_EQ(RunCommand(RunModelInfo, {(dir / "none.plx").string()}), kExitError);
+  EXPECT_EQ(RunCommand(RunModelInfo, {(dir / "none.plx").string()}),
+            kExitError);
   const std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_NE(err.find("alexnet"), std::string::npos);
   EXPECT_NE(err.find("--size"), std::string::npos);
@@ -74,18 +75,23 @@ TEST(Cli, TrainResumeScanAndModelInfo) {
   testing::WriteTwoPlaneDataset(dir / "data", 3, {128, 64}, 3, 1);
   const std::string out = (dir / "run").string();
   const std::vector<std::string> common = {
-      "--size", "128x64", "--width-mult", "0.125", "--batch", "2",
-      "--quiet", "--device", "cpu"};
-  std::vector<std::string> args = {"--data", (dir / "data").string() + ":2",
-                                   "--out", out, "--steps", "2",
-                                   "--disparity-mode", "signed"};
+      "--size", "128x64",  "--width-mult", "0.125", "--batch",
+      "2",      "--quiet", "--device",     "cpu"};
+  std::vector<std::string> args = {"--data",
+                                   (dir / "data").string() + ":2",
+                                   "--out",
+                                   out,
+                                   "--steps",
+                                   "2",
+                                   "--disparity-mode",
+                                   "signed"};
   args.insert(args.end(), common.begin(), common.end());
   EXPECT_EQ(RunCommand(RunTrain, args), kExitOk);
   EXPECT_EQ(LoadModel(CheckpointPath(out)).metadata["step"], 2);
   // A second start in the same folder is refused; --resume continues.
   EXPECT_EQ(RunCommand(RunTrain, args), kExitError);
-  EXPECT_EQ(RunCommand(RunTrain, {"--out", out, "--resume", "--steps", "4",
-                           "--quiet"}),
+  EXPECT_EQ(RunCommand(RunTrain,
+                       {"--out", out, "--resume", "--steps", "4", "--quiet"}),
             kExitOk);
   const LoadedModel model = LoadModel(ModelPath(out));
   EXPECT_EQ(model.metadata["step"], 4);

@@ -13,8 +13,8 @@ namespace parallax {
 
 // Exit codes.
 constexpr int kExitOk = 0;
-constexpr int kExitError = 1;       // bad input, failed job
-constexpr int kExitUsage = 2;       // bad flags
+constexpr int kExitError = 1;  // bad input, failed job
+constexpr int kExitUsage = 2;  // bad flags
 constexpr int kExitInterrupted = 130;
 
 // Parses argv into `app` and runs `body`. `--help` prints help and returns

@@ -22,9 +22,9 @@ int RunModelInfo(int argc, char** argv) {
     const LoadedModel model = LoadModel(path);
     const ModelConfig& c = model.config;
     if (json) {
-      fmt::print("{}\n", nlohmann::json{{"model", c},
-                                        {"metadata", model.metadata}}
-                             .dump(2));
+      fmt::print(
+          "{}\n",
+          nlohmann::json{{"model", c}, {"metadata", model.metadata}}.dump(2));
       return kExitOk;
     }
     fmt::print("{}\n", path);

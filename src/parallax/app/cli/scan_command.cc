@@ -12,9 +12,12 @@ namespace {
 
 const char* StorageName(PairStorage storage) {
   switch (storage) {
-    case PairStorage::kTwoFiles: return "two files";
-    case PairStorage::kMpo: return "MPO";
-    case PairStorage::kPacked: return "packed";
+    case PairStorage::kTwoFiles:
+      return "two files";
+    case PairStorage::kMpo:
+      return "MPO";
+    case PairStorage::kPacked:
+      return "packed";
   }
   return "?";
 }

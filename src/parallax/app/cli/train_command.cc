@@ -12,12 +12,23 @@ namespace {
 
 // Flags that describe the run itself; on --resume they come from the
 // checkpoint, and giving them again has no effect.
-const char* const kRunDefiningFlags[] = {
-    "--data",    "--size",           "--arch",        "--width-mult",
-    "--head",    "--planes",         "--disparity-mode", "--max-disparity",
-    "--input-channels", "--batch",   "--layout",      "--seed",
-    "--lr",      "--lr-milestones",  "--lr-gamma",    "--no-augment",
-    "--crop"};
+const char* const kRunDefiningFlags[] = {"--data",
+                                         "--size",
+                                         "--arch",
+                                         "--width-mult",
+                                         "--head",
+                                         "--planes",
+                                         "--disparity-mode",
+                                         "--max-disparity",
+                                         "--input-channels",
+                                         "--batch",
+                                         "--layout",
+                                         "--seed",
+                                         "--lr",
+                                         "--lr-milestones",
+                                         "--lr-gamma",
+                                         "--no-augment",
+                                         "--crop"};
 
 }  // namespace
 
@@ -144,9 +155,10 @@ int RunTrain(int argc, char** argv) {
       TrainOptions saved = LoadRunOptions(out_dir);
       for (const char* flag : kRunDefiningFlags) {
         if (app.count(flag) > 0) {
-          spdlog::warn("{} is ignored with --resume: the run keeps the "
-                       "value it was started with",
-                       flag);
+          spdlog::warn(
+              "{} is ignored with --resume: the run keeps the "
+              "value it was started with",
+              flag);
         }
       }
       if (app.count("--steps") > 0) {

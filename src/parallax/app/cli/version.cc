@@ -1,8 +1,8 @@
 #include "parallax/app/cli/version.h"
 
 #include <fmt/format.h>
-#include <opencv2/core/version.hpp>
 #include <torch/version.h>
+#include <opencv2/core/version.hpp>
 
 namespace parallax {
 
