@@ -63,9 +63,8 @@ class DepthNetImpl : public torch::nn::Module {
   const ModelConfig& config() const { return config_; }
 
   // Stores convolution weights and runs activations channels-last (NHWC).
-  // On CPU oneDNN is measurably faster this way (a training step -12%,
-  // inference -25% here); values are the same. Call after moving the
-  // network to its device and before creating an optimiser.
+  // On CPU oneDNN is faster this way; values are the same. Call after moving
+  // the network to its device and before creating an optimiser.
   void SetChannelsLast(bool enabled);
   bool channels_last() const { return channels_last_; }
   // Disparity of each Deep3D plane ([N], fraction of width); undefined for

@@ -34,6 +34,32 @@ void BM_Inference(benchmark::State& state) {
                              benchmark::Counter::kInvert);
 }
 
+// The encoder alone, to show where the network's time goes: the rest is
+// Godard's decoder, whose layers at 1/4 to full resolution dominate.
+void BM_EncoderOnly(benchmark::State& state) {
+  ModelConfig config;
+  config.architecture = static_cast<Architecture>(state.range(0));
+  torch::manual_seed(0);
+  std::shared_ptr<EncoderImpl> encoder = MakeEncoder(config);
+  encoder->eval();
+  torch::NoGradGuard no_grad;
+  const torch::Tensor input =
+      torch::rand({1, 3, 256, 512}).contiguous(at::MemoryFormat::ChannelsLast);
+  for (torch::Tensor& p : encoder->parameters()) {
+    if (p.dim() == 4)
+      p.set_data(p.data().contiguous(at::MemoryFormat::ChannelsLast));
+  }
+  encoder->forward(input);
+  for (auto _ : state) benchmark::DoNotOptimize(encoder->forward(input));
+  state.SetLabel(ToString(config.architecture));
+}
+BENCHMARK(BM_EncoderOnly)
+    ->Arg(static_cast<int>(Architecture::kVgg))
+    ->Arg(static_cast<int>(Architecture::kResNet18))
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(2.0);
+
 void Args(benchmark::internal::Benchmark* b) {
   for (int arch : {static_cast<int>(Architecture::kVgg),
                    static_cast<int>(Architecture::kResNet18)}) {
