@@ -33,6 +33,7 @@ void TrainOptions::Check() const {
   }
   if (checkpoint_every < 1) ThrowError("--checkpoint-every must be >= 1");
   if (validate_every < 0) ThrowError("--val-every must be >= 0");
+  distributed.Check();
   if (loader_workers < 1 || loader_workers > 64) {
     ThrowError("--workers must be in 1..64, got {}", loader_workers);
   }

@@ -15,6 +15,7 @@
 #include "parallax/data/stereo_dataset.h"
 #include "parallax/loss/stereo_loss.h"
 #include "parallax/model/model_config.h"
+#include "parallax/train/distributed.h"
 
 namespace parallax {
 
@@ -45,6 +46,8 @@ struct TrainOptions {
   int threads = 0;          // torch intra-op threads; 0 = all cores
   int loader_workers = 2;   // background data threads
   bool fp16_model = false;  // store the final model.plx in float16
+  // Data-parallel ranks (not saved: given again when resuming).
+  DistributedOptions distributed;
 
   // Throws parallax::Error naming the bad option.
   void Check() const;

@@ -13,6 +13,7 @@
 #include "parallax/data/batch_loader.h"
 #include "parallax/model/checkpoint.h"
 #include "parallax/model/checkpoint_file.h"
+#include "parallax/train/distributed.h"
 #include "parallax/train/optimizer_state.h"
 #include "parallax/train/tensor_conversion.h"
 #include "parallax/train/validation.h"
@@ -95,8 +96,15 @@ class TrainingRun {
               const TrainCallbacks& callbacks)
       : options_(options), callbacks_(callbacks) {
     options_.Check();
-    fs::create_directories(options_.out);
-    if (!resume && fs::exists(CheckpointPath(options_.out))) {
+    if (options_.distributed.enabled()) {
+      group_ = std::make_unique<ProcessGroup>(options_.distributed);
+      spdlog::info("rank {} of {} joined {}:{}", group_->rank(),
+                   group_->world_size(), options_.distributed.master_addr,
+                   options_.distributed.master_port);
+    }
+    writer_ = !group_ || group_->rank() == 0;
+    if (writer_) fs::create_directories(options_.out);
+    if (!resume && writer_ && fs::exists(CheckpointPath(options_.out))) {
       ThrowError(
           "'{}' already holds a training run; pass --resume to "
           "continue it, or choose another --out",
@@ -109,10 +117,14 @@ class TrainingRun {
                                : static_cast<int>(std::max(
                                      1u, std::thread::hardware_concurrency())));
     device_ = ResolveDevice(options_.device);
+    if (group_ && device_.is_cuda() && torch::cuda::device_count() > 1) {
+      device_ = torch::Device(torch::kCUDA,
+                              group_->rank() % torch::cuda::device_count());
+    }
     size_t total_pairs = 0;
     datasets_ = ScanAll(options_, &total_pairs);
     total_steps_ = options_.TotalSteps(total_pairs);
-    if (!options_.validation.empty()) {
+    if (!options_.validation.empty() && writer_) {
       ScanOptions scan;
       scan.packed = options_.packed;
       validator_.emplace(ScanStereoDataset(options_.validation, scan),
@@ -134,10 +146,17 @@ class TrainingRun {
     loader_options.input_channels = options_.model.input_channels;
     loader_options.flow_method = options_.flow;
     loader_options.augment = options_.augment;
-    loader_options.seed = options_.seed;
+    // Each rank draws its own sample stream; rank 0 keeps the plain seed.
+    loader_options.seed =
+        group_ && group_->rank() > 0
+            ? MixSeed(options_.seed, 0xD15EA5Eull + group_->rank())
+            : options_.seed;
     loader_options.num_workers = options_.loader_workers;
     BatchLoader loader(datasets_, loader_options, step_);
-    RunLog log(LogPath(options_.out));
+    std::optional<RunLog> log;
+    if (writer_) log.emplace(LogPath(options_.out));
+    const bool show_progress = callbacks_.show_progress && writer_;
+    const int world = group_ ? group_->world_size() : 1;
     ProgressBar progress("train", total_steps_, "img/s");
     progress.set_start(step_);
     const auto start = std::chrono::steady_clock::now();
@@ -156,17 +175,19 @@ class TrainingRun {
                                  std::chrono::steady_clock::now() - start)
                                  .count();
       const double images_per_second = (step_ - result.first_step) *
-                                       options_.batch_size /
+                                       options_.batch_size * world /
                                        std::max(elapsed, 1e-9);
-      log.Write({{"step", step_},
-                 {"lr", lr},
-                 {"images_per_s", images_per_second},
-                 {"time_s", elapsed},
-                 {"loss", terms}});
+      if (log) {
+        log->Write({{"step", step_},
+                    {"lr", lr},
+                    {"images_per_s", images_per_second},
+                    {"time_s", elapsed},
+                    {"loss", terms}});
+      }
       result.last_loss = terms;
-      if (callbacks_.show_progress) {
+      if (show_progress) {
         progress.Update(step_, fmt::format("loss {:.4f}", terms.at("total")),
-                        options_.batch_size);
+                        options_.batch_size * world);
       }
       bool keep_going = true;
       if (callbacks_.on_step) {
@@ -174,14 +195,15 @@ class TrainingRun {
             {step_, total_steps_, lr, images_per_second, terms});
       }
       keep_going = keep_going && !InterruptRequested();
-      if (validator_ && step_ % validate_every == 0) {
-        log.Write(
+      if (group_) keep_going = !group_->AnyRank(!keep_going);
+      if (validator_ && log && step_ % validate_every == 0) {
+        log->Write(
             {{"step", step_},
              {"validation", validator_->Run(net_, device_, options_.loss)}});
       }
       if (!keep_going) {
         SaveCheckpoint();
-        if (callbacks_.show_progress) progress.Finish("interrupted");
+        if (show_progress) progress.Finish("interrupted");
         spdlog::info(
             "stopped at step {}; checkpoint saved to {}; continue "
             "with: parallax train --out {} --resume",
@@ -189,26 +211,32 @@ class TrainingRun {
             options_.out.string());
         result.interrupted = true;
         result.last_step = step_;
+        result.parameter_sum = ParameterSum();
         return result;
       }
       if (step_ % options_.checkpoint_every == 0 && step_ < total_steps_) {
         SaveCheckpoint();
       }
     }
-    if (callbacks_.show_progress) progress.Finish();
+    if (show_progress) progress.Finish();
     SaveCheckpoint();
-    SaveModelOptions model_options;
-    model_options.fp16 = options_.fp16_model;
-    model_options.metadata = Metadata();
-    SaveModel(ModelPath(options_.out), net_, model_options);
-    if (validator_ && step_ % validate_every != 0) {
-      log.Write(
+    if (writer_) {
+      SaveModelOptions model_options;
+      model_options.fp16 = options_.fp16_model;
+      model_options.metadata = Metadata();
+      SaveModel(ModelPath(options_.out), net_, model_options);
+    }
+    if (validator_ && log && step_ % validate_every != 0) {
+      log->Write(
           {{"step", step_},
            {"validation", validator_->Run(net_, device_, options_.loss)}});
     }
-    spdlog::info("trained {} steps; model saved to {}", step_,
-                 ModelPath(options_.out).string());
+    if (writer_) {
+      spdlog::info("trained {} steps; model saved to {}", step_,
+                   ModelPath(options_.out).string());
+    }
     result.last_step = step_;
+    result.parameter_sum = ParameterSum();
     return result;
   }
 
@@ -227,7 +255,7 @@ class TrainingRun {
       MakeOptimizer();
       DeserializeOptimizer(*optimizer_, loaded.optimizer_state, device_);
       step_ = nlohmann::json::parse(loaded.trainer_state).at("step");
-      TruncateLogAfter(LogPath(options_.out), step_);
+      if (writer_) TruncateLogAfter(LogPath(options_.out), step_);
       spdlog::info("resuming {} at step {} of {}",
                    CheckpointPath(options_.out).string(), step_, total_steps_);
       return;
@@ -236,8 +264,10 @@ class TrainingRun {
     net_->to(device_);
     net_->SetChannelsLast(device_.is_cpu());
     net_->train();
+    // Same seed, same initial weights; the broadcast makes sure of it.
+    if (group_) group_->Broadcast(net_->parameters());
     MakeOptimizer();
-    fs::remove(LogPath(options_.out));
+    if (writer_) fs::remove(LogPath(options_.out));
     spdlog::info(
         "model: {} {} head, {} disparity (max {} of width), {} "
         "input channels, width x{}, {:.1f} M parameters; {} steps "
@@ -271,23 +301,20 @@ class TrainingRun {
     const DisparityPyramid prediction = net_->forward(input);
     StereoLoss loss = ComputeStereoLoss(prediction, left, right, gt,
                                         net_->planes(), options_.loss);
-    if (!std::isfinite(loss.terms.at("total"))) {
-      ThrowError(
-          "the loss became {} at step {} ({}); stopped without saving. "
-          "The last good checkpoint is {}. Try a lower --lr or check "
-          "the data",
-          loss.terms.at("total"), step_ + 1, LossSummary(loss.terms),
-          CheckpointPath(options_.out).string());
-    }
     optimizer_->zero_grad();
     loss.total.backward();
+    // With several ranks a NaN on one reaches all through the averaged
+    // gradients, so every rank stops at the same step.
+    if (group_) group_->AverageGradients(net_->parameters());
     const double grad_norm = torch::nn::utils::clip_grad_norm_(
         net_->parameters(), std::numeric_limits<double>::infinity());
-    if (!std::isfinite(grad_norm)) {
+    if (!std::isfinite(loss.terms.at("total")) || !std::isfinite(grad_norm)) {
       ThrowError(
-          "the gradients became {} at step {}; stopped without "
-          "saving. The last good checkpoint is {}. Try a lower --lr",
-          grad_norm, step_ + 1, CheckpointPath(options_.out).string());
+          "the loss became {} (gradient norm {}) at step {} ({}); stopped "
+          "without saving. The last good checkpoint is {}. Try a lower --lr "
+          "or check the data",
+          loss.terms.at("total"), grad_norm, step_ + 1, LossSummary(loss.terms),
+          CheckpointPath(options_.out).string());
     }
     optimizer_->step();
     loss.terms["grad_norm"] = grad_norm;
@@ -301,7 +328,17 @@ class TrainingRun {
             {"options", options_}};
   }
 
+  double ParameterSum() const {
+    torch::NoGradGuard no_grad;
+    double sum = 0;
+    for (const torch::Tensor& p : net_->parameters()) {
+      sum += p.sum().item<double>();
+    }
+    return sum;
+  }
+
   void SaveCheckpoint() {
+    if (!writer_) return;
     SaveModelOptions save;
     save.metadata = Metadata();
     save.optimizer_state = SerializeOptimizer(*optimizer_);
@@ -311,6 +348,8 @@ class TrainingRun {
 
   TrainOptions options_;
   TrainCallbacks callbacks_;
+  std::unique_ptr<ProcessGroup> group_;  // data-parallel ranks, if any
+  bool writer_ = true;                   // rank 0 writes the run folder
   torch::Device device_ = torch::kCPU;
   std::vector<StereoDataset> datasets_;
   std::optional<Validator> validator_;

@@ -41,6 +41,9 @@ struct TrainResult {
   int64_t total_steps = 0;
   bool interrupted = false;
   std::map<std::string, double> last_loss;
+  // Sum of all weights at the end: equal on every rank of a data-parallel
+  // run (a cheap way to see that the ranks stayed in step).
+  double parameter_sum = 0;
 };
 
 // Starts a new run in options.out (refusing to touch a folder that already

@@ -1,9 +1,12 @@
 // parallax train: see train/trainer.h for what a run folder holds.
+#include <cstdlib>
+
 #include <spdlog/spdlog.h>
 
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
 #include "parallax/train/trainer.h"
+#include "parallax/util/check.h"
 #include "parallax/util/interrupt.h"
 #include "parallax/util/strings.h"
 
@@ -148,9 +151,36 @@ int RunTrain(int argc, char** argv) {
   app.add_flag("--fp16", options.fp16_model,
                "Store the final model.plx in float16 (half the size)");
   app.add_flag("--quiet", quiet, "No progress bar");
+  // Data-parallel training: torchrun's variables are the defaults.
+  DistributedOptions& dist = options.distributed;
+  std::string master;
+  if (const char* v = std::getenv("WORLD_SIZE")) dist.world_size = std::atoi(v);
+  if (const char* v = std::getenv("RANK")) dist.rank = std::atoi(v);
+  if (const char* v = std::getenv("MASTER_ADDR")) dist.master_addr = v;
+  if (const char* v = std::getenv("MASTER_PORT"))
+    dist.master_port = std::atoi(v);
+  app.add_option("--world-size", dist.world_size,
+                 "Data-parallel processes (one per GPU or machine); env "
+                 "WORLD_SIZE")
+      ->capture_default_str();
+  app.add_option("--rank", dist.rank, "This process's rank, 0..N-1; env RANK")
+      ->capture_default_str();
+  app.add_option("--master", master,
+                 "HOST:PORT of rank 0 (default 127.0.0.1:29500); env "
+                 "MASTER_ADDR, MASTER_PORT");
 
   return RunCli(app, argc, argv, [&]() -> int {
     const std::filesystem::path out_dir = out;
+    if (!master.empty()) {
+      const size_t colon = master.rfind(':');
+      if (colon == std::string::npos) {
+        ThrowError("--master must be HOST:PORT, got '{}'", master);
+      }
+      dist.master_addr = master.substr(0, colon);
+      dist.master_port =
+          static_cast<int>(ParseInt(master.substr(colon + 1), "--master port"));
+    }
+    const DistributedOptions distributed = dist;
     if (resume) {
       TrainOptions saved = LoadRunOptions(out_dir);
       for (const char* flag : kRunDefiningFlags) {
@@ -176,6 +206,7 @@ int RunTrain(int argc, char** argv) {
         saved.checkpoint_every = options.checkpoint_every;
       }
       saved.out = out_dir;
+      saved.distributed = distributed;
       options = saved;
     } else {
       for (const std::string& spec : data) {
