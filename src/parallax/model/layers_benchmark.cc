@@ -41,12 +41,3 @@ BENCHMARK(BM_UpConv)->Apply(Args)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace parallax
-
-int main(int argc, char** argv) {
-  torch::set_num_threads(2);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}

@@ -8,6 +8,7 @@
 
 #include "parallax/loss/stereo_loss.h"
 #include "parallax/model/depth_net.h"
+#include "parallax/testing/network_benchmark_args.h"
 
 namespace parallax {
 namespace {
@@ -48,32 +49,11 @@ void BM_TrainStep(benchmark::State& state) {
                              benchmark::Counter::kInvert);
 }
 
-void Args(benchmark::internal::Benchmark* b) {
-  for (int arch : {static_cast<int>(Architecture::kVgg),
-                   static_cast<int>(Architecture::kResNet18)}) {
-    for (int batch : {1, 4}) {
-      b->Args({arch, 3, 256, 512, batch});
-      b->Args({arch, 7, 256, 640, batch});
-    }
-  }
-}
-
 BENCHMARK(BM_TrainStep)
-    ->Apply(Args)
+    ->Apply(testing::NetworkBenchmarkArgs)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MinTime(3.0);
 
 }  // namespace
 }  // namespace parallax
-
-// Two threads, as the reference figures in DESIGN.md (LibTorch here starts
-// with one unless told).
-int main(int argc, char** argv) {
-  torch::set_num_threads(2);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
