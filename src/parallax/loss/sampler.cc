@@ -28,7 +28,10 @@ torch::Tensor SampleHorizontal(const torch::Tensor& image,
   const int64_t height = image.size(2), width = image.size(3);
   // Target x in pixels, then in grid_sample's [-1, 1] (align_corners: -1 is
   // the centre of pixel 0 and +1 the centre of pixel W-1).
-  const torch::Tensor x = PixelColumns(offset) + offset * width;  // [B,1,H,W]
+  // Non-finite offsets (a diverging network) would make grid_sample index
+  // out of bounds; sample the border instead and let the loss report NaN.
+  const torch::Tensor x = torch::nan_to_num(
+      PixelColumns(offset) + offset * width, 0.0, 1e6, -1e6);  // [B,1,H,W]
   const torch::Tensor grid_x =
       width > 1 ? x * (2.0 / (width - 1)) - 1.0 : torch::zeros_like(x);
   const torch::Tensor rows = torch::arange(height, offset.options());

@@ -54,6 +54,19 @@ TEST(Sampler, HalfPixelShiftInterpolatesLinearly) {
   EXPECT_FLOAT_EQ(out[0][0][0][1].item<float>(), 15.f);
 }
 
+TEST(Sampler, NonFiniteDisparitiesDoNotCrashForwardOrBackward) {
+  const torch::Tensor image = torch::rand({1, 3, 4, 16});
+  torch::Tensor offset = torch::zeros({1, 1, 4, 16});
+  offset[0][0][1][3] = NAN;
+  offset[0][0][2][5] = INFINITY;
+  offset[0][0][3][7] = -INFINITY;
+  offset.requires_grad_(true);
+  const torch::Tensor out = SampleHorizontal(image, offset);
+  EXPECT_TRUE(torch::isfinite(out).all().item<bool>());
+  out.sum().backward();
+  EXPECT_EQ(offset.grad().sizes(), offset.sizes());
+}
+
 TEST(Sampler, GradientWithRespectToDisparityMatchesFiniteDifferences) {
   const auto pair = MakeSlantedPlanePair(8, 40);
   torch::Tensor d =

@@ -301,6 +301,8 @@ class TrainingRun {
     const DisparityPyramid prediction = net_->forward(input);
     StereoLoss loss = ComputeStereoLoss(prediction, left, right, gt,
                                         net_->planes(), options_.loss);
+    const bool loss_finite = std::isfinite(loss.terms.at("total"));
+    if (!loss_finite && !group_) ThrowOnNonFinite(loss.terms, NAN);
     optimizer_->zero_grad();
     loss.total.backward();
     // With several ranks a NaN on one reaches all through the averaged
@@ -308,17 +310,22 @@ class TrainingRun {
     if (group_) group_->AverageGradients(net_->parameters());
     const double grad_norm = torch::nn::utils::clip_grad_norm_(
         net_->parameters(), std::numeric_limits<double>::infinity());
-    if (!std::isfinite(loss.terms.at("total")) || !std::isfinite(grad_norm)) {
-      ThrowError(
-          "the loss became {} (gradient norm {}) at step {} ({}); stopped "
-          "without saving. The last good checkpoint is {}. Try a lower --lr "
-          "or check the data",
-          loss.terms.at("total"), grad_norm, step_ + 1, LossSummary(loss.terms),
-          CheckpointPath(options_.out).string());
+    if (!loss_finite || !std::isfinite(grad_norm)) {
+      ThrowOnNonFinite(loss.terms, grad_norm);
     }
     optimizer_->step();
     loss.terms["grad_norm"] = grad_norm;
     return loss.terms;
+  }
+
+  [[noreturn]] void ThrowOnNonFinite(const std::map<std::string, double>& terms,
+                                     double grad_norm) const {
+    ThrowError(
+        "the loss became {} (gradient norm {}) at step {} ({}); stopped "
+        "without saving. The last good checkpoint is {}. Try a lower --lr "
+        "or check the data",
+        terms.at("total"), grad_norm, step_ + 1, LossSummary(terms),
+        CheckpointPath(options_.out).string());
   }
 
   nlohmann::json Metadata() const {
