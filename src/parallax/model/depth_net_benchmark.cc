@@ -11,11 +11,8 @@ namespace parallax {
 namespace {
 
 void BM_Inference(benchmark::State& state) {
-  ModelConfig config;
-  config.architecture = static_cast<Architecture>(state.range(0));
-  config.input_channels = static_cast<int>(state.range(1));
-  const int64_t height = state.range(2), width = state.range(3);
-  const int64_t batch = state.range(4);
+  const auto [config, height, width, batch] =
+      testing::ReadNetworkBenchmarkCase(state);
   torch::manual_seed(0);
   DepthNet net(config);
   net->SetChannelsLast(true);  // as the trainer and predictor run on CPU

@@ -18,4 +18,21 @@ inline void NetworkBenchmarkArgs(benchmark::internal::Benchmark* b) {
   }
 }
 
+// What one grid point asks for.
+struct NetworkBenchmarkCase {
+  ModelConfig config;
+  int64_t height, width, batch;
+};
+
+inline NetworkBenchmarkCase ReadNetworkBenchmarkCase(
+    const benchmark::State& state) {
+  NetworkBenchmarkCase c;
+  c.config.architecture = static_cast<Architecture>(state.range(0));
+  c.config.input_channels = static_cast<int>(state.range(1));
+  c.height = state.range(2);
+  c.width = state.range(3);
+  c.batch = state.range(4);
+  return c;
+}
+
 }  // namespace parallax::testing
