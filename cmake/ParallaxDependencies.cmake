@@ -3,12 +3,17 @@
 
 # Debian's libtorch-dev 1.13.1 reports version 1.13.0: ask for no exact version.
 find_package(Torch REQUIRED)
-find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs video)
+find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs video ximgproc)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
 find_package(Threads REQUIRED)
+
+# FFmpeg libraries for video; only src/parallax/io links them.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(FFMPEG REQUIRED IMPORTED_TARGET
+  libavformat libavcodec libavutil libswscale libswresample)
 
 if(PARALLAX_BUILD_TESTS)
   find_package(GTest REQUIRED)

@@ -4,7 +4,9 @@
 namespace parallax {
 
 int RunTrain(int argc, char** argv);
+int RunDepth(int argc, char** argv);
 int RunScan(int argc, char** argv);
 int RunModelInfo(int argc, char** argv);
+int RunEval(int argc, char** argv);
 
 }  // namespace parallax

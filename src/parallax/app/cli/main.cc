@@ -20,12 +20,17 @@ struct Command {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
+      {"depth", &parallax::RunDepth,
+       "Disparity/depth maps from images, folders, sequences and videos"},
       {"train", &parallax::RunTrain,
        "Train a depth network on stereo pairs (no depth labels needed)"},
       {"scan", &parallax::RunScan,
        "List the stereo pairs Parallax finds in folders, and what is wrong"},
       {"model-info", &parallax::RunModelInfo,
        "Describe a Parallax model file (.plx)"},
+      {"eval", &parallax::RunEval,
+       "Score depth predictions against ground truth (Middlebury, KITTI, "
+       "ETH3D)"},
   };
   return commands;
 }

@@ -1,0 +1,194 @@
+// parallax depth: disparity / depth maps from images, folders, image
+// sequences and videos.
+#include <fmt/format.h>
+
+#include "parallax/app/cli/command_runner.h"
+#include "parallax/app/cli/commands.h"
+#include "parallax/app/cli/depth_job.h"
+#include "parallax/app/cli/media_inputs.h"
+#include "parallax/infer/default_model.h"
+#include "parallax/io/image_io.h"
+#include "parallax/util/check.h"
+#include "parallax/util/interrupt.h"
+#include "parallax/util/strings.h"
+
+namespace parallax {
+namespace {
+
+DisparityRange ParseRange(const std::string& text) {
+  const std::vector<std::string> parts = Split(text, ',');
+  if (parts.size() != 2) {
+    ThrowError("--range wants LOW,HIGH in pixels of disparity, not '{}'", text);
+  }
+  DisparityRange range{ParseDouble(parts[0], "--range"),
+                       ParseDouble(parts[1], "--range")};
+  if (!(range.high > range.low)) {
+    ThrowError("--range: HIGH must be larger than LOW ('{}')", text);
+  }
+  return range;
+}
+
+}  // namespace
+
+int RunDepth(int argc, char** argv) {
+  CLI::App app(
+      "Disparity (or depth) maps from photos, folders, numbered image "
+      "sequences and videos. Float outputs (.pfm, .npy, .exr) hold disparity "
+      "in pixels of the input (larger = nearer); .png is 16-bit normalised; "
+      "--colormap gives an 8-bit preview.\n\nExamples:\n"
+      "  parallax depth photo.jpg -o photo_disp.png\n"
+      "  parallax depth photos/ --recursive --format exr -o depth/\n"
+      "  parallax depth shot.mov -o shot_depth.mp4 --colormap turbo\n"
+      "  parallax depth 'plates/shot_%04d.exr' --format exr -o depth/",
+      "parallax depth");
+  app.get_formatter()->column_width(36);
+  std::vector<std::string> input_args;
+  std::string output, model, device = "auto", precision = "auto";
+  std::string colormap = "none", range, upsample = "guided", temporal = "flow";
+  std::string flow = "dis", start, end, format = "png";
+  bool recursive = false, sequence = false, quiet = false;
+  DepthJobOptions job;
+  PredictorOptions predictor_options;
+  double temporal_strength = -1;
+
+  app.add_option("inputs", input_args,
+                 "Images, folders, videos, or sequence patterns "
+                 "(shot_%04d.png, shot_####.png)")
+      ->required()
+      ->type_name("INPUT...");
+  app.add_option("-o,--output", output,
+                 "Output file (one image), video (.mp4/.mkv/...) or folder")
+      ->required();
+  app.add_option("--model", model,
+                 "Model file (.plx); default: the shipped model")
+      ->type_name("FILE");
+  AddDeviceOption(app, &device);
+  app.add_option("--batch", predictor_options.batch,
+                 "Images or frames per network pass")
+      ->capture_default_str();
+  app.add_option("--precision", precision,
+                 "auto, fp32 or bf16 (faster on CPUs with AMX/AVX512-BF16)")
+      ->capture_default_str();
+  app.add_flag("--pp", predictor_options.flip_postprocess,
+               "Godard's flip post-processing (2x network time, cleaner "
+               "left edges)");
+  app.add_option("--format", format,
+                 "File type for folder outputs: png, pfm, npy, exr, jpg")
+      ->capture_default_str();
+  app.add_option("--colormap", colormap,
+                 "8-bit preview: turbo, inferno or gray (none = data)")
+      ->capture_default_str();
+  app.add_flag("--invert", job.file.invert,
+               "Depth-like maps: near = small (1/disparity for float files)");
+  app.add_option("--range", range,
+                 "Fixed normalisation LOW,HIGH (pixels of disparity) for "
+                 "png/preview/video; default: robust per image, smoothed "
+                 "over video");
+  app.add_option("--upsample", upsample,
+                 "To full resolution: guided, joint-bilateral or bilinear")
+      ->capture_default_str();
+  app.add_flag("--recursive", recursive, "Descend into sub-folders");
+  app.add_flag("--sequence", sequence,
+               "Treat each folder as one numbered image sequence (a shot)");
+  app.add_option("--fps", job.sequence_fps,
+                 "Frame rate of image sequences written as video")
+      ->capture_default_str();
+  app.add_option("--temporal", temporal,
+                 "Video stabilisation: flow, ema or off")
+      ->capture_default_str();
+  app.add_option("--temporal-strength", temporal_strength,
+                 "0..1: how much of the past is kept (default per mode)");
+  app.add_option("--flow", flow,
+                 "Optic flow for 7-channel models: dis or farneback")
+      ->capture_default_str();
+  app.add_option("--start", start,
+                 "First frame of videos: frame number, 12.5s or 0:01:02.5");
+  app.add_option("--end", end, "End of videos (exclusive), same forms");
+  app.add_option("--codec", job.encode.codec,
+                 "Video output codec: h264, h265 or ffv1 (16-bit lossless)")
+      ->capture_default_str();
+  app.add_option("--crf", job.encode.crf,
+                 "Video quality (lower = better; default per codec)");
+  app.add_option("--preset", job.encode.preset, "Encoder speed preset")
+      ->capture_default_str();
+  app.add_option("--pix-fmt", job.encode.pix_fmt,
+                 "Video pixel format, e.g. yuv420p10le");
+  app.add_flag("--resume", job.resume,
+               "Folder outputs: skip files that exist, continue videos "
+               "after their last frame");
+  app.add_flag("-q,--quiet", quiet, "No progress bars");
+
+  return RunCli(app, argc, argv, [&]() -> int {
+    predictor_options.device = device;
+    predictor_options.precision = ParsePrecision(precision);
+    predictor_options.flow_method = ParseFlowMethod(flow);
+    job.output = output;
+    job.folder_format = ToLower(format);
+    if (!IsImageFile("x." + job.folder_format)) {
+      ThrowError("--format {}: choose png, pfm, npy, exr or jpg", format);
+    }
+    job.file.colormap = ParseColormap(colormap);
+    if (!range.empty()) job.file.range = ParseRange(range);
+    job.sequence.upsample.method = ParseUpsampleMethod(upsample);
+    job.sequence.stabilizer.mode = ParseTemporalMode(temporal);
+    if (temporal_strength >= 0) {
+      job.sequence.stabilizer.strength = temporal_strength;
+    }
+    if (!start.empty()) job.start = ParseVideoPosition(start);
+    if (!end.empty()) job.end = ParseVideoPosition(end);
+    job.show_progress = !quiet;
+
+    MediaInputOptions scan_options;
+    scan_options.recursive = recursive;
+    scan_options.folders_as_sequences = sequence;
+    scan_options.exclude = output;
+    const MediaScan scan = ExpandMediaInputs(input_args, scan_options);
+    if (scan.inputs.empty()) {
+      std::string problems;
+      for (const std::string& line : scan.problems) problems += "\n  " + line;
+      ThrowError("nothing to do:{}", problems);
+    }
+
+    const std::filesystem::path model_path = ResolveModelPath(model);
+    Predictor predictor(model_path, predictor_options);
+    if (!quiet) {
+      fmt::print(stderr, "model {} on {} ({}x{} network input)\n",
+                 model_path.string(), predictor.device(),
+                 predictor.config().train_width,
+                 predictor.config().train_height);
+    }
+    InstallInterruptHandler();
+    DepthJobReport report;
+    try {
+      report = RunDepthJob(scan.inputs, predictor, job);
+    } catch (const Cancelled&) {
+      fmt::print(stderr,
+                 "interrupted: finished files are kept, nothing partial "
+                 "was written\n");
+      return kExitInterrupted;
+    }
+    std::vector<std::string> failures = scan.problems;
+    failures.insert(failures.end(), report.failures.begin(),
+                    report.failures.end());
+    if (!quiet) {
+      fmt::print(stderr, "wrote {} image(s) and {} frame(s) in {:.1f} s\n",
+                 report.images, report.frames, report.seconds);
+      if (report.raw_flicker >= 0) {
+        fmt::print(stderr,
+                   "flicker (mean frame-to-frame change on static pixels): "
+                   "{:.2f}% raw, {:.2f}% stabilised\n",
+                   100 * report.raw_flicker, 100 * report.stabilized_flicker);
+      }
+    }
+    if (!failures.empty()) {
+      fmt::print(stderr, "error: {} input(s) failed:\n", failures.size());
+      for (const std::string& line : failures) {
+        fmt::print(stderr, "  {}\n", line);
+      }
+      return kExitError;
+    }
+    return kExitOk;
+  });
+}
+
+}  // namespace parallax

@@ -1,0 +1,317 @@
+// `parallax depth` end to end, in-process, on a tiny random model: sizes,
+// counts, formats, audio kept, partial failures and resume.
+#include <fstream>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+#include "parallax/app/cli/command_runner.h"
+#include "parallax/app/cli/commands.h"
+#include "parallax/io/image_io.h"
+#include "parallax/io/video_info.h"
+#include "parallax/io/video_test_util.h"
+#include "parallax/model/checkpoint.h"
+#include "parallax/testing/testing.h"
+
+namespace parallax {
+namespace {
+
+namespace fs = std::filesystem;
+
+int RunDepthArgs(std::vector<std::string> args) {
+  args.insert(args.begin(), "parallax-depth");
+  args.push_back("--quiet");
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  return RunDepth(static_cast<int>(argv.size()), argv.data());
+}
+
+class DepthCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override { model_ = SaveTinyModel(3); }
+
+  fs::path SaveTinyModel(int input_channels) {
+    ModelConfig config;
+    config.width = 0.125;
+    config.input_channels = input_channels;
+    config.train_width = 256;
+    config.train_height = 128;
+    DepthNet net(config);
+    const fs::path path =
+        dir_ / ("tiny" + std::to_string(input_channels) + ".plx");
+    SaveModel(path, net);
+    return path;
+  }
+
+  fs::path WriteImage(const std::string& name, cv::Size size) {
+    cv::Mat image(size, CV_8UC3);
+    cv::randu(image, 0, 255);
+    cv::GaussianBlur(image, image, {0, 0}, 1.5);
+    const fs::path path = dir_ / name;
+    fs::create_directories(path.parent_path());
+    parallax::WriteImage(path, image);
+    return path;
+  }
+
+  fs::path MakeVideo(const std::string& name, int frames) {
+    const fs::path path = dir_ / name;
+    testing::RunFfmpeg(fmt::format(
+        "{} -frames:v {} -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest {}",
+        testing::TestSource(frames / 25.0 + 0.5), frames,
+        testing::Quote(path)));
+    return path;
+  }
+
+  testing::TempDir dir_;
+  fs::path model_;
+};
+
+TEST_F(DepthCommandTest, ImageToFloatMapAtInputResolution) {
+  const fs::path image = WriteImage("photo.png", {333, 187});
+  for (const std::string ext : {"pfm", "npy", "exr"}) {
+    if (ext == "exr" && !ExrSupported()) continue;
+    const fs::path out = dir_ / ("photo_disp." + ext);
+    ASSERT_EQ(RunDepthArgs({image.string(), "-o", out.string(), "--model",
+                            model_.string(), "--device", "cpu"}),
+              kExitOk)
+        << ext;
+    const cv::Mat disparity = ReadImage(out, ReadMode::kFloat1);
+    EXPECT_EQ(disparity.size(), cv::Size(333, 187));
+    EXPECT_TRUE(cv::checkRange(disparity));
+    double low = 0, high = 0;
+    cv::minMaxLoc(disparity, &low, &high);
+    EXPECT_GE(low, 0.0);
+    EXPECT_LE(high, 0.3 * 333 + 1e-3);
+  }
+}
+
+TEST_F(DepthCommandTest, PngIsSixteenBitAndColormapIsAnEightBitPreview) {
+  const fs::path image = WriteImage("photo.jpg", {200, 120});
+  const fs::path png = dir_ / "d.png", preview = dir_ / "p.png";
+  ASSERT_EQ(RunDepthArgs({image.string(), "-o", png.string(), "--model",
+                          model_.string()}),
+            kExitOk);
+  const cv::Mat sixteen = ReadImage(png, ReadMode::kUnchanged);
+  EXPECT_EQ(sixteen.type(), CV_16UC1);
+  EXPECT_EQ(sixteen.size(), cv::Size(200, 120));
+  ASSERT_EQ(RunDepthArgs({image.string(), "-o", preview.string(), "--model",
+                          model_.string(), "--colormap", "turbo", "--pp"}),
+            kExitOk);
+  const cv::Mat colour = ReadImage(preview, ReadMode::kUnchanged);
+  EXPECT_EQ(colour.type(), CV_8UC3);
+}
+
+TEST_F(DepthCommandTest, BatchWithABadFileDoesTheRestAndFails) {
+  WriteImage("album/a.png", {160, 90});
+  WriteImage("album/sub/b.png", {120, 160});
+  std::ofstream(dir_ / "album" / "broken.jpg") << "not a jpeg";
+  const fs::path out = dir_ / "depth";
+  ::testing::internal::CaptureStderr();
+  const int code =
+      RunDepthArgs({(dir_ / "album").string(), "--recursive", "-o",
+                    out.string(), "--model", model_.string(), "--batch", "2"});
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(code, kExitError);
+  EXPECT_NE(err.find("broken.jpg"), std::string::npos) << err;
+  EXPECT_TRUE(fs::exists(out / "a_disp.png"));
+  EXPECT_TRUE(fs::exists(out / "sub" / "b_disp.png"));
+  EXPECT_FALSE(fs::exists(out / "broken_disp.png"));
+}
+
+TEST_F(DepthCommandTest, VideoToVideoKeepsFramesRateAndAudio) {
+  PARALLAX_SKIP_WITHOUT_FFMPEG();
+  const fs::path video = MakeVideo("clip.mp4", 12);
+  const fs::path out = dir_ / "clip_depth.mp4";
+  ASSERT_EQ(RunDepthArgs({video.string(), "-o", out.string(), "--model",
+                          model_.string(), "--batch", "4", "--colormap",
+                          "inferno", "--preset", "ultrafast"}),
+            kExitOk);
+  const VideoInfo in = ProbeVideo(video), info = ProbeVideo(out);
+  EXPECT_EQ(CountVideoFrames(out), CountVideoFrames(video));
+  EXPECT_EQ(info.width, in.width);
+  EXPECT_EQ(info.height, in.height);
+  EXPECT_NEAR(info.frame_rate.value(), in.frame_rate.value(), 1e-6);
+  EXPECT_EQ(info.audio_streams, 1);
+  const testing::PacketTimes audio_in = testing::ProbePackets(video, "a:0");
+  const testing::PacketTimes audio_out = testing::ProbePackets(out, "a:0");
+  EXPECT_EQ(audio_out.count, audio_in.count);
+}
+
+TEST_F(DepthCommandTest, VideoToFolderWithRangeAndResume) {
+  PARALLAX_SKIP_WITHOUT_FFMPEG();
+  const fs::path video = MakeVideo("shot.mkv", 10);
+  const fs::path out = dir_ / "frames";
+  const std::vector<std::string> args = {video.string(),
+                                         "-o",
+                                         out.string(),
+                                         "--model",
+                                         model_.string(),
+                                         "--format",
+                                         "pfm",
+                                         "--start",
+                                         "2",
+                                         "--end",
+                                         "8",
+                                         "--temporal",
+                                         "flow"};
+  ASSERT_EQ(RunDepthArgs(args), kExitOk);
+  for (int i = 0; i < 10; ++i) {
+    const fs::path frame = out / fmt::format("shot_{:06d}_disp.pfm", i);
+    EXPECT_EQ(fs::exists(frame), i >= 2 && i < 8) << i;
+  }
+  // Resume rewrites only what is missing.
+  const fs::path kept = out / "shot_000002_disp.pfm";
+  const auto kept_time = fs::last_write_time(kept);
+  fs::remove(out / "shot_000006_disp.pfm");
+  fs::remove(out / "shot_000007_disp.pfm");
+  std::vector<std::string> resume = args;
+  resume.push_back("--resume");
+  ASSERT_EQ(RunDepthArgs(resume), kExitOk);
+  EXPECT_TRUE(fs::exists(out / "shot_000006_disp.pfm"));
+  EXPECT_TRUE(fs::exists(out / "shot_000007_disp.pfm"));
+  EXPECT_EQ(fs::last_write_time(kept), kept_time);
+  EXPECT_EQ(ReadImage(out / "shot_000007_disp.pfm", ReadMode::kFloat1).size(),
+            cv::Size(160, 96));
+}
+
+TEST_F(DepthCommandTest, SequenceWithSevenChannelModelToVideo) {
+  PARALLAX_SKIP_WITHOUT_FFMPEG();
+  const fs::path model7 = SaveTinyModel(7);
+  for (int i = 1; i <= 5; ++i) {
+    WriteImage(fmt::format("seq/f_{:03d}.png", i), {128, 72});
+  }
+  const fs::path out = dir_ / "seq.mkv";
+  ASSERT_EQ(RunDepthArgs({(dir_ / "seq" / "f_%03d.png").string(), "-o",
+                          out.string(), "--model", model7.string(), "--codec",
+                          "ffv1", "--fps", "12", "--batch", "2"}),
+            kExitOk);
+  EXPECT_EQ(CountVideoFrames(out), 5);
+  const VideoInfo info = ProbeVideo(out);
+  EXPECT_NEAR(info.frame_rate.value(), 12.0, 1e-3);
+  EXPECT_EQ(info.bits_per_component, 16);
+}
+
+TEST_F(DepthCommandTest, TimeRangeResumeAndFinishedVideoIsSkipped) {
+  PARALLAX_SKIP_WITHOUT_FFMPEG();
+  const fs::path video = MakeVideo("walk.mp4", 12);
+  const fs::path out = dir_ / "walk";
+  // 0.2 s at 25 frames/s is frame 5; the end is left open.
+  const std::vector<std::string> args = {
+      video.string(), "-o",  out.string(), "--model", model_.string(),
+      "--format",     "npy", "--start",    "0.2s"};
+  ASSERT_EQ(RunDepthArgs(args), kExitOk);
+  for (int i = 0; i < 12; ++i) {
+    EXPECT_EQ(fs::exists(out / fmt::format("walk_{:06d}_disp.npy", i)), i >= 5)
+        << i;
+  }
+  const fs::path kept = out / "walk_000005_disp.npy";
+  const auto kept_time = fs::last_write_time(kept);
+  fs::remove(out / "walk_000011_disp.npy");
+  std::vector<std::string> resume = args;
+  resume.push_back("--resume");
+  ASSERT_EQ(RunDepthArgs(resume), kExitOk);
+  EXPECT_TRUE(fs::exists(out / "walk_000011_disp.npy"));
+  EXPECT_EQ(fs::last_write_time(kept), kept_time);
+
+  // A finished video output is complete by construction (it is renamed
+  // into place at the end), so --resume leaves it alone.
+  const fs::path mp4 = dir_ / "walk_depth.mp4";
+  const std::vector<std::string> to_video = {
+      video.string(),  "-o",       mp4.string(), "--model",
+      model_.string(), "--preset", "ultrafast"};
+  ASSERT_EQ(RunDepthArgs(to_video), kExitOk);
+  const auto video_time = fs::last_write_time(mp4);
+  std::vector<std::string> again = to_video;
+  again.push_back("--resume");
+  ::testing::internal::CaptureStderr();
+  ASSERT_EQ(RunDepthArgs(again), kExitOk);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("skipped"),
+            std::string::npos);
+  EXPECT_EQ(fs::last_write_time(mp4), video_time);
+}
+
+TEST_F(DepthCommandTest, TruncatedVideoKeepsTheFramesBeforeTheBreak) {
+  PARALLAX_SKIP_WITHOUT_FFMPEG();
+  const fs::path video = dir_ / "cut.mp4";
+  testing::RunFfmpeg(fmt::format(
+      "{} -frames:v 60 -c:v libx264 -g 10 -pix_fmt yuv420p -c:a aac "
+      "-shortest -movflags +faststart {}",
+      testing::TestSource(60 / 25.0 + 0.5), testing::Quote(video)));
+  fs::resize_file(video, fs::file_size(video) * 6 / 10);
+  const fs::path out = dir_ / "cut_depth.mkv";
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(RunDepthArgs({video.string(), "-o", out.string(), "--model",
+                          model_.string(), "--codec", "ffv1"}),
+            kExitError);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("cut.mp4"), std::string::npos) << err;
+  EXPECT_NE(err.find("at frame"), std::string::npos) << err;
+  // Everything decoded before the break is in the output, audio cut to it.
+  ASSERT_TRUE(fs::exists(out)) << err;
+  const int64_t frames = CountVideoFrames(out);
+  EXPECT_GT(frames, 10);
+  EXPECT_LT(frames, 60);
+  const VideoInfo info = ProbeVideo(out);
+  EXPECT_EQ(info.audio_streams, 1);
+  EXPECT_LT(info.duration_s, frames / 25.0 + 0.15);
+}
+
+TEST_F(DepthCommandTest, EvalPredictsWithTheModelThenScores) {
+  // A generic ground-truth scene: S.png beside S_gt.pfm.
+  const fs::path gt = dir_ / "gt";
+  fs::create_directories(gt);
+  const fs::path left = WriteImage("gt/wall.png", {96, 64});
+  cv::Mat disparity(64, 96, CV_32FC1);
+  for (int y = 0; y < 64; ++y) disparity.row(y).setTo(4.0 + 0.25 * y);
+  parallax::WriteImage(gt / "wall_gt.pfm", disparity);
+  const fs::path json_path = dir_ / "scores.json";
+  std::vector<std::string> args = {
+      "parallax-eval", "--gt",   gt.string(),        "--model",
+      model_.string(), "--json", json_path.string(), "--quiet"};
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  ::testing::internal::CaptureStdout();
+  ASSERT_EQ(RunEval(static_cast<int>(argv.size()), argv.data()), kExitOk);
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_NE(out.find("wall"), std::string::npos) << out;
+  std::ifstream in(json_path);
+  const std::string json((std::istreambuf_iterator<char>(in)),
+                         std::istreambuf_iterator<char>());
+  EXPECT_NE(json.find("\"scene_count\": 1"), std::string::npos) << json;
+  EXPECT_NE(json.find(model_.filename().string()), std::string::npos) << json;
+  EXPECT_NE(json.find("abs_rel"), std::string::npos) << json;
+  EXPECT_EQ(json.find("NaN"), std::string::npos) << json;
+}
+
+TEST_F(DepthCommandTest, ClearErrors) {
+  const fs::path image = WriteImage("photo.png", {64, 64});
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(RunDepthArgs({image.string(), "-o", (dir_ / "x.pfm").string(),
+                          "--model", (dir_ / "none.plx").string()}),
+            kExitError);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("none.plx"),
+            std::string::npos);
+  // Output over the input is refused.
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(RunDepthArgs({image.string(), "-o", image.string(), "--model",
+                          model_.string()}),
+            kExitError);
+  ::testing::internal::GetCapturedStderr();
+  // A single-file output for two inputs.
+  const fs::path other = WriteImage("other.png", {64, 64});
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(
+      RunDepthArgs({image.string(), other.string(), "-o",
+                    (dir_ / "one.png").string(), "--model", model_.string()}),
+      kExitError);
+  ::testing::internal::GetCapturedStderr();
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(RunDepthArgs({image.string(), "-o", (dir_ / "d.png").string(),
+                          "--colormap", "rainbow", "--model", model_.string()}),
+            kExitError);
+  ::testing::internal::GetCapturedStderr();
+}
+
+}  // namespace
+}  // namespace parallax

@@ -1,0 +1,440 @@
+#include "parallax/app/cli/depth_job.h"
+
+#include <cctype>
+#include <chrono>
+#include <deque>
+#include <exception>
+#include <map>
+#include <span>
+
+#include <fmt/format.h>
+
+#include "parallax/io/image_io.h"
+#include "parallax/io/video_reader.h"
+#include "parallax/util/atomic_file.h"
+#include "parallax/util/check.h"
+#include "parallax/util/interrupt.h"
+#include "parallax/util/progress.h"
+#include "parallax/util/strings.h"
+
+namespace parallax {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Frames predicted again before the first missing one when a video or
+// sequence resumes, so the temporal stabiliser has settled by then.
+constexpr int64_t kResumeWarmupFrames = 8;
+
+void CheckInterrupt() {
+  if (InterruptRequested()) throw Cancelled();
+}
+
+fs::path FolderFile(const DepthJobOptions& options, const fs::path& stem) {
+  fs::path path = options.output / stem;
+  path += "_disp." + options.folder_format;
+  return path;
+}
+
+// 16-bit frames for encoders that keep more than 8 bits.
+bool WantsSixteenBitFrames(const VideoEncodeOptions& encode) {
+  if (ToLower(encode.codec) == "ffv1") return true;
+  for (const char* depth : {"9", "10", "12", "14", "16"}) {
+    const std::string& f = encode.pix_fmt;
+    const size_t at = f.find(depth);
+    if (at != std::string::npos && at > 0 && !std::isdigit(f[at - 1])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Where the frames of a video or sequence go.
+class FrameSink {
+ public:
+  virtual ~FrameSink() = default;
+  virtual void Write(const DepthFrame& frame, const DisparityRange& range) = 0;
+  virtual void Finish() {}
+};
+
+class FolderSink : public FrameSink {
+ public:
+  FolderSink(const DepthJobOptions& options,
+             std::function<fs::path(int64_t)> path_of)
+      : options_(options), path_of_(std::move(path_of)) {}
+  void Write(const DepthFrame& frame, const DisparityRange& range) override {
+    const fs::path path = path_of_(frame.index);
+    fs::create_directories(path.parent_path());
+    WriteDisparityFile(path, frame.disparity, options_.file, range);
+  }
+
+ private:
+  const DepthJobOptions& options_;
+  std::function<fs::path(int64_t)> path_of_;
+};
+
+class VideoSink : public FrameSink {
+ public:
+  VideoSink(const DepthJobOptions& options, const VideoOutputSpec& spec,
+            std::function<int64_t(int64_t)> pts_of)
+      : options_(options),
+        writer_(options.output, spec, options.encode),
+        pts_of_(std::move(pts_of)),
+        sixteen_bit_(WantsSixteenBitFrames(options.encode)) {}
+  void Write(const DepthFrame& frame, const DisparityRange& range) override {
+    writer_.Write(DisparityVideoFrame(frame.disparity, options_.file, range,
+                                      sixteen_bit_),
+                  pts_of_(frame.index));
+  }
+  void Finish() override { writer_.Finish(); }
+
+ private:
+  const DepthJobOptions& options_;
+  VideoWriter writer_;
+  std::function<int64_t(int64_t)> pts_of_;
+  bool sixteen_bit_;
+};
+
+// True when a frame's output exists from an earlier run (--resume).
+using FrameDone = std::function<bool(int64_t)>;
+
+// A frame can be skipped on resume when it and the next
+// kResumeWarmupFrames frames are all written: the frames just before a
+// missing one are predicted again (not written) so the temporal stabiliser
+// has settled when writing starts.
+bool Skippable(const FrameDone& done, int64_t index) {
+  if (!done) return false;
+  for (int64_t k = 0; k <= kResumeWarmupFrames; ++k) {
+    if (!done(index + k)) return false;
+  }
+  return true;
+}
+
+// Runs frames through the sequence estimator into a sink; `read` returns
+// false at the end. A read error (damaged input) still writes and finishes
+// everything before it, then rethrows; an error of the sink itself (disk
+// full, encoder) propagates at once and the sink discards its partial file.
+int64_t RunFrames(Predictor& predictor, const DepthJobOptions& options,
+                  const std::function<bool(int64_t*, cv::Mat*)>& read,
+                  const FrameDone& done, FrameSink& sink, ProgressBar* progress,
+                  DepthJobReport* report) {
+  auto estimator =
+      std::make_unique<SequenceDepthEstimator>(predictor, options.sequence);
+  RangeTracker range_tracker;
+  int64_t written = 0, seen = 0;
+  double raw_flicker = -1, stabilized_flicker = -1;
+  const auto emit = [&](std::vector<DepthFrame> frames) {
+    for (DepthFrame& frame : frames) {
+      const DisparityRange range =
+          range_tracker.Update(frame.disparity, frame.scene_cut);
+      if (done && done(frame.index)) continue;
+      sink.Write(frame, range);
+      ++written;
+    }
+  };
+  // Flicker is measured over the frames the current estimator saw.
+  const auto keep_flicker = [&] {
+    if (estimator->raw_flicker().relative_change() >= 0) {
+      raw_flicker = estimator->raw_flicker().relative_change();
+      stabilized_flicker = estimator->stabilized_flicker().relative_change();
+    }
+  };
+  std::exception_ptr read_error;
+  bool after_gap = false;
+  int64_t index = 0;
+  cv::Mat image;
+  while (true) {
+    CheckInterrupt();
+    try {
+      if (!read(&index, &image)) break;
+    } catch (const Error&) {
+      read_error = std::current_exception();
+      break;
+    }
+    ++seen;
+    if (progress) progress->Update(seen);
+    if (Skippable(done, index)) {
+      after_gap = true;
+      continue;
+    }
+    if (after_gap) {
+      // Frames were skipped: the stabiliser must not blend across the gap.
+      emit(estimator->Finish());
+      keep_flicker();
+      estimator =
+          std::make_unique<SequenceDepthEstimator>(predictor, options.sequence);
+      range_tracker = RangeTracker();
+      after_gap = false;
+    }
+    emit(estimator->Push(index, image));
+  }
+  emit(estimator->Finish());
+  keep_flicker();
+  report->raw_flicker = raw_flicker;
+  report->stabilized_flicker = stabilized_flicker;
+  if (read_error) {
+    if (written > 0) {
+      try {
+        sink.Finish();
+        report->frames += written;
+      } catch (const Error&) {
+        // The read error is the one to report.
+      }
+    }
+    std::rethrow_exception(read_error);
+  }
+  if (written > 0 || !done) sink.Finish();
+  return written;
+}
+
+std::string VideoFrameStem(const MediaInput& input, int64_t index) {
+  return fmt::format("{}_{:06d}", input.output_stem.string(), index);
+}
+
+// For --resume of a video output: the finished file is only renamed into
+// place when complete, so an existing one is done.
+bool AlreadyWritten(const DepthJobOptions& options, const fs::path& input) {
+  std::error_code error;
+  if (!options.resume || !fs::exists(options.output, error)) return false;
+  fmt::print(stderr, "{}: {} exists, skipped (--resume)\n", input.string(),
+             options.output.string());
+  return true;
+}
+
+void ProcessVideo(const MediaInput& input, Predictor& predictor,
+                  const DepthJobOptions& options, OutputTarget target,
+                  DepthJobReport* report) {
+  if (target == OutputTarget::kVideo && AlreadyWritten(options, input.path)) {
+    return;
+  }
+  VideoReadOptions read_options;
+  read_options.start = options.start;
+  read_options.end = options.end;
+  const auto path_of = [&](int64_t index) {
+    return FolderFile(options, VideoFrameStem(input, index));
+  };
+  FrameDone done;
+  if (target == OutputTarget::kFolder && options.resume) {
+    done = [&](int64_t index) {
+      std::error_code error;
+      return fs::exists(path_of(index), error);
+    };
+  }
+  VideoReader reader(input.path, read_options);
+  const VideoInfo& info = reader.info();
+  std::unique_ptr<FrameSink> sink;
+  std::map<int64_t, int64_t> pts_by_index;
+  if (target == OutputTarget::kVideo) {
+    VideoOutputSpec spec;
+    spec.width = reader.frame_size().width;
+    spec.height = reader.frame_size().height;
+    spec.frame_rate = info.frame_rate;
+    spec.time_base = info.time_base;
+    spec.copy_streams_from = input.path;
+    spec.copy_start_s = reader.start_time_s();
+    spec.copy_end_s = reader.end_time_s();
+    // A damaged input ends the video early: its audio must end there too.
+    spec.trim_copied_streams = true;
+    sink = std::make_unique<VideoSink>(options, spec, [&](int64_t index) {
+      const int64_t pts = pts_by_index.at(index);
+      pts_by_index.erase(index);
+      return pts;
+    });
+  } else {
+    sink = std::make_unique<FolderSink>(options, path_of);
+  }
+  std::unique_ptr<ProgressBar> progress;
+  if (options.show_progress) {
+    progress = std::make_unique<ProgressBar>(
+        input.path.filename().string(), reader.expected_frames(), "frames/s");
+  }
+  VideoFrame frame;
+  const bool keep_pts = target == OutputTarget::kVideo;
+  report->frames += RunFrames(
+      predictor, options,
+      [&](int64_t* index, cv::Mat* image) {
+        if (!reader.Read(&frame)) return false;
+        *index = frame.index;
+        *image = frame.image;
+        if (keep_pts) pts_by_index[frame.index] = frame.pts;
+        return true;
+      },
+      done, *sink, progress.get(), report);
+  if (progress) progress->Finish();
+}
+
+void ProcessSequence(const MediaInput& input, Predictor& predictor,
+                     const DepthJobOptions& options, OutputTarget target,
+                     DepthJobReport* report) {
+  if (target == OutputTarget::kVideo && AlreadyWritten(options, input.path)) {
+    return;
+  }
+  const int64_t count = static_cast<int64_t>(input.frames.size());
+  const auto path_of = [&](int64_t index) {
+    const fs::path& frame = input.frames[static_cast<size_t>(index)];
+    return FolderFile(options, input.output_stem.parent_path() / frame.stem());
+  };
+  FrameDone done;
+  if (target == OutputTarget::kFolder && options.resume) {
+    done = [&](int64_t index) {
+      if (index >= count) return false;
+      std::error_code error;
+      return fs::exists(path_of(index), error);
+    };
+  }
+  std::unique_ptr<FrameSink> sink;
+  if (target == OutputTarget::kVideo) {
+    VideoOutputSpec spec;
+    const ImageInfo probe = ProbeImage(input.frames.front());
+    spec.width = probe.width;
+    spec.height = probe.height;
+    // Frame rates like 23.976 become 24000/1001.
+    const int scale = 1001;
+    spec.frame_rate = {
+        static_cast<int>(std::lround(options.sequence_fps * scale)), scale};
+    spec.time_base = {spec.frame_rate.den, spec.frame_rate.num};
+    sink = std::make_unique<VideoSink>(options, spec,
+                                       [](int64_t index) { return index; });
+  } else {
+    sink = std::make_unique<FolderSink>(options, path_of);
+  }
+  std::unique_ptr<ProgressBar> progress;
+  if (options.show_progress) {
+    progress = std::make_unique<ProgressBar>(input.output_stem.string(), count,
+                                             "frames/s");
+  }
+  int64_t next = 0;
+  cv::Size size;
+  report->frames += RunFrames(
+      predictor, options,
+      [&](int64_t* index, cv::Mat* image) {
+        if (next >= count) return false;
+        const fs::path& path = input.frames[static_cast<size_t>(next)];
+        // Frames that resume skips are not decoded, only counted.
+        if (!Skippable(done, next)) {
+          *image = ReadImage(path, ReadMode::kColor8);
+          if (size.empty()) size = image->size();
+          if (image->size() != size) {
+            ThrowError("{}: frame is {}x{}, the sequence {}x{}", path.string(),
+                       image->cols, image->rows, size.width, size.height);
+          }
+        }
+        *index = next++;
+        return true;
+      },
+      done, *sink, progress.get(), report);
+  if (progress) progress->Finish();
+}
+
+// Independent images, read and predicted `batch` at a time.
+void ProcessImages(const std::vector<const MediaInput*>& images,
+                   Predictor& predictor, const DepthJobOptions& options,
+                   OutputTarget target, DepthJobReport* report) {
+  std::unique_ptr<ProgressBar> progress;
+  if (options.show_progress && images.size() > 1) {
+    progress = std::make_unique<ProgressBar>(
+        "depth", static_cast<int64_t>(images.size()), "img/s");
+  }
+  const auto output_of = [&](const MediaInput& input) {
+    return target == OutputTarget::kFile
+               ? options.output
+               : FolderFile(options, input.output_stem);
+  };
+  const size_t batch = static_cast<size_t>(predictor.options().batch);
+  size_t done = 0;
+  for (size_t begin = 0; begin < images.size(); begin += batch) {
+    CheckInterrupt();
+    std::vector<const MediaInput*> loaded;
+    std::vector<cv::Mat> pixels;
+    for (size_t i = begin; i < std::min(images.size(), begin + batch); ++i) {
+      const MediaInput& input = *images[i];
+      std::error_code error;
+      if (options.resume && fs::exists(output_of(input), error)) continue;
+      try {
+        pixels.push_back(ReadImage(input.path, ReadMode::kColor8));
+        loaded.push_back(&input);
+      } catch (const Error& e) {
+        report->failures.push_back(e.what());
+      }
+    }
+    const std::vector<cv::Mat> disparities =
+        pixels.empty()
+            ? std::vector<cv::Mat>()
+            : EstimateDisparities(predictor, pixels, options.sequence.upsample);
+    for (size_t i = 0; i < loaded.size(); ++i) {
+      const fs::path path = output_of(*loaded[i]);
+      try {
+        if (path.has_parent_path()) fs::create_directories(path.parent_path());
+        WriteDisparityFile(path, disparities[i], options.file,
+                           RobustRange(disparities[i]));
+        ++report->images;
+      } catch (const Error& e) {
+        report->failures.push_back(e.what());
+      }
+    }
+    done = std::min(images.size(), begin + batch);
+    if (progress) progress->Update(static_cast<int64_t>(done));
+  }
+  if (progress) progress->Finish();
+}
+
+}  // namespace
+
+DepthJobReport RunDepthJob(const std::vector<MediaInput>& inputs,
+                           Predictor& predictor,
+                           const DepthJobOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  const OutputTarget target = ClassifyOutput(options.output);
+  if (target != OutputTarget::kFolder && inputs.size() != 1) {
+    ThrowError("-o {} names one file, but there are {} inputs; give a folder",
+               options.output.string(), inputs.size());
+  }
+  if (target == OutputTarget::kFile &&
+      inputs.front().kind != MediaKind::kImage) {
+    ThrowError("-o {}: a video or sequence needs a folder or a video output",
+               options.output.string());
+  }
+  if (target == OutputTarget::kVideo &&
+      inputs.front().kind == MediaKind::kImage) {
+    ThrowError("-o {}: one image gives an image, not a video",
+               options.output.string());
+  }
+  for (const MediaInput& input : inputs) {
+    CheckNotAnInput(options.output, std::span(&input.path, 1));
+  }
+  if (target == OutputTarget::kFolder) {
+    std::error_code error;
+    fs::create_directories(options.output, error);
+    if (error) {
+      ThrowError("cannot create output folder {}: {}", options.output.string(),
+                 error.message());
+    }
+  }
+
+  DepthJobReport report;
+  std::vector<const MediaInput*> images;
+  for (const MediaInput& input : inputs) {
+    if (input.kind == MediaKind::kImage) images.push_back(&input);
+  }
+  ProcessImages(images, predictor, options, target, &report);
+  for (const MediaInput& input : inputs) {
+    if (input.kind == MediaKind::kImage) continue;
+    try {
+      if (input.kind == MediaKind::kVideo) {
+        ProcessVideo(input, predictor, options, target, &report);
+      } else {
+        ProcessSequence(input, predictor, options, target, &report);
+      }
+    } catch (const Cancelled&) {
+      throw;
+    } catch (const Error& e) {
+      report.failures.push_back(e.what());
+    }
+  }
+  report.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
+  return report;
+}
+
+}  // namespace parallax

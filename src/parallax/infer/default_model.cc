@@ -1,0 +1,61 @@
+#include "parallax/infer/default_model.h"
+
+#include <cstdlib>
+#include <string>
+#include <system_error>
+
+#include "parallax/util/check.h"
+
+namespace parallax {
+namespace {
+
+std::filesystem::path ExecutableDir() {
+  std::error_code error;
+  const std::filesystem::path exe =
+      std::filesystem::read_symlink("/proc/self/exe", error);
+  return error ? std::filesystem::path() : exe.parent_path();
+}
+
+}  // namespace
+
+std::vector<std::filesystem::path> DefaultModelCandidates() {
+  std::vector<std::filesystem::path> candidates;
+  if (const char* env = std::getenv("PARALLAX_MODEL"); env && *env) {
+    candidates.emplace_back(env);
+  }
+  const std::filesystem::path exe_dir = ExecutableDir();
+  if (!exe_dir.empty()) {
+    for (const char* relative :
+         {"models", "../share/parallax/models", "../models", "../../models"}) {
+      candidates.push_back(
+          (exe_dir / relative / kDefaultModelName).lexically_normal());
+    }
+  }
+#ifdef PARALLAX_SOURCE_MODELS_DIR
+  candidates.push_back(std::filesystem::path(PARALLAX_SOURCE_MODELS_DIR) /
+                       kDefaultModelName);
+#endif
+  return candidates;
+}
+
+std::filesystem::path FindDefaultModel() {
+  const std::vector<std::filesystem::path> candidates =
+      DefaultModelCandidates();
+  std::string tried;
+  for (const std::filesystem::path& candidate : candidates) {
+    std::error_code error;
+    if (std::filesystem::is_regular_file(candidate, error)) return candidate;
+    tried += "\n  " + candidate.string();
+  }
+  ThrowError(
+      "no default model found; looked in:{}\nPass --model FILE, set "
+      "PARALLAX_MODEL, or train one with `parallax train` (models/README.md "
+      "has the recipe)",
+      tried);
+}
+
+std::filesystem::path ResolveModelPath(const std::filesystem::path& model) {
+  return model.empty() ? FindDefaultModel() : model;
+}
+
+}  // namespace parallax

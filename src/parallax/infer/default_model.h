@@ -1,0 +1,29 @@
+// Finding the shipped default model without flags, so that
+// `parallax depth photo.jpg` works out of the box.
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+namespace parallax {
+
+// The file name of the shipped model in models/ (and in an install's
+// share/parallax/models/).
+inline constexpr const char* kDefaultModelName = "default.plx";
+
+// Where the default model is looked for, in order:
+//   $PARALLAX_MODEL (a file),
+//   <exe dir>/models/, <exe dir>/../share/parallax/models/ (an install),
+//   <exe dir>/../models/ and <exe dir>/../../models/ (a build tree inside
+//   the source tree, e.g. build/bin/parallax),
+//   the source tree this binary was built from.
+std::vector<std::filesystem::path> DefaultModelCandidates();
+
+// The first candidate that exists. Throws parallax::Error listing every place
+// tried and how to proceed when none does.
+std::filesystem::path FindDefaultModel();
+
+// `model` when given, else FindDefaultModel().
+std::filesystem::path ResolveModelPath(const std::filesystem::path& model);
+
+}  // namespace parallax

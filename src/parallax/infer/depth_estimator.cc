@@ -1,0 +1,98 @@
+#include "parallax/infer/depth_estimator.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include "parallax/util/check.h"
+
+namespace parallax {
+namespace {
+
+cv::Mat Guide8(const cv::Mat& image) {
+  if (image.depth() == CV_8U) return image;
+  cv::Mat eight;
+  image.convertTo(eight, CV_8U, 1.0 / 257.0);
+  return eight;
+}
+
+}  // namespace
+
+std::vector<cv::Mat> EstimateDisparities(Predictor& predictor,
+                                         const std::vector<cv::Mat>& images,
+                                         const UpsampleOptions& upsample) {
+  std::vector<PredictorInput> inputs;
+  inputs.reserve(images.size());
+  for (const cv::Mat& image : images) inputs.push_back({image, {}, {}});
+  std::vector<DepthPrediction> predictions = predictor.PredictBatch(inputs);
+  std::vector<cv::Mat> disparities;
+  disparities.reserve(images.size());
+  for (size_t i = 0; i < images.size(); ++i) {
+    disparities.push_back(UpsampleDisparity(predictions[i].disparity,
+                                            Guide8(images[i]), upsample));
+  }
+  return disparities;
+}
+
+cv::Mat EstimateDisparity(Predictor& predictor, const cv::Mat& image,
+                          const UpsampleOptions& upsample) {
+  return EstimateDisparities(predictor, {image}, upsample).front();
+}
+
+SequenceDepthEstimator::SequenceDepthEstimator(
+    Predictor& predictor, const SequenceDepthOptions& options)
+    : predictor_(predictor),
+      options_(options),
+      stabilizer_(options.stabilizer) {}
+
+std::vector<DepthFrame> SequenceDepthEstimator::Push(int64_t index,
+                                                     const cv::Mat& image) {
+  THROW_CHECK(!image.empty());
+  pending_.push_back(DepthFrame{index, image, {}, false});
+  // 7-channel models need the frame after the last one of a batch.
+  const size_t lookahead = predictor_.config().input_channels == 7 ? 1 : 0;
+  const size_t batch = static_cast<size_t>(predictor_.options().batch);
+  if (pending_.size() < batch + lookahead) return {};
+  return Run(batch, /*last=*/false);
+}
+
+std::vector<DepthFrame> SequenceDepthEstimator::Finish() {
+  return Run(pending_.size(), /*last=*/true);
+}
+
+std::vector<DepthFrame> SequenceDepthEstimator::Run(size_t count, bool last) {
+  if (count == 0) return {};
+  const bool with_flow = predictor_.config().input_channels == 7;
+  std::vector<PredictorInput> inputs(count);
+  for (size_t i = 0; i < count; ++i) {
+    inputs[i].image = pending_[i].image;
+    if (!with_flow) continue;
+    inputs[i].previous = i == 0 ? previous_image_ : pending_[i - 1].image;
+    const bool has_next = i + 1 < pending_.size();
+    inputs[i].next = has_next ? pending_[i + 1].image : cv::Mat();
+    if (!has_next) THROW_CHECK(last);
+  }
+  const std::vector<DepthPrediction> predictions =
+      predictor_.PredictBatch(inputs);
+
+  std::vector<DepthFrame> done;
+  done.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    DepthFrame frame = std::move(pending_.front());
+    pending_.pop_front();
+    const DepthPrediction& prediction = predictions[i];
+    // Stabilise at network resolution: the flow there is cheap and the
+    // upsampling afterwards restores the image's edges.
+    const cv::Mat guide = Guide8(frame.image);
+    cv::Mat small;
+    cv::resize(guide, small, prediction.geometry.content, 0, 0, cv::INTER_AREA);
+    raw_flicker_.Add(small, prediction.disparity);
+    const cv::Mat stable = stabilizer_.Process(small, prediction.disparity);
+    frame.scene_cut = stabilizer_.last_was_scene_cut();
+    stabilized_flicker_.Add(small, stable);
+    frame.disparity = UpsampleDisparity(stable, guide, options_.upsample);
+    previous_image_ = frame.image;
+    done.push_back(std::move(frame));
+  }
+  return done;
+}
+
+}  // namespace parallax

@@ -1,0 +1,67 @@
+// Full-resolution depth from the predictor: network-resolution prediction,
+// temporal stabilisation for frames of a shot, and edge-aware upsampling.
+// Shared by `parallax depth`, `parallax stereo` and `parallax eval`.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "parallax/infer/edge_aware_upsample.h"
+#include "parallax/infer/flicker.h"
+#include "parallax/infer/predictor.h"
+#include "parallax/infer/temporal_stabilizer.h"
+
+namespace parallax {
+
+// Disparity (CV_32FC1, pixels of the image) for independent images, batched
+// through the network.
+std::vector<cv::Mat> EstimateDisparities(Predictor& predictor,
+                                         const std::vector<cv::Mat>& images,
+                                         const UpsampleOptions& upsample);
+cv::Mat EstimateDisparity(Predictor& predictor, const cv::Mat& image,
+                          const UpsampleOptions& upsample);
+
+struct SequenceDepthOptions {
+  UpsampleOptions upsample;
+  TemporalStabilizerOptions stabilizer;
+};
+
+struct DepthFrame {
+  int64_t index = 0;       // as given to Push()
+  cv::Mat image;           // the frame as given
+  cv::Mat disparity;       // CV_32FC1 at the frame's size
+  bool scene_cut = false;  // the stabiliser started over at this frame
+};
+
+// Depth for the frames of one shot or film, in order. Frames are queued until
+// a batch is full (and, for 7-channel models, until the next frame is known),
+// so results come back a few frames late; Finish() returns the rest.
+class SequenceDepthEstimator {
+ public:
+  SequenceDepthEstimator(Predictor& predictor,
+                         const SequenceDepthOptions& options);
+
+  std::vector<DepthFrame> Push(int64_t index, const cv::Mat& image);
+  std::vector<DepthFrame> Finish();
+
+  // Mean frame-to-frame change on static pixels, of the network's raw output
+  // and of the stabilised output (measured at network resolution).
+  const FlickerMeter& raw_flicker() const { return raw_flicker_; }
+  const FlickerMeter& stabilized_flicker() const { return stabilized_flicker_; }
+
+ private:
+  std::vector<DepthFrame> Run(size_t count, bool last);
+
+  Predictor& predictor_;
+  SequenceDepthOptions options_;
+  TemporalStabilizer stabilizer_;
+  FlickerMeter raw_flicker_, stabilized_flicker_;
+  std::deque<DepthFrame> pending_;
+  cv::Mat previous_image_;  // the frame before pending_.front()
+};
+
+}  // namespace parallax

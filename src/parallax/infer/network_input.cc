@@ -1,0 +1,57 @@
+#include "parallax/infer/network_input.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+#include "parallax/util/check.h"
+
+namespace parallax {
+
+NetworkGeometry ComputeNetworkGeometry(cv::Size input, double target_pixels,
+                                       int multiple) {
+  THROW_CHECK(input.width > 0 && input.height > 0);
+  THROW_CHECK_GT(target_pixels, 0.0);
+  THROW_CHECK_GT(multiple, 0);
+  NetworkGeometry geometry;
+  geometry.input = input;
+  const double scale =
+      std::sqrt(target_pixels / (static_cast<double>(input.width) *
+                                 static_cast<double>(input.height)));
+  const int width = std::max(
+      multiple,
+      static_cast<int>(std::lround(input.width * scale / multiple)) * multiple);
+  // Height follows the rounded width so the aspect ratio is exact.
+  const int height = std::max(
+      1, static_cast<int>(std::lround(static_cast<double>(input.height) *
+                                      width / input.width)));
+  geometry.content = cv::Size(width, height);
+  const int padded_height = (height + multiple - 1) / multiple * multiple;
+  geometry.padded = cv::Size(width, padded_height);
+  geometry.pad_top = (padded_height - height) / 2;
+  return geometry;
+}
+
+cv::Mat PrepareNetworkImage(const cv::Mat& image,
+                            const NetworkGeometry& geometry) {
+  THROW_CHECK(image.size() == geometry.input);
+  cv::Mat content;
+  const bool shrinking = geometry.content.width < image.cols;
+  cv::resize(image, content, geometry.content, 0, 0,
+             shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
+  const int pad_bottom =
+      geometry.padded.height - geometry.content.height - geometry.pad_top;
+  if (geometry.pad_top == 0 && pad_bottom == 0) return content;
+  cv::Mat padded;
+  // Reflection needs at least pad+1 rows; tiny images fall back to
+  // replication.
+  const int border = std::max(geometry.pad_top, pad_bottom) < content.rows
+                         ? cv::BORDER_REFLECT_101
+                         : cv::BORDER_REPLICATE;
+  cv::copyMakeBorder(content, padded, geometry.pad_top, pad_bottom, 0, 0,
+                     border);
+  return padded;
+}
+
+}  // namespace parallax

@@ -1,0 +1,74 @@
+#include "parallax/infer/network_input.h"
+
+#include <gtest/gtest.h>
+
+namespace parallax {
+namespace {
+
+TEST(NetworkInputTest, KeepsAspectRatioAndPadsRowsOnly) {
+  // 1920x1080 at the 512x256 training area with a 64 multiple.
+  const NetworkGeometry g =
+      ComputeNetworkGeometry({1920, 1080}, 512.0 * 256.0, 64);
+  EXPECT_EQ(g.content.width % 64, 0);
+  EXPECT_EQ(g.padded.width, g.content.width);  // no horizontal padding
+  EXPECT_EQ(g.padded.height % 64, 0);
+  EXPECT_GE(g.padded.height, g.content.height);
+  EXPECT_NEAR(static_cast<double>(g.content.width) / g.content.height,
+              1920.0 / 1080.0, 0.01);
+  EXPECT_EQ(g.pad_top, (g.padded.height - g.content.height) / 2);
+}
+
+TEST(NetworkInputTest, TrainingSizeInputNeedsNoPadding) {
+  const NetworkGeometry g = ComputeNetworkGeometry({1024, 512}, 512 * 256, 64);
+  EXPECT_EQ(g.content, cv::Size(512, 256));
+  EXPECT_EQ(g.padded, cv::Size(512, 256));
+  EXPECT_EQ(g.pad_top, 0);
+  // A fraction f of the network width is f * 1024 pixels of the input.
+  EXPECT_DOUBLE_EQ(g.FractionToInputPixels(), 1024.0);
+}
+
+TEST(NetworkInputTest, FractionToInputPixelsUsesThePaddedWidth) {
+  NetworkGeometry g;
+  g.input = {1000, 600};
+  g.content = {500, 300};
+  g.padded = {500, 320};
+  // Network output is a fraction of the padded width (500 px), and 1 network
+  // pixel is 2 input pixels.
+  EXPECT_DOUBLE_EQ(g.FractionToInputPixels(), 1000.0);
+}
+
+TEST(NetworkInputTest, TallAndTinyImagesStillGetValidSizes) {
+  for (const cv::Size size :
+       {cv::Size(300, 2000), cv::Size(7, 5), cv::Size(4000, 30)}) {
+    const NetworkGeometry g = ComputeNetworkGeometry(size, 512 * 256, 64);
+    EXPECT_GE(g.content.width, 64);
+    EXPECT_GE(g.content.height, 1);
+    EXPECT_EQ(g.padded.width % 64, 0);
+    EXPECT_EQ(g.padded.height % 64, 0);
+    cv::Mat image(size, CV_8UC3, cv::Scalar(10, 20, 30));
+    const cv::Mat prepared = PrepareNetworkImage(image, g);
+    EXPECT_EQ(prepared.size(), g.padded);
+  }
+}
+
+TEST(NetworkInputTest, PaddingReflectsRowsAroundTheContent) {
+  cv::Mat image(100, 200, CV_32FC1);
+  for (int y = 0; y < image.rows; ++y) image.row(y).setTo(y);
+  const NetworkGeometry g = ComputeNetworkGeometry({200, 100}, 128 * 64, 64);
+  ASSERT_EQ(g.content, cv::Size(128, 64));  // exactly half the size
+  const NetworkGeometry padded_geometry =
+      ComputeNetworkGeometry({200, 90}, 128 * 58, 64);
+  ASSERT_GT(padded_geometry.pad_top, 0);
+  cv::Mat tall(90, 200, CV_32FC1);
+  for (int y = 0; y < tall.rows; ++y) tall.row(y).setTo(y);
+  const cv::Mat prepared = PrepareNetworkImage(tall, padded_geometry);
+  const int top = padded_geometry.pad_top;
+  // Reflect-101: the row above the content mirrors the row below its top.
+  EXPECT_FLOAT_EQ(prepared.at<float>(top - 1, 10),
+                  prepared.at<float>(top + 1, 10));
+  EXPECT_FLOAT_EQ(prepared(padded_geometry.ContentRect()).at<float>(0, 0),
+                  prepared.at<float>(top, 0));
+}
+
+}  // namespace
+}  // namespace parallax

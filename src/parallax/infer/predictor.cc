@@ -1,0 +1,264 @@
+#include "parallax/infer/predictor.h"
+
+#include <algorithm>
+#include <thread>
+
+#include <torch/torch.h>
+#include <opencv2/imgproc.hpp>
+
+#include "parallax/infer/flip_postprocess.h"
+#include "parallax/model/checkpoint.h"
+#include "parallax/util/check.h"
+#include "parallax/util/strings.h"
+
+namespace parallax {
+
+Precision ParsePrecision(const std::string& name) {
+  const std::string lower = ToLower(name);
+  if (lower == "auto") return Precision::kAuto;
+  if (lower == "fp32" || lower == "float32") return Precision::kFloat32;
+  if (lower == "bf16" || lower == "bfloat16") return Precision::kBFloat16;
+  ThrowError("unknown precision '{}' (choose auto, fp32 or bf16)", name);
+}
+
+std::string ToString(Precision precision) {
+  switch (precision) {
+    case Precision::kAuto:
+      return "auto";
+    case Precision::kFloat32:
+      return "fp32";
+    case Precision::kBFloat16:
+      return "bf16";
+  }
+  return "?";
+}
+
+void PredictorOptions::Check() const {
+  if (batch < 1) ThrowError("--batch must be at least 1, not {}", batch);
+  if (target_pixels < 0) ThrowError("network size must be positive");
+  if (threads < 0) ThrowError("threads must be >= 0, not {}", threads);
+}
+
+cv::Mat ToRgbFloat(const cv::Mat& image) {
+  if (image.empty()) ThrowError("empty image");
+  double scale = 0;
+  switch (image.depth()) {
+    case CV_8U:
+      scale = 1.0 / 255.0;
+      break;
+    case CV_16U:
+      scale = 1.0 / 65535.0;
+      break;
+    default:
+      ThrowError("images must be 8- or 16-bit for depth prediction, not {}",
+                 cv::typeToString(image.type()));
+  }
+  cv::Mat rgb;
+  switch (image.channels()) {
+    case 1:
+      cv::cvtColor(image, rgb, cv::COLOR_GRAY2RGB);
+      break;
+    case 3:
+      cv::cvtColor(image, rgb, cv::COLOR_BGR2RGB);
+      break;
+    case 4:
+      cv::cvtColor(image, rgb, cv::COLOR_BGRA2RGB);
+      break;
+    default:
+      ThrowError("images must have 1, 3 or 4 channels, not {}",
+                 image.channels());
+  }
+  cv::Mat result;
+  rgb.convertTo(result, CV_32F, scale);
+  return result;
+}
+
+namespace {
+
+cv::Mat To8BitBgr(const cv::Mat& image) {
+  cv::Mat eight = image;
+  if (image.depth() == CV_16U) image.convertTo(eight, CV_8U, 1.0 / 257.0);
+  if (eight.channels() == 1) cv::cvtColor(eight, eight, cv::COLOR_GRAY2BGR);
+  if (eight.channels() == 4) cv::cvtColor(eight, eight, cv::COLOR_BGRA2BGR);
+  return eight;
+}
+
+// Flow from `current` to `neighbour` at network size, normalised as in
+// training; zero when there is no neighbour.
+cv::Mat NetworkFlow(const cv::Mat& current8, const cv::Mat& neighbour,
+                    const NetworkGeometry& geometry, FlowMethod method) {
+  if (neighbour.empty()) {
+    return cv::Mat(geometry.padded, CV_32FC2, cv::Scalar::all(0));
+  }
+  if (neighbour.size() != geometry.input) {
+    ThrowError("neighbouring frame is {}x{}, the frame {}x{}", neighbour.cols,
+               neighbour.rows, geometry.input.width, geometry.input.height);
+  }
+  cv::Mat flow = ComputeOpticFlow(
+      current8, PrepareNetworkImage(To8BitBgr(neighbour), geometry), method);
+  NormalizeFlowMagnitude(flow);
+  return flow;
+}
+
+}  // namespace
+
+struct Predictor::Impl {
+  PredictorOptions options;
+  torch::Device device{torch::kCPU};
+  LoadedModel model;
+  torch::Dtype dtype = torch::kFloat32;
+
+  // The network input of one image as an H x W x C float Mat (channel order
+  // of ModelConfig: RGB, or flow_prev, RGB, flow_next).
+  cv::Mat BuildInput(const PredictorInput& input,
+                     const NetworkGeometry& geometry) const {
+    cv::Mat rgb = PrepareNetworkImage(ToRgbFloat(input.image), geometry);
+    if (model.config.input_channels == 3) return rgb;
+    const cv::Mat current8 =
+        PrepareNetworkImage(To8BitBgr(input.image), geometry);
+    const cv::Mat flow_prev =
+        NetworkFlow(current8, input.previous, geometry, options.flow_method);
+    const cv::Mat flow_next =
+        NetworkFlow(current8, input.next, geometry, options.flow_method);
+    cv::Mat stacked;
+    cv::merge(std::vector<cv::Mat>{flow_prev, rgb, flow_next}, stacked);
+    return stacked;
+  }
+
+  static cv::Mat Mirror(const cv::Mat& input) {
+    cv::Mat mirrored;
+    cv::flip(input, mirrored, 1);
+    if (input.channels() == 7) {
+      // Mirroring x -> W-1-x turns a flow (fx, fy) into (-fx, fy).
+      std::vector<cv::Mat> channels;
+      cv::split(mirrored, channels);
+      channels[0] *= -1.0;
+      channels[5] *= -1.0;
+      cv::merge(channels, mirrored);
+    }
+    return mirrored;
+  }
+
+  // Runs the network on same-size inputs; returns [N, H, W] float32 on CPU
+  // (fractions of the width).
+  torch::Tensor Forward(const std::vector<cv::Mat>& inputs) {
+    const cv::Mat& first = inputs.front();
+    const int64_t n = static_cast<int64_t>(inputs.size());
+    torch::Tensor nhwc = torch::empty(
+        {n, first.rows, first.cols, first.channels()}, torch::kFloat32);
+    for (int64_t i = 0; i < n; ++i) {
+      const cv::Mat& m = inputs[i];
+      THROW_CHECK(m.isContinuous() && m.size() == first.size());
+      nhwc[i].copy_(torch::from_blob(m.data, {m.rows, m.cols, m.channels()},
+                                     torch::kFloat32));
+    }
+    // The NCHW view of NHWC memory is channels-last: no copy for the CPU net.
+    torch::Tensor x = nhwc.permute({0, 3, 1, 2}).to(device, dtype);
+    c10::InferenceMode guard;
+    DisparityPyramid pyramid = model.net->forward(x);
+    return pyramid.left[0]
+        .squeeze(1)
+        .to(torch::kCPU, torch::kFloat32)
+        .contiguous();
+  }
+
+  // One output plane -> disparity in input pixels at content size.
+  static cv::Mat ToDisparity(const torch::Tensor& plane,
+                             const NetworkGeometry& geometry) {
+    cv::Mat view(static_cast<int>(plane.size(0)),
+                 static_cast<int>(plane.size(1)), CV_32FC1,
+                 const_cast<float*>(plane.data_ptr<float>()));
+    cv::Mat disparity;
+    view(geometry.ContentRect())
+        .convertTo(disparity, CV_32F, geometry.FractionToInputPixels());
+    return disparity;
+  }
+
+  void PredictGroup(const std::vector<PredictorInput>& inputs, size_t begin,
+                    size_t end, const NetworkGeometry& geometry,
+                    std::vector<DepthPrediction>* out) {
+    std::vector<cv::Mat> network_inputs;
+    for (size_t i = begin; i < end; ++i) {
+      network_inputs.push_back(BuildInput(inputs[i], geometry));
+      if (options.flip_postprocess) {
+        network_inputs.push_back(Mirror(network_inputs.back()));
+      }
+    }
+    const torch::Tensor planes = Forward(network_inputs);
+    const int per_input = options.flip_postprocess ? 2 : 1;
+    for (size_t i = begin; i < end; ++i) {
+      const int64_t row = static_cast<int64_t>(i - begin) * per_input;
+      DepthPrediction prediction;
+      prediction.geometry = geometry;
+      prediction.disparity = ToDisparity(planes[row], geometry);
+      if (options.flip_postprocess) {
+        prediction.disparity = FlipPostProcess(
+            prediction.disparity, ToDisparity(planes[row + 1], geometry));
+      }
+      (*out)[i] = std::move(prediction);
+    }
+  }
+};
+
+Predictor::Predictor(const std::filesystem::path& model,
+                     const PredictorOptions& options)
+    : impl_(std::make_unique<Impl>()) {
+  options.Check();
+  impl_->options = options;
+  impl_->device = ResolveDevice(options.device);
+  if (impl_->device.is_cpu()) {
+    // LibTorch here defaults to one thread; denormals make oneDNN crawl.
+    const int threads = options.threads > 0
+                            ? options.threads
+                            : static_cast<int>(std::max(
+                                  1u, std::thread::hardware_concurrency()));
+    torch::set_num_threads(threads);
+    at::globalContext().setFlushDenormal(true);
+  }
+  impl_->model = LoadModel(model, impl_->device);
+  impl_->model.net->eval();
+  if (impl_->device.is_cpu()) impl_->model.net->SetChannelsLast(true);
+  if (options.precision == Precision::kBFloat16) {
+    impl_->dtype = torch::kBFloat16;
+    impl_->model.net->to(torch::kBFloat16);
+  }
+}
+
+Predictor::~Predictor() = default;
+
+const ModelConfig& Predictor::config() const { return impl_->model.config; }
+const PredictorOptions& Predictor::options() const { return impl_->options; }
+std::string Predictor::device() const { return impl_->device.str(); }
+
+NetworkGeometry Predictor::Geometry(cv::Size input) const {
+  const ModelConfig& config = impl_->model.config;
+  const double target =
+      impl_->options.target_pixels > 0
+          ? impl_->options.target_pixels
+          : static_cast<double>(config.train_width) * config.train_height;
+  return ComputeNetworkGeometry(input, target, config.SizeMultiple());
+}
+
+DepthPrediction Predictor::Predict(const PredictorInput& input) {
+  return PredictBatch({input}).front();
+}
+
+std::vector<DepthPrediction> Predictor::PredictBatch(
+    const std::vector<PredictorInput>& inputs) {
+  std::vector<DepthPrediction> out(inputs.size());
+  const size_t batch = static_cast<size_t>(impl_->options.batch);
+  size_t begin = 0;
+  while (begin < inputs.size()) {
+    const cv::Size size = inputs[begin].image.size();
+    size_t end = begin + 1;
+    while (end < inputs.size() && end - begin < batch &&
+           inputs[end].image.size() == size) {
+      ++end;
+    }
+    impl_->PredictGroup(inputs, begin, end, Geometry(size), &out);
+    begin = end;
+  }
+  return out;
+}
+
+}  // namespace parallax

@@ -1,0 +1,93 @@
+// The depth predictor: a loaded network plus the pre-processing that feeds it
+// images of any size and the post-processing that turns its output into
+// disparity in pixels of the input image. LibTorch stays behind a pimpl, so
+// callers (the CLI, eval, render) compile without it.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "parallax/data/optic_flow.h"
+#include "parallax/infer/network_input.h"
+#include "parallax/model/model_config.h"
+
+namespace parallax {
+
+enum class Precision {
+  kAuto,      // float32 (bfloat16 only when asked: see PredictorOptions)
+  kFloat32,   // exact
+  kBFloat16,  // ~2x faster on CPUs with AMX/AVX512-BF16; ~0.5% disparity noise
+};
+Precision ParsePrecision(const std::string& name);
+std::string ToString(Precision precision);
+
+struct PredictorOptions {
+  // "auto" (CUDA when available), "cpu", "cuda" or "cuda:N".
+  std::string device = "auto";
+  // Images per forward pass (frames of a video, files of a folder).
+  int batch = 1;
+  // Godard's flip post-processing: predict the mirrored image too and blend
+  // the two (doubles the network time, removes the left-edge artefact).
+  bool flip_postprocess = false;
+  Precision precision = Precision::kAuto;
+  // Pixels of the network input; 0 = the model's training width x height.
+  // Larger sees finer detail and costs time in proportion.
+  double target_pixels = 0;
+  // Optic flow for 7-channel models.
+  FlowMethod flow_method = FlowMethod::kDis;
+  // CPU threads for the network; 0 = all cores.
+  int threads = 0;
+
+  void Check() const;
+};
+
+struct PredictorInput {
+  // 8-bit or 16-bit BGR (or gray) image, any size.
+  cv::Mat image;
+  // 7-channel models only: the previous and next frames (same size as
+  // `image`); empty at the ends of a sequence (zero flow).
+  cv::Mat previous, next;
+};
+
+struct DepthPrediction {
+  // CV_32FC1 at geometry.content size: left-view disparity in pixels of the
+  // input image (DESIGN.md: larger = nearer; signed models also negative).
+  cv::Mat disparity;
+  NetworkGeometry geometry;
+};
+
+class Predictor {
+ public:
+  // Loads the model (throws parallax::Error naming the file).
+  Predictor(const std::filesystem::path& model,
+            const PredictorOptions& options);
+  ~Predictor();
+  Predictor(const Predictor&) = delete;
+  Predictor& operator=(const Predictor&) = delete;
+
+  const ModelConfig& config() const;
+  const PredictorOptions& options() const;
+  // "cpu", "cuda:0", ...
+  std::string device() const;
+  NetworkGeometry Geometry(cv::Size input) const;
+
+  DepthPrediction Predict(const PredictorInput& input);
+  // Same-size inputs go through the network options().batch at a time.
+  std::vector<DepthPrediction> PredictBatch(
+      const std::vector<PredictorInput>& inputs);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// 8/16-bit, 1/3/4-channel image -> CV_32FC3 RGB in [0, 1]. Throws
+// parallax::Error for other types (e.g. float images with NaN are refused by
+// the caller's reader).
+cv::Mat ToRgbFloat(const cv::Mat& image);
+
+}  // namespace parallax

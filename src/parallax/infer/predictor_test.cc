@@ -1,0 +1,171 @@
+#include "parallax/infer/predictor.h"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+#include "parallax/model/checkpoint.h"
+#include "parallax/testing/testing.h"
+#include "parallax/util/check.h"
+
+namespace parallax {
+namespace {
+
+// A small random network saved to a temp file: the predictor's plumbing
+// (sizes, scaling, batching, flipping) does not depend on trained weights.
+std::filesystem::path SaveTinyModel(const testing::TempDir& dir,
+                                    int input_channels = 3) {
+  ModelConfig config;
+  config.width = 0.125;
+  config.input_channels = input_channels;
+  config.train_width = 256;
+  config.train_height = 128;
+  torch::manual_seed(3);
+  DepthNet net(config);
+  const std::filesystem::path path =
+      dir / ("tiny" + std::to_string(input_channels) + ".plx");
+  SaveModel(path, net);
+  return path;
+}
+
+cv::Mat TexturedImage(cv::Size size, int seed) {
+  cv::Mat image(size, CV_8UC3);
+  cv::RNG rng(seed);
+  rng.fill(image, cv::RNG::UNIFORM, 0, 255);
+  cv::GaussianBlur(image, image, {0, 0}, 2.0);
+  return image;
+}
+
+PredictorOptions CpuOptions() {
+  PredictorOptions options;
+  options.device = "cpu";
+  options.threads = 2;
+  return options;
+}
+
+TEST(PredictorTest, OutputCoversTheContentInInputPixels) {
+  testing::TempDir dir;
+  Predictor predictor(SaveTinyModel(dir), CpuOptions());
+  const cv::Mat image = TexturedImage({640, 360}, 1);
+  const DepthPrediction prediction =
+      predictor.Predict(PredictorInput{image, {}, {}});
+  const NetworkGeometry geometry = predictor.Geometry(image.size());
+  EXPECT_EQ(prediction.disparity.size(), geometry.content);
+  EXPECT_EQ(prediction.disparity.type(), CV_32FC1);
+  double low = 0, high = 0;
+  cv::minMaxLoc(prediction.disparity, &low, &high);
+  EXPECT_TRUE(std::isfinite(low) && std::isfinite(high));
+  // Positive head: 0 <= d <= max_disparity of the *input* width.
+  EXPECT_GE(low, 0.0);
+  EXPECT_LE(high, 0.3 * image.cols + 1e-3);
+  // A random net's sigmoid sits near 0.15: the scale really is input pixels.
+  EXPECT_GT(cv::mean(prediction.disparity)[0], 0.02 * image.cols);
+}
+
+TEST(PredictorTest, BatchedEqualsOneByOne) {
+  testing::TempDir dir;
+  PredictorOptions options = CpuOptions();
+  options.batch = 3;
+  Predictor batched(SaveTinyModel(dir), options);
+  std::vector<PredictorInput> inputs;
+  for (int i = 0; i < 4; ++i) {
+    inputs.push_back({TexturedImage({300, 200}, i), {}, {}});
+  }
+  inputs.push_back({TexturedImage({200, 300}, 9), {}, {}});  // other size
+  const std::vector<DepthPrediction> all = batched.PredictBatch(inputs);
+  ASSERT_EQ(all.size(), inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const DepthPrediction single = batched.Predict(inputs[i]);
+    EXPECT_LT(cv::norm(single.disparity, all[i].disparity, cv::NORM_INF), 1e-3)
+        << i;
+  }
+}
+
+TEST(PredictorTest, FlipPostprocessOfSymmetricImageIsSymmetric) {
+  testing::TempDir dir;
+  PredictorOptions options = CpuOptions();
+  options.flip_postprocess = true;
+  Predictor predictor(SaveTinyModel(dir), options);
+  cv::Mat half = TexturedImage({256, 256}, 4), mirrored;
+  cv::flip(half, mirrored, 1);
+  cv::Mat symmetric;
+  cv::hconcat(half, mirrored, symmetric);  // 512x256, mirror-symmetric
+  const cv::Mat d =
+      predictor.Predict(PredictorInput{symmetric, {}, {}}).disparity;
+  cv::Mat flipped;
+  cv::flip(d, flipped, 1);
+  double high = 0;
+  cv::minMaxLoc(d, nullptr, &high);
+  EXPECT_LT(cv::norm(d, flipped, cv::NORM_INF), 1e-4 * high);
+
+  // Without post-processing a random network is not symmetric: the test
+  // above can fail.
+  Predictor plain(SaveTinyModel(dir), CpuOptions());
+  const cv::Mat raw =
+      plain.Predict(PredictorInput{symmetric, {}, {}}).disparity;
+  cv::flip(raw, flipped, 1);
+  EXPECT_GT(cv::norm(raw, flipped, cv::NORM_INF), 1e-3 * high);
+}
+
+TEST(PredictorTest, SevenChannelModelsTakeNeighbouringFrames) {
+  testing::TempDir dir;
+  Predictor predictor(SaveTinyModel(dir, 7), CpuOptions());
+  const cv::Mat frame = TexturedImage({320, 180}, 5);
+  cv::Mat moved;
+  const cv::Mat shift = (cv::Mat_<double>(2, 3) << 1, 0, 6, 0, 1, 0);
+  cv::warpAffine(frame, moved, shift, frame.size(), cv::INTER_LINEAR,
+                 cv::BORDER_REFLECT);
+  const cv::Mat with_motion =
+      predictor.Predict(PredictorInput{frame, moved, moved}).disparity;
+  const cv::Mat without =
+      predictor.Predict(PredictorInput{frame, {}, {}}).disparity;
+  EXPECT_EQ(with_motion.size(), without.size());
+  // The flow channels reach the network.
+  EXPECT_GT(cv::norm(with_motion, without, cv::NORM_INF), 1e-5);
+  EXPECT_THROW(predictor.Predict(
+                   PredictorInput{frame, TexturedImage({100, 100}, 1), {}}),
+               Error);
+}
+
+TEST(PredictorTest, Bfloat16StaysCloseToFloat32) {
+  testing::TempDir dir;
+  const std::filesystem::path model = SaveTinyModel(dir);
+  Predictor fp32(model, CpuOptions());
+  PredictorOptions options = CpuOptions();
+  options.precision = Precision::kBFloat16;
+  Predictor bf16(model, options);
+  const cv::Mat image = TexturedImage({512, 256}, 6);
+  const cv::Mat a = fp32.Predict(PredictorInput{image, {}, {}}).disparity;
+  const cv::Mat b = bf16.Predict(PredictorInput{image, {}, {}}).disparity;
+  EXPECT_LT(cv::norm(a, b, cv::NORM_L1) / cv::norm(a, cv::NORM_L1), 0.02);
+}
+
+TEST(PredictorTest, SixteenBitAndGrayInputsWork) {
+  testing::TempDir dir;
+  Predictor predictor(SaveTinyModel(dir), CpuOptions());
+  const cv::Mat image = TexturedImage({256, 128}, 7);
+  cv::Mat sixteen, gray;
+  image.convertTo(sixteen, CV_16U, 257.0);
+  cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
+  const cv::Mat a = predictor.Predict(PredictorInput{image, {}, {}}).disparity;
+  const cv::Mat b =
+      predictor.Predict(PredictorInput{sixteen, {}, {}}).disparity;
+  EXPECT_LT(cv::norm(a, b, cv::NORM_INF), 1e-3);
+  EXPECT_EQ(predictor.Predict(PredictorInput{gray, {}, {}}).disparity.size(),
+            a.size());
+  EXPECT_THROW(ToRgbFloat(cv::Mat(4, 4, CV_32FC3)), Error);
+}
+
+TEST(PredictorTest, MissingModelFileIsAClearError) {
+  try {
+    Predictor predictor("/nonexistent/model.plx", CpuOptions());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/model.plx"),
+              std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace parallax
