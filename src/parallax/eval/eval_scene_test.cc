@@ -202,6 +202,12 @@ TEST(EvalScene, Kitti2015) {
   // Without disp_noc_0 every pixel with ground truth is scored.
   EXPECT_TRUE(scenes[1].region_fallback);
   ExpectValid(LoadGroundTruth(scenes[1]), {0, 1, 1, 1, 1, 1});
+  // An 8-bit map where KITTI keeps 16 bits is refused, not divided by 256.
+  Write(training / "disp_occ_0/000001_10.png",
+        Map<uint8_t>(2, 3, {0, 1, 2, 3, 4, 5}));
+  const std::string eight_bit =
+      ErrorOf([&] { LoadGroundTruth(scenes[1]); });
+  EXPECT_NE(eight_bit.find("16-bit"), std::string::npos) << eight_bit;
 
   // A disparity map without its image is a problem.
   Write(training / "disp_occ_0/000002_10.png",

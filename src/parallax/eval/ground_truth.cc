@@ -41,6 +41,15 @@ cv::Mat ReadMask(const EvalScene& scene) {
 GroundTruth LoadGroundTruth(const EvalScene& scene) {
   THROW_CHECK_GT(scene.gt_scale, 0);
   GroundTruth gt;
+  if (scene.layout == GtLayout::kKitti2015 ||
+      scene.layout == GtLayout::kKitti2012) {
+    // KITTI stores disparity x 256 in 16 bits; an 8-bit file here is some
+    // other map, and dividing it by 256 would score nonsense.
+    if (ProbeImage(scene.gt).depth != CV_16U) {
+      ThrowError("'{}': KITTI ground truth must be a 16-bit PNG",
+                 scene.gt.string());
+    }
+  }
   gt.disparity = ReadImage(scene.gt, ReadMode::kFloat1);
   const ImageInfo left = ProbeImage(scene.left);
   CheckSize(scene.gt, gt.disparity.size(), scene.left,

@@ -40,7 +40,7 @@ const cv::Mat kMap(2, 3, CV_32FC1, cv::Scalar(1));
 TEST(Prediction, CandidatesInOrder) {
   const std::vector<fs::path> candidates =
       PredictionCandidates(Scene("cones", "mb/cones/imL.png"), "/pred");
-  ASSERT_EQ(candidates.size(), 12u);
+  ASSERT_EQ(candidates.size(), 16u);
   EXPECT_EQ(candidates[0], fs::path("/pred/mb/cones/imL_disp.pfm"));
   EXPECT_EQ(candidates[1], fs::path("/pred/mb/cones/imL_disp.npy"));
   EXPECT_EQ(candidates[2], fs::path("/pred/mb/cones/imL_disp.exr"));
@@ -48,10 +48,41 @@ TEST(Prediction, CandidatesInOrder) {
   EXPECT_EQ(candidates[4], fs::path("/pred/cones.pfm"));
   EXPECT_EQ(candidates[8], fs::path("/pred/cones_disp.pfm"));
   EXPECT_EQ(candidates[11], fs::path("/pred/cones_disp.png"));
+  // `parallax depth` on the left images alone writes them flat.
+  EXPECT_EQ(candidates[12], fs::path("/pred/imL_disp.pfm"));
   EXPECT_EQ(PredictionCandidates(Scene("cones", "mb/cones/imL.png"), "/pred",
-                                 /*name_is_unique=*/false)
+                                 /*name_is_unique=*/false,
+                                 /*stem_is_unique=*/false)
                 .size(),
             4u);
+}
+
+TEST(Prediction, IntegerScaleMakesPngsMetric) {
+  testing::TempDir dir;
+  // KITTI's submission format: disparity x 256 in a uint16 PNG.
+  Touch(dir / "k.png", cv::Mat(2, 3, CV_16UC1, cv::Scalar(256 * 7 + 128)));
+  const Prediction relative =
+      ReadPrediction(dir / "k.png", PredictionKind::kDisparity);
+  EXPECT_TRUE(relative.relative);
+  const Prediction metric =
+      ReadPrediction(dir / "k.png", PredictionKind::kDisparity, 256);
+  EXPECT_FALSE(metric.relative);
+  EXPECT_FLOAT_EQ(metric.values.at<float>(1, 2), 7.5f);
+}
+
+TEST(Prediction, AnotherAspectRatioIsAnErrorNotAStretch) {
+  const Prediction square(cv::Mat(8, 8, CV_32FC1, cv::Scalar(2)),
+                          PredictionKind::kDisparity, false, "square.pfm");
+  const std::string error =
+      ErrorOf([&] { PredictionToDisparity(square, {16, 8}); });
+  EXPECT_NE(error.find("square.pfm"), std::string::npos) << error;
+  EXPECT_NE(error.find("aspect"), std::string::npos) << error;
+  // Half size, same shape: resized and scaled by the width ratio.
+  bool resized = false;
+  const cv::Mat full = PredictionToDisparity(
+      Prediction(cv::Mat(4, 8, CV_32FC1, cv::Scalar(2))), {16, 8}, &resized);
+  EXPECT_TRUE(resized);
+  EXPECT_FLOAT_EQ(full.at<float>(3, 5), 4.0f);
 }
 
 TEST(Prediction, FindsEveryFormAndListsAllMissing) {

@@ -1,6 +1,7 @@
 #include "parallax/eval/report.h"
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -65,15 +66,23 @@ std::string FormatReportTable(const EvalReport& report,
   const std::vector<Column> columns = Columns(options);
   const std::string mean_name =
       fmt::format("mean ({} scenes)", report.scenes.size());
+  // Scenes of the same name (KITTI 2012 and 2015 side by side, MiddEval3
+  // Q/H/F) are told apart by their relative path.
+  std::map<std::string, int> name_count;
+  for (const SceneResult& r : report.scenes) ++name_count[r.scene.name];
+  const auto label = [&](const SceneResult& r) {
+    return name_count[r.scene.name] > 1 ? r.scene.left_relative.string()
+                                        : r.scene.name;
+  };
   size_t name_width = std::max<size_t>(5, mean_name.size());
   for (const SceneResult& r : report.scenes) {
-    name_width = std::max(name_width, r.scene.name.size());
+    name_width = std::max(name_width, label(r).size());
   }
   std::vector<std::string> headers;
   for (const Column& c : columns) headers.push_back(c.header);
   std::string table = Row("scene", name_width, columns, headers);
   for (const SceneResult& r : report.scenes) {
-    table += Row(r.scene.name, name_width, columns,
+    table += Row(label(r), name_width, columns,
                  Cells(r.result.scores, r.result.valid_pixels));
   }
   table += Row(mean_name, name_width, columns, Cells(report.mean, -1));

@@ -20,7 +20,9 @@ namespace parallax {
 enum class Precision {
   kAuto,      // float32 (bfloat16 only when asked: see PredictorOptions)
   kFloat32,   // exact
-  kBFloat16,  // ~2x faster on CPUs with AMX/AVX512-BF16; ~0.5% disparity noise
+  // Half the memory traffic; on GPUs faster. On the CPU here (LibTorch
+  // 1.13) it is slower than fp32: predictor_benchmark.
+  kBFloat16,
 };
 Precision ParsePrecision(const std::string& name);
 std::string ToString(Precision precision);

@@ -52,6 +52,9 @@ struct VideoReader::Impl {
   FrameToMat converter;
 
   bool demuxed_all = false;   // the decoder was sent its final flush
+  // Packets before the first keyframe (a broadcast capture that starts
+  // mid-GOP) reference pictures that are not in the file: skipped.
+  bool keyframe_seen = false;
   std::string pending_error;  // demuxing failed: thrown once the decoder is
                               // drained, so the frames before it come out
   std::string failed;         // an error was thrown; Read() repeats it
@@ -127,6 +130,7 @@ struct VideoReader::Impl {
                  codec->name, AvErrorText(ret));
     }
     demuxed_all = false;
+    keyframe_seen = false;
     pending_error.clear();
     index_known = true;
     next_index = 0;
@@ -250,6 +254,7 @@ struct VideoReader::Impl {
     }
     avcodec_flush_buffers(decoder.get());
     demuxed_all = false;
+    keyframe_seen = false;
     pending_error.clear();
     index_known = false;
     last_pts = AV_NOPTS_VALUE;
@@ -317,6 +322,11 @@ struct VideoReader::Impl {
         av_packet_unref(packet.get());
         continue;
       }
+      if (!keyframe_seen && !(packet->flags & AV_PKT_FLAG_KEY)) {
+        av_packet_unref(packet.get());
+        continue;
+      }
+      keyframe_seen = true;
       if ((packet->flags & AV_PKT_FLAG_CORRUPT) && !options.conceal_errors) {
         av_packet_unref(packet.get());
         pending_error = "the data is cut short or damaged";
@@ -337,7 +347,8 @@ struct VideoReader::Impl {
       return;
     }
     demuxed_all = true;
-    avcodec_send_packet(decoder.get(), nullptr);
+    const int ret = avcodec_send_packet(decoder.get(), nullptr);
+    if (ret < 0 && ret != AVERROR_EOF) ThrowDecodeError(AvErrorText(ret));
   }
 
   // Leaves the next decoded picture in `frame`; false once drained.
@@ -403,9 +414,15 @@ struct VideoReader::Impl {
   int64_t TimestampOfFrame() {
     int64_t pts = frame->best_effort_timestamp;
     if (pts == AV_NOPTS_VALUE) pts = frame->pts;
-    if (last_pts != AV_NOPTS_VALUE &&
-        (pts == AV_NOPTS_VALUE || pts <= last_pts)) {
-      pts = last_pts + nominal_step;
+    // A missing pts is one frame on; a repeated or backward one is moved
+    // just past the last (one tick), so the frames after it keep their own
+    // times and audio sync is not shifted for the rest of the file.
+    if (last_pts != AV_NOPTS_VALUE) {
+      if (pts == AV_NOPTS_VALUE) {
+        pts = last_pts + nominal_step;
+      } else if (pts <= last_pts) {
+        pts = last_pts + 1;
+      }
     }
     return pts == AV_NOPTS_VALUE ? start_pts : pts;
   }

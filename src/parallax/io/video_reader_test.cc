@@ -139,6 +139,21 @@ TEST_F(VideoReaderTest, OtherContainersAndCodecs) {
   }
 }
 
+TEST_F(VideoReaderTest, TransportStreamCutMidGopStartsAtItsFirstKeyframe) {
+  // A broadcast capture starts wherever the recorder did: cut a .ts file at
+  // a 188-byte packet boundary inside the first GOP.
+  const fs::path whole = MakeClip("whole.ts", "-f mpegts");
+  std::ifstream in(whole, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)),
+                          std::istreambuf_iterator<char>());
+  const size_t cut = 188 * (bytes.size() / 188 / 20);
+  const fs::path capture = dir_ / "capture.ts";
+  std::ofstream(capture, std::ios::binary) << bytes.substr(cut);
+  const std::vector<VideoFrame> frames = ReadAll(capture);
+  EXPECT_GT(frames.size(), 60u);
+  EXPECT_LT(frames.size(), 100u);
+}
+
 TEST_F(VideoReaderTest, VariableFrameRateKeepsTimestamps) {
   for (const auto& [name, codec, tb_den] :
        {std::tuple{"vfr.mkv", "ffv1", 1000},

@@ -67,7 +67,8 @@ int RunDepth(int argc, char** argv) {
                  "Images or frames per network pass")
       ->capture_default_str();
   app.add_option("--precision", precision,
-                 "auto, fp32 or bf16 (faster on CPUs with AMX/AVX512-BF16)")
+                 "auto (= fp32), fp32 or bf16 (for GPUs; slower than fp32 on "
+                 "this project's CPUs with LibTorch 1.13)")
       ->capture_default_str();
   app.add_flag("--pp", predictor_options.flip_postprocess,
                "Godard's flip post-processing (2x network time, cleaner "
@@ -104,6 +105,9 @@ int RunDepth(int argc, char** argv) {
   app.add_option("--start", start,
                  "First frame of videos: frame number, 12.5s or 0:01:02.5");
   app.add_option("--end", end, "End of videos (exclusive), same forms");
+  app.add_flag("--conceal-errors", job.conceal_errors,
+               "Decode through damaged video data (broadcast captures) "
+               "instead of stopping at the first damaged frame");
   app.add_option("--codec", job.encode.codec,
                  "Video output codec: h264, h265 or ffv1 (16-bit lossless)")
       ->capture_default_str();
@@ -114,8 +118,9 @@ int RunDepth(int argc, char** argv) {
   app.add_option("--pix-fmt", job.encode.pix_fmt,
                  "Video pixel format, e.g. yuv420p10le");
   app.add_flag("--resume", job.resume,
-               "Folder outputs: skip files that exist, continue videos "
-               "after their last frame");
+               "Continue an interrupted run: skip outputs that exist (a "
+               "video output exists only once complete) and fill in the "
+               "missing frames of frame folders");
   app.add_flag("-q,--quiet", quiet, "No progress bars");
 
   return RunCli(app, argc, argv, [&]() -> int {

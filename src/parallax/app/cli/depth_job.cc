@@ -210,6 +210,7 @@ void ProcessVideo(const MediaInput& input, Predictor& predictor,
   VideoReadOptions read_options;
   read_options.start = options.start;
   read_options.end = options.end;
+  read_options.conceal_errors = options.conceal_errors;
   const auto path_of = [&](int64_t index) {
     return FolderFile(options, VideoFrameStem(input, index));
   };

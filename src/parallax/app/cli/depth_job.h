@@ -27,6 +27,8 @@ struct DepthJobOptions {
   VideoEncodeOptions encode;
   // Frame range of video inputs.
   std::optional<VideoPosition> start, end;
+  // Let the decoder conceal damaged video data instead of stopping there.
+  bool conceal_errors = false;
   // Frame rate of image sequences written as video.
   double sequence_fps = 24.0;
   // Folder outputs: skip images whose output exists, and continue videos

@@ -28,6 +28,7 @@ struct PredictionSource {
   std::string pred_dir;  // --pred DIR: files written beforehand
   std::string baseline;  // --baseline NAME: no model at all
   std::string model;     // --model FILE: predict now ("default" = shipped)
+  double png_scale = 0;  // --png-scale: integer files hold disparity x S
 };
 
 // Checked before scanning the ground truth, which can take a while.
@@ -60,7 +61,7 @@ PredictFn MakePredictor(const PredictionSource& source,
                         PredictionKind::kDisparity, /*relative=*/true, "model");
     };
   }
-  return MakeFilePredictor(scenes, source.pred_dir, kind);
+  return MakeFilePredictor(scenes, source.pred_dir, kind, source.png_scale);
 }
 
 std::string Describe(const PredictionSource& source, PredictionKind kind,
@@ -145,6 +146,11 @@ int RunEval(int argc, char** argv) {
                  "What prediction files hold: disparity or depth (inverted)")
       ->capture_default_str()
       ->type_name("KIND");
+  app.add_option("--png-scale", source.png_scale,
+                 "Integer predictions (PNG, integer NPY) hold disparity x S "
+                 "(KITTI submissions: 256); 0 = normalised, units unknown")
+      ->capture_default_str()
+      ->type_name("S");
   app.add_option("--mask", mask_name,
                  "Pixels scored: nonocc (seen by both cameras), all (every "
                  "pixel with ground truth), disc (near depth edges)")

@@ -1,0 +1,65 @@
+// What one frame costs through the Predictor (pre-processing, network,
+// post-processing to network-resolution disparity) at Monodepth's 3x256x512,
+// over the knobs that decide the default model's speed: channel width and
+// precision.
+//   build/benchmarks/predictor_benchmark
+// Arguments: {width multiplier x 100, bf16 (0/1), flip post-processing}.
+#include <benchmark/benchmark.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <random>
+
+#include <fmt/format.h>
+#include <opencv2/core.hpp>
+
+#include "parallax/infer/predictor.h"
+#include "parallax/model/checkpoint.h"
+#include "parallax/model/depth_net.h"
+
+namespace parallax {
+namespace {
+
+namespace fs = std::filesystem;
+
+void BM_PredictFrame(benchmark::State& state) {
+  ModelConfig config;
+  config.width = static_cast<double>(state.range(0)) / 100.0;
+  config.train_width = 512;
+  config.train_height = 256;
+  torch::manual_seed(0);
+  DepthNet net(config);
+  const fs::path path =
+      fs::temp_directory_path() /
+      ("parallax_predictor_bench_" + std::to_string(std::random_device{}()) +
+       ".plx");
+  SaveModel(path, net);
+  PredictorOptions options;
+  options.device = "cpu";
+  options.precision =
+      state.range(1) ? Precision::kBFloat16 : Precision::kFloat32;
+  options.flip_postprocess = state.range(2) != 0;
+  Predictor predictor(path, options);
+  fs::remove(path);
+
+  cv::Mat image(256, 512, CV_8UC3);
+  cv::randu(image, 0, 255);
+  PredictorInput input;
+  input.image = image;
+  predictor.Predict(input);  // warm-up: oneDNN picks its kernels
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(predictor.Predict(input).disparity.data);
+  }
+  state.SetLabel(fmt::format("width x{} {}{}", config.width,
+                             ToString(options.precision),
+                             options.flip_postprocess ? " +pp" : ""));
+}
+BENCHMARK(BM_PredictFrame)
+    ->ArgsProduct({{100, 50, 25}, {0, 1}, {0}})
+    ->Args({50, 1, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(2.0);
+
+}  // namespace
+}  // namespace parallax
