@@ -257,7 +257,7 @@ std::optional<float> ReadInfoScale(const fs::path& info) {
 // Ground truth of a folder holding one pair (im0/im1, imL/imR, left/right).
 void Scanner::AttachFolderGt(StereoPairSource& source, const fs::path& folder) {
   std::error_code ec;
-  for (const char* name : {"disp0GT.pfm", "disp0.pfm"}) {
+  for (const char* name : {"disp0GT.pfm", "disp0.pfm", "disp_left.pfm"}) {
     if (fs::exists(folder / name, ec)) {
       source.gt_disparity = folder / name;
       source.gt_scale = 1;

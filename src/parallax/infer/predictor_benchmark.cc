@@ -3,7 +3,7 @@
 // over the knobs that decide the default model's speed: channel width and
 // precision.
 //   build/benchmarks/predictor_benchmark
-// Arguments: {width multiplier x 100, bf16 (0/1), flip post-processing}.
+// Arguments: {width multiplier x 1000, bf16 (0/1), flip post-processing}.
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 
 void BM_PredictFrame(benchmark::State& state) {
   ModelConfig config;
-  config.width = static_cast<double>(state.range(0)) / 100.0;
+  config.width = static_cast<double>(state.range(0)) / 1000.0;
   config.train_width = 512;
   config.train_height = 256;
   torch::manual_seed(0);
@@ -55,8 +55,9 @@ void BM_PredictFrame(benchmark::State& state) {
                              options.flip_postprocess ? " +pp" : ""));
 }
 BENCHMARK(BM_PredictFrame)
-    ->ArgsProduct({{100, 50, 25}, {0, 1}, {0}})
-    ->Args({50, 1, 1})
+    ->ArgsProduct({{1000, 500, 375, 250}, {0, 1}, {0}})
+    ->Args({500, 1, 1})
+    ->Args({375, 0, 1})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MinTime(2.0);

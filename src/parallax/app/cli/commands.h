@@ -8,5 +8,6 @@ int RunDepth(int argc, char** argv);
 int RunScan(int argc, char** argv);
 int RunModelInfo(int argc, char** argv);
 int RunEval(int argc, char** argv);
+int RunSynth(int argc, char** argv);
 
 }  // namespace parallax

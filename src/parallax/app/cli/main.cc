@@ -28,6 +28,8 @@ const std::vector<Command>& Commands() {
        "List the stereo pairs Parallax finds in folders, and what is wrong"},
       {"model-info", &parallax::RunModelInfo,
        "Describe a Parallax model file (.plx)"},
+      {"synth", &parallax::RunSynth,
+       "Render synthetic stereo worlds with exact ground-truth disparity"},
       {"eval", &parallax::RunEval,
        "Score depth predictions against ground truth (Middlebury, KITTI, "
        "ETH3D)"},

@@ -1,0 +1,52 @@
+// The synthetic worlds' random numbers: SplitMix64 with its own float and
+// integer draws, so a seed gives the same worlds with every compiler and
+// standard library (std::uniform_real_distribution is not portable).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+namespace parallax::synth {
+
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : state_(seed) {}
+
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  // [0, 1) with 24 bits.
+  float Unit() { return static_cast<float>(Next() >> 40) * 0x1p-24f; }
+  float Uniform(float low, float high) { return low + (high - low) * Unit(); }
+  // Log-uniform in [low, high], low > 0.
+  float LogUniform(float low, float high) {
+    return low * std::exp(Unit() * std::log(high / low));
+  }
+  // Integer in [low, high].
+  int Int(int low, int high) {
+    return low + static_cast<int>(Next() % static_cast<uint64_t>(
+                                              high - low + 1));
+  }
+  bool Chance(float p) { return Unit() < p; }
+  // Standard normal (Box-Muller).
+  float Normal() {
+    const float u = std::max(Unit(), 1e-7f), v = Unit();
+    return std::sqrt(-2.0f * std::log(u)) * std::cos(6.2831853f * v);
+  }
+
+ private:
+  uint64_t state_;
+};
+
+// A seed for item `index` of a run seeded with `seed`.
+inline uint64_t MixSeed(uint64_t seed, uint64_t index) {
+  Rng rng(seed ^ (index * 0xD1B54A32D192ED03ull + 0x8CB92BA72F3D8DD7ull));
+  rng.Next();
+  return rng.Next();
+}
+
+}  // namespace parallax::synth

@@ -1,0 +1,211 @@
+#include "parallax/data/synth/stereo_sample.h"
+
+#include <array>
+#include <cmath>
+#include <map>
+#include <vector>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "parallax/data/synth/random.h"
+#include "parallax/data/synth/render_view.h"
+#include "parallax/io/image_io.h"
+#include "parallax/util/atomic_file.h"
+#include "parallax/util/check.h"
+
+namespace parallax::synth {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr float kRadToDeg = 57.2957795f;
+
+// Linear [0, 1] -> 8-bit sRGB, through a table fine enough that the
+// rounding is exact to within one level.
+const std::array<uint8_t, 8192>& LinearToSrgbTable() {
+  static const std::array<uint8_t, 8192> table = [] {
+    std::array<uint8_t, 8192> t{};
+    for (size_t i = 0; i < t.size(); ++i) {
+      const double c = static_cast<double>(i) / (t.size() - 1);
+      const double s = c <= 0.0031308 ? 12.92 * c
+                                      : 1.055 * std::pow(c, 1 / 2.4) - 0.055;
+      t[i] = static_cast<uint8_t>(std::lround(std::clamp(s, 0.0, 1.0) * 255));
+    }
+    return t;
+  }();
+  return table;
+}
+
+// Exposure and vignetting in linear light, then sRGB 8-bit BGR.
+cv::Mat Develop(const cv::Mat& linear, const CameraEffects& effects) {
+  const std::array<uint8_t, 8192>& lut = LinearToSrgbTable();
+  const float scale = static_cast<float>(lut.size() - 1);
+  cv::Mat out(linear.size(), CV_8UC3);
+  const float half_w = 0.5f * linear.cols, half_h = 0.5f * linear.rows;
+  const float inv_r2 = 1.0f / (half_w * half_w + half_h * half_h);
+  for (int y = 0; y < linear.rows; ++y) {
+    const cv::Vec3f* in = linear.ptr<cv::Vec3f>(y);
+    cv::Vec3b* o = out.ptr<cv::Vec3b>(y);
+    const float dy = y + 0.5f - half_h;
+    for (int x = 0; x < linear.cols; ++x) {
+      const float dx = x + 0.5f - half_w;
+      const float gain =
+          effects.exposure * (1 - effects.vignetting * (dx * dx + dy * dy) *
+                                      inv_r2);
+      for (int c = 0; c < 3; ++c) {
+        const float v = std::clamp(in[x][c] * gain, 0.0f, 1.0f);
+        o[x][2 - c] = lut[static_cast<size_t>(v * scale + 0.5f)];
+      }
+    }
+  }
+  return out;
+}
+
+// Lens blur, sensor noise and compression, as a camera adds them.
+void ApplySensor(cv::Mat& bgr, const CameraEffects& effects, Rng& rng) {
+  if (effects.blur_sigma > 0) {
+    cv::GaussianBlur(bgr, bgr, {0, 0}, effects.blur_sigma);
+  }
+  if (effects.noise_sigma > 0) {
+    const float sigma = effects.noise_sigma * 255;
+    for (int y = 0; y < bgr.rows; ++y) {
+      uint8_t* p = bgr.ptr<uint8_t>(y);
+      for (int i = 0; i < bgr.cols * 3; ++i) {
+        const float v = p[i] + sigma * rng.Normal();
+        p[i] = static_cast<uint8_t>(std::clamp(std::lround(v), 0L, 255L));
+      }
+    }
+  }
+  if (effects.jpeg_quality > 0) {
+    std::vector<uint8_t> bytes;
+    cv::imencode(".jpg", bgr, bytes,
+                 {cv::IMWRITE_JPEG_QUALITY, effects.jpeg_quality});
+    bgr = cv::imdecode(bytes, cv::IMREAD_COLOR);
+  }
+}
+
+cv::Mat DisparityOf(const cv::Mat& depth, const Rig& rig) {
+  cv::Mat disp(depth.size(), CV_32FC1);
+  for (int y = 0; y < depth.rows; ++y) {
+    const float* z = depth.ptr<float>(y);
+    float* d = disp.ptr<float>(y);
+    for (int x = 0; x < depth.cols; ++x) {
+      d[x] = std::isfinite(z[x]) ? rig.Disparity(z[x]) : -rig.shift_px;
+    }
+  }
+  return disp;
+}
+
+nlohmann::json Describe(const Scene& scene, const TextureBank& textures,
+                        const cv::Mat& disp_left) {
+  const Rig& rig = scene.rig;
+  double lo = 0, hi = 0;
+  cv::minMaxLoc(disp_left, &lo, &hi);
+  std::map<std::string, int> kinds;
+  for (const Object& o : scene.objects) ++kinds[o.kind];
+  nlohmann::json meta;
+  meta["seed"] = scene.seed;
+  meta["size"] = {rig.width, rig.height};
+  meta["camera"] = {{"focal_px", rig.focal_px},
+                    {"cx_left", rig.cx(false)},
+                    {"cx_right", rig.cx(true)},
+                    {"cy", rig.cy},
+                    {"hfov_deg", rig.hfov * kRadToDeg},
+                    {"height_m", rig.center.y},
+                    {"pitch_deg", rig.pitch * kRadToDeg},
+                    {"roll_deg", rig.roll * kRadToDeg}};
+  meta["rig"] = {{"type", rig.convergence_m > 0 ? "converging" : "parallel"},
+                 {"baseline_m", rig.baseline_m},
+                 {"convergence_m", rig.convergence_m},
+                 {"shift_px", rig.shift_px}};
+  meta["disparity_px"] = {{"min", lo}, {"max", hi}};
+  meta["sun"] = {{"direction",
+                  {scene.sun.direction.x, scene.sun.direction.y,
+                   scene.sun.direction.z}},
+                 {"color", {scene.sun.color[0], scene.sun.color[1],
+                            scene.sun.color[2]}},
+                 {"penumbra_m", scene.sun.penumbra_m}};
+  meta["haze_density"] = scene.haze.density;
+  meta["effects"] = {{"exposure", scene.effects.exposure},
+                     {"vignetting", scene.effects.vignetting},
+                     {"blur_sigma", scene.effects.blur_sigma},
+                     {"noise_sigma", scene.effects.noise_sigma},
+                     {"jpeg_quality", scene.effects.jpeg_quality}};
+  meta["objects"] = kinds;
+  meta["textures"] = {
+      {"ground",
+       textures.at(static_cast<size_t>(scene.ground.texture)).source},
+      {"backdrop",
+       textures.at(static_cast<size_t>(scene.backdrop.texture)).source}};
+  return meta;
+}
+
+}  // namespace
+
+cv::Mat VisibleInOtherView(const cv::Mat& disp, const cv::Mat& other_disp,
+                           bool disp_is_left, float tolerance) {
+  THROW_CHECK(disp.type() == CV_32FC1 && other_disp.type() == CV_32FC1);
+  THROW_CHECK(disp.size() == other_disp.size());
+  cv::Mat mask(disp.size(), CV_8UC1);
+  const float sign = disp_is_left ? -1.0f : 1.0f;
+  for (int y = 0; y < disp.rows; ++y) {
+    const float* d = disp.ptr<float>(y);
+    const float* o = other_disp.ptr<float>(y);
+    uint8_t* m = mask.ptr<uint8_t>(y);
+    for (int x = 0; x < disp.cols; ++x) {
+      const float target = x + sign * d[x];
+      const int x0 = static_cast<int>(std::floor(target));
+      bool visible = x0 >= 0 && x0 + 1 < disp.cols;
+      if (visible) {
+        visible = std::abs(o[x0] - d[x]) < tolerance &&
+                  std::abs(o[x0 + 1] - d[x]) < tolerance;
+      }
+      m[x] = visible ? 255 : 0;
+    }
+  }
+  return mask;
+}
+
+StereoSample RenderStereoSample(const Scene& scene,
+                                const TextureBank& textures) {
+  const ShadowMap shadows = BuildShadowMap(scene);
+  const ViewRender left = RenderView(scene, false, textures, shadows);
+  const ViewRender right = RenderView(scene, true, textures, shadows);
+  StereoSample sample;
+  sample.disp_left = DisparityOf(left.depth, scene.rig);
+  sample.disp_right = DisparityOf(right.depth, scene.rig);
+  sample.mask_left =
+      VisibleInOtherView(sample.disp_left, sample.disp_right, true);
+  sample.mask_right =
+      VisibleInOtherView(sample.disp_right, sample.disp_left, false);
+  sample.left = Develop(left.rgb, scene.effects);
+  sample.right = Develop(right.rgb, scene.effects);
+  Rng noise(MixSeed(scene.seed, 0x5E4503));
+  ApplySensor(sample.left, scene.effects, noise);
+  ApplySensor(sample.right, scene.effects, noise);
+  sample.meta = Describe(scene, textures, sample.disp_left);
+  return sample;
+}
+
+void WriteStereoSample(const fs::path& folder, const StereoSample& sample) {
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec) {
+    ThrowError("cannot create '{}': {}", folder.string(), ec.message());
+  }
+  // Light PNG compression: a third of the time of level 3 for files ~10 %
+  // larger, which matters at 100 000 samples.
+  ImageWriteOptions fast;
+  fast.png_compression = 1;
+  WriteImage(folder / "left.png", sample.left, fast);
+  WriteImage(folder / "right.png", sample.right, fast);
+  WriteImage(folder / "disp_left.pfm", sample.disp_left);
+  WriteImage(folder / "disp_right.pfm", sample.disp_right);
+  WriteImage(folder / "left_mask.png", sample.mask_left, fast);
+  WriteImage(folder / "right_mask.png", sample.mask_right, fast);
+  // meta.json last: its presence marks a complete sample (resume).
+  WriteFileAtomic(folder / "meta.json", sample.meta.dump(2) + "\n");
+}
+
+}  // namespace parallax::synth

@@ -1,0 +1,188 @@
+#include "parallax/data/synth/stereo_sample.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <iterator>
+
+#include <opencv2/imgproc.hpp>
+
+#include "parallax/data/synth/synth_run.h"
+#include "parallax/io/image_io.h"
+#include "parallax/testing/testing.h"
+
+namespace parallax::synth {
+namespace {
+
+namespace fs = std::filesystem;
+
+const TextureBank& Bank() {
+  static const TextureBank bank = TextureBank::Procedural(6, 7);
+  return bank;
+}
+
+SceneOptions Clean(RigMode rig) {
+  SceneOptions options;
+  options.rig = rig;
+  options.camera_effects = false;  // noise and JPEG differ between views
+  return options;
+}
+
+// `to` rebuilt from `from` sampled at x - d (left from right) or x + d
+// (right from left), bilinearly, as the trainer's sampler does.
+cv::Mat Warp(const cv::Mat& from, const cv::Mat& disp, bool rebuild_left) {
+  cv::Mat map_x(disp.size(), CV_32FC1), map_y(disp.size(), CV_32FC1);
+  for (int y = 0; y < disp.rows; ++y) {
+    for (int x = 0; x < disp.cols; ++x) {
+      const float d = disp.at<float>(y, x);
+      map_x.at<float>(y, x) = rebuild_left ? x - d : x + d;
+      map_y.at<float>(y, x) = static_cast<float>(y);
+    }
+  }
+  cv::Mat out;
+  cv::remap(from, out, map_x, map_y, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  return out;
+}
+
+double MaskedPsnr(const cv::Mat& a, const cv::Mat& b, const cv::Mat& mask) {
+  double sum = 0;
+  int64_t n = 0;
+  for (int y = 0; y < a.rows; ++y) {
+    for (int x = 0; x < a.cols; ++x) {
+      if (!mask.at<uint8_t>(y, x)) continue;
+      for (int c = 0; c < 3; ++c) {
+        const double e = a.at<cv::Vec3b>(y, x)[c] - b.at<cv::Vec3b>(y, x)[c];
+        sum += e * e;
+      }
+      n += 3;
+    }
+  }
+  EXPECT_GT(n, 0);
+  return 10 * std::log10(255.0 * 255.0 / std::max(sum / n, 1e-12));
+}
+
+TEST(StereoSample, WarpingByTheGroundTruthRebuildsTheOtherView) {
+  for (RigMode rig : {RigMode::kParallel, RigMode::kConverging}) {
+    for (int index = 0; index < 3; ++index) {
+      SCOPED_TRACE(ToString(rig) + " sample " + std::to_string(index));
+      const Scene scene = SampleScene(11, index, Clean(rig), Bank());
+      const StereoSample s = RenderStereoSample(scene, Bank());
+      // Most of a view is seen by the other camera.
+      EXPECT_GT(cv::countNonZero(s.mask_left), s.left.total() / 2);
+      const double left_psnr = MaskedPsnr(
+          Warp(s.right, s.disp_left, true), s.left, s.mask_left);
+      const double right_psnr = MaskedPsnr(
+          Warp(s.left, s.disp_right, false), s.right, s.mask_right);
+      EXPECT_GT(left_psnr, 40.0);
+      EXPECT_GT(right_psnr, 40.0);
+      // The wrong sign must not pass: the test can fail.
+      cv::Mat flipped = -s.disp_left;
+      EXPECT_LT(MaskedPsnr(Warp(s.right, flipped, true), s.left, s.mask_left),
+                left_psnr - 10);
+    }
+  }
+}
+
+TEST(StereoSample, DisparityRangeAndSignFollowTheRig) {
+  SceneOptions options = Clean(RigMode::kParallel);
+  options.max_disparity = 0.2f;
+  for (int index = 0; index < 4; ++index) {
+    const StereoSample s =
+        RenderStereoSample(SampleScene(5, index, options, Bank()), Bank());
+    double lo, hi;
+    cv::minMaxLoc(s.disp_left, &lo, &hi);
+    EXPECT_GE(lo, 0.0) << index;  // nothing beyond infinity
+    EXPECT_GT(hi, 1.0) << index;
+    EXPECT_LE(hi, 0.2 * 512) << index;
+  }
+  options.rig = RigMode::kConverging;
+  for (int index = 0; index < 4; ++index) {
+    const StereoSample s =
+        RenderStereoSample(SampleScene(5, index, options, Bank()), Bank());
+    double lo, hi;
+    cv::minMaxLoc(s.disp_left, &lo, &hi);
+    EXPECT_LT(lo, -0.5) << index;  // behind the screen plane
+    EXPECT_GT(hi, 0.5) << index;   // in front of it
+    EXPECT_LE(std::max(-lo, hi), 0.2 * 512) << index;
+    EXPECT_EQ(s.meta["rig"]["type"], "converging");
+  }
+}
+
+std::string ReadBytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(StereoSample, SameSeedSameBytesWhateverTheThreads) {
+  testing::TempDir dir;
+  SynthRunOptions options;
+  options.count = 4;
+  options.seed = 3;
+  options.scene.size = {128, 64};
+  options.out = dir / "a";
+  options.threads = 1;
+  RunSynth(options, Bank());
+  options.out = dir / "b";
+  options.threads = 2;
+  RunSynth(options, Bank());
+  options.out = dir / "c";
+  options.seed = 4;
+  RunSynth(options, Bank());
+  for (const char* file : {"left.png", "right.png", "disp_left.pfm",
+                           "disp_right.pfm", "left_mask.png", "meta.json"}) {
+    for (int i = 0; i < 4; ++i) {
+      const fs::path name = SampleFolder("", i) / file;
+      EXPECT_EQ(ReadBytes(dir / "a" / name), ReadBytes(dir / "b" / name))
+          << name;
+    }
+  }
+  EXPECT_NE(ReadBytes(dir / "a/0000000/left.png"),
+            ReadBytes(dir / "c/0000000/left.png"));
+}
+
+TEST(StereoSample, ResumeSkipsCompleteSamplesOnly) {
+  testing::TempDir dir;
+  SynthRunOptions options;
+  options.count = 3;
+  options.scene.size = {96, 48};
+  options.out = dir.path();
+  RunSynth(options, Bank());
+  fs::remove(dir / "0000001/meta.json");  // as if killed while writing
+  const auto kept = fs::last_write_time(dir / "0000000/left.png");
+  options.resume = true;
+  const SynthRunReport report = RunSynth(options, Bank());
+  EXPECT_EQ(report.skipped, 2);
+  EXPECT_EQ(report.written, 1);
+  EXPECT_TRUE(fs::exists(dir / "0000001/meta.json"));
+  EXPECT_EQ(fs::last_write_time(dir / "0000000/left.png"), kept);
+}
+
+TEST(StereoSample, CameraEffectsChangeTheImagesNotTheTruth) {
+  SceneOptions options = Clean(RigMode::kParallel);
+  const Scene clean = SampleScene(9, 0, options, Bank());
+  options.camera_effects = true;
+  Scene noisy = SampleScene(9, 0, options, Bank());
+  noisy.effects.noise_sigma = 0.02f;
+  const StereoSample a = RenderStereoSample(clean, Bank());
+  const StereoSample b = RenderStereoSample(noisy, Bank());
+  EXPECT_EQ(cv::norm(a.disp_left, b.disp_left, cv::NORM_INF), 0);
+  EXPECT_GT(cv::norm(a.left, b.left, cv::NORM_L1) / a.left.total(), 1.0);
+}
+
+TEST(VisibleInOtherView, OccludedStripBesideAForegroundSquare) {
+  // Background at 2 px, a square at 10 px: the 8 px left of the square's
+  // left edge in the left view are hidden from the right camera.
+  cv::Mat disp_left(20, 60, CV_32FC1, cv::Scalar(2));
+  cv::Mat disp_right(20, 60, CV_32FC1, cv::Scalar(2));
+  disp_left(cv::Rect(30, 5, 10, 10)).setTo(10);
+  disp_right(cv::Rect(20, 5, 10, 10)).setTo(10);
+  const cv::Mat mask = VisibleInOtherView(disp_left, disp_right, true);
+  EXPECT_EQ(mask.at<uint8_t>(10, 35), 255);  // on the square
+  EXPECT_EQ(mask.at<uint8_t>(10, 26), 0);    // background behind it
+  EXPECT_EQ(mask.at<uint8_t>(10, 15), 255);  // background in the open
+  EXPECT_EQ(mask.at<uint8_t>(10, 1), 0);     // leaves the right image
+}
+
+}  // namespace
+}  // namespace parallax::synth

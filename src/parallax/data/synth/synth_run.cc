@@ -1,0 +1,98 @@
+#include "parallax/data/synth/synth_run.h"
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "parallax/data/synth/stereo_sample.h"
+#include "parallax/util/check.h"
+
+namespace parallax::synth {
+
+namespace fs = std::filesystem;
+
+void SynthRunOptions::Check() const {
+  if (out.empty()) ThrowError("synth: give an output folder (--out)");
+  if (count <= 0) ThrowError("synth: --count must be positive, got {}", count);
+  if (first < 0) ThrowError("synth: --first must be >= 0, got {}", first);
+  if (scene.size.width < 32 || scene.size.height < 32 ||
+      scene.size.width > 8192 || scene.size.height > 8192) {
+    ThrowError("synth: --size {}x{} is outside 32..8192", scene.size.width,
+               scene.size.height);
+  }
+  if (!(scene.max_disparity > 0 && scene.max_disparity <= 0.5f)) {
+    ThrowError("synth: --max-disparity must be in (0, 0.5], got {}",
+               scene.max_disparity);
+  }
+}
+
+fs::path SampleFolder(const fs::path& out, int64_t index) {
+  return out / fmt::format("{:07d}", index);
+}
+
+SynthRunReport RunSynth(
+    const SynthRunOptions& options, const TextureBank& textures,
+    const std::function<void(int64_t, int64_t)>& progress) {
+  options.Check();
+  const auto started = std::chrono::steady_clock::now();
+  std::error_code ec;
+  fs::create_directories(options.out, ec);
+  if (ec) {
+    ThrowError("cannot create '{}': {}", options.out.string(), ec.message());
+  }
+  SynthRunReport report;
+  std::vector<int64_t> todo;
+  for (int64_t i = options.first; i < options.first + options.count; ++i) {
+    if (options.resume &&
+        fs::exists(SampleFolder(options.out, i) / "meta.json", ec)) {
+      ++report.skipped;
+    } else {
+      todo.push_back(i);
+    }
+  }
+  const int threads =
+      options.threads > 0
+          ? options.threads
+          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex mutex;  // guards done, error and progress calls
+  int64_t done = report.skipped;
+  std::exception_ptr error;
+  const auto work = [&] {
+    while (!stop) {
+      const size_t k = next++;
+      if (k >= todo.size()) return;
+      try {
+        const Scene scene =
+            SampleScene(options.seed, todo[k], options.scene, textures);
+        const StereoSample sample = RenderStereoSample(scene, textures);
+        WriteStereoSample(SampleFolder(options.out, todo[k]), sample);
+        std::lock_guard lock(mutex);
+        ++done;
+        if (progress) progress(done, options.count);
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!error) error = std::current_exception();
+        stop = true;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& thread : pool) thread.join();
+  report.written = done - report.skipped;
+  report.seconds = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - started)
+                       .count();
+  if (error) std::rethrow_exception(error);
+  return report;
+}
+
+}  // namespace parallax::synth

@@ -1,0 +1,312 @@
+#include "parallax/data/synth/texture_bank.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <map>
+#include <random>
+#include <cctype>
+#include <string_view>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "parallax/io/image_io.h"
+#include "parallax/util/check.h"
+#include "parallax/util/strings.h"
+
+namespace parallax::synth {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::array<float, 256>& SrgbToLinearTable() {
+  static const std::array<float, 256> table = [] {
+    std::array<float, 256> t{};
+    for (int i = 0; i < 256; ++i) {
+      const float c = i / 255.0f;
+      t[i] = c <= 0.04045f ? c / 12.92f
+                           : std::pow((c + 0.055f) / 1.055f, 2.4f);
+    }
+    return t;
+  }();
+  return table;
+}
+
+// BGR 8-bit -> linear RGB float.
+cv::Mat ToLinearRgb(const cv::Mat& bgr8) {
+  const std::array<float, 256>& lut = SrgbToLinearTable();
+  cv::Mat out(bgr8.size(), CV_32FC3);
+  for (int y = 0; y < bgr8.rows; ++y) {
+    const cv::Vec3b* in = bgr8.ptr<cv::Vec3b>(y);
+    cv::Vec3f* o = out.ptr<cv::Vec3f>(y);
+    for (int x = 0; x < bgr8.cols; ++x) {
+      o[x] = {lut[in[x][2]], lut[in[x][1]], lut[in[x][0]]};
+    }
+  }
+  return out;
+}
+
+// Mirrored repeat of an index already brought into [-1, 2n]:
+// ... 1 0 | 0 1 ... n-1 | n-1 ... 0 | 0 ...
+inline int MirrorNear(int i, int n) {
+  if (i < 0) return -1 - i;
+  if (i < n) return i;
+  if (i < 2 * n) return 2 * n - 1 - i;
+  return i - 2 * n;
+}
+
+// Brings a texel coordinate into [0, 2n), the mirrored period, with one
+// multiply instead of integer modulos per tap (the renderer's hot path).
+inline float Wrap(float u, int n) {
+  const float period = 2.0f * static_cast<float>(n);
+  return u - std::floor(u * (1.0f / period)) * period;
+}
+
+cv::Vec3f Bilinear(const cv::Mat& level, float u, float v) {
+  const float fu = Wrap(u, level.cols) - 0.5f;
+  const float fv = Wrap(v, level.rows) - 0.5f;
+  const float x0f = std::floor(fu), y0f = std::floor(fv);
+  const float ax = fu - x0f, ay = fv - y0f;
+  const int x0 = static_cast<int>(x0f), y0 = static_cast<int>(y0f);
+  const int xa = MirrorNear(x0, level.cols);
+  const int xb = MirrorNear(x0 + 1, level.cols);
+  const int ya = MirrorNear(y0, level.rows);
+  const int yb = MirrorNear(y0 + 1, level.rows);
+  const cv::Vec3f* ra = level.ptr<cv::Vec3f>(ya);
+  const cv::Vec3f* rb = level.ptr<cv::Vec3f>(yb);
+  const cv::Vec3f top = ra[xa] * (1 - ax) + ra[xb] * ax;
+  const cv::Vec3f bottom = rb[xa] * (1 - ax) + rb[xb] * ax;
+  return top * (1 - ay) + bottom * ay;
+}
+
+bool IsPhotoFile(const fs::path& path) {
+  const std::string ext = ToLower(path.extension().string());
+  return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".webp";
+}
+
+// Files that are maps, not pictures (depth, masks, thumbnails).
+bool IsNotAPicture(const fs::path& path) {
+  const std::string stem = ToLower(path.stem().string());
+  for (const char* word : {"disp", "mask", "groundtruth", "_gt", "occ",
+                           "screenshot", "thumb", "depth"}) {
+    if (stem.find(word) != std::string::npos) return true;
+  }
+  if (stem == "all" || stem == "disc" || stem == "nonocc") return true;
+  // The second view of a stereo pair repeats the first.
+  const std::string folder = ToLower(path.parent_path().filename().string());
+  for (const char* right : {"image_3", "image_03", "image_1", "image_01",
+                            "right", "colored_1"}) {
+    if (folder == right) return true;
+  }
+  return stem == "im1" || stem == "imr" || stem == "right" ||
+         EndsWith(stem, "_r") || EndsWith(stem, "_right");
+}
+
+// Length of a trailing "WxH" size (3-5 digits each) with its "_" or "-",
+// or 0.
+size_t SizeSuffixLength(std::string_view stem) {
+  size_t i = stem.size();
+  const auto digits = [&](size_t* at) {
+    size_t n = 0;
+    while (*at > 0 && std::isdigit(static_cast<unsigned char>(stem[*at - 1]))) {
+      --*at;
+      ++n;
+    }
+    return n >= 3 && n <= 5;
+  };
+  if (!digits(&i) || i == 0 || stem[i - 1] != 'x') return 0;
+  --i;
+  if (!digits(&i)) return 0;
+  if (i > 0 && (stem[i - 1] == '_' || stem[i - 1] == '-')) --i;
+  return stem.size() - i;
+}
+
+// The same picture in several sizes ("Elephants_3840x2160.jpg",
+// "images/5120x2880.jpg") shares one key.
+std::string PictureKey(const fs::path& path) {
+  std::string stem = ToLower(path.stem().string());
+  stem.resize(stem.size() - SizeSuffixLength(stem));
+  return path.parent_path().string() + "/" + stem;
+}
+
+}  // namespace
+
+cv::Vec3f Texture::Sample(float u, float v, float lod) const {
+  const float max_lod = static_cast<float>(levels.size() - 1);
+  lod = std::clamp(lod, 0.0f, max_lod);
+  const int l0 = static_cast<int>(lod);
+  const float t = lod - static_cast<float>(l0);
+  const float s0 = 1.0f / static_cast<float>(1 << l0);
+  const cv::Vec3f a = Bilinear(levels[l0], u * s0, v * s0);
+  if (t < 1e-3f || l0 + 1 >= static_cast<int>(levels.size())) return a;
+  const cv::Vec3f b = Bilinear(levels[l0 + 1], u * s0 * 0.5f, v * s0 * 0.5f);
+  return a * (1 - t) + b * t;
+}
+
+void TextureBank::Add(const cv::Mat& bgr8, std::string source) {
+  THROW_CHECK(bgr8.type() == CV_8UC3 && !bgr8.empty());
+  Texture texture;
+  texture.source = std::move(source);
+  texture.levels.push_back(ToLinearRgb(bgr8));
+  while (std::min(texture.levels.back().cols, texture.levels.back().rows) >=
+         16) {
+    cv::Mat next;
+    cv::pyrDown(texture.levels.back(), next);
+    texture.levels.push_back(next);
+  }
+  textures_.push_back(std::move(texture));
+}
+
+TextureBank TextureBank::Load(const std::vector<fs::path>& folders,
+                              const TextureBankOptions& options) {
+  std::map<std::string, fs::path> by_picture;  // key -> largest file
+  std::map<std::string, int64_t> area;
+  for (const fs::path& folder : folders) {
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec)) {
+      ThrowError("texture folder '{}' does not exist", folder.string());
+    }
+    for (fs::recursive_directory_iterator it(
+             folder, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      const fs::path& path = it->path();
+      if (!it->is_regular_file(ec) || !IsPhotoFile(path) ||
+          IsNotAPicture(path)) {
+        continue;
+      }
+      ImageInfo info;
+      try {
+        info = ProbeImage(path);
+      } catch (const Error&) {
+        continue;
+      }
+      if (std::min(info.width, info.height) < options.min_side) continue;
+      // Prefer the size nearest max_side: largest up to 2x, else smallest.
+      const int64_t pixels = int64_t{info.width} * info.height;
+      const std::string key = PictureKey(path);
+      const int64_t wanted = int64_t{4} * options.max_side * options.max_side;
+      const auto score = [&](int64_t p) {
+        return p <= wanted ? wanted - p : (p - wanted) * 4;
+      };
+      if (!area.contains(key) || score(pixels) < score(area[key])) {
+        area[key] = pixels;
+        by_picture[key] = path;
+      }
+    }
+  }
+  std::vector<fs::path> all;
+  for (const auto& [key, path] : by_picture) all.push_back(path);
+  std::sort(all.begin(), all.end());
+  // A video's frames or a dataset's pairs are one scene many times over.
+  std::vector<fs::path> files;
+  std::map<fs::path, int> per_folder;
+  for (const fs::path& path : all) {
+    int& taken = per_folder[path.parent_path()];
+    if (options.max_per_folder > 0 && taken >= options.max_per_folder) {
+      continue;
+    }
+    ++taken;
+    files.push_back(path);
+  }
+  if (options.max_count > 0 &&
+      files.size() > static_cast<size_t>(options.max_count)) {
+    // Evenly spread, so every folder keeps its share.
+    std::vector<fs::path> spread;
+    for (int i = 0; i < options.max_count; ++i) {
+      spread.push_back(files[files.size() * i / options.max_count]);
+    }
+    files = std::move(spread);
+  }
+  TextureBank bank;
+  for (const fs::path& path : files) {
+    const ImageInfo info = ProbeImage(path);
+    const int longest = std::max(info.width, info.height);
+    // Decode big JPEGs at a reduced size: far faster than full + resize.
+    int flags = cv::IMREAD_COLOR;
+    if (longest >= 8 * options.max_side) {
+      flags = cv::IMREAD_REDUCED_COLOR_8;
+    } else if (longest >= 4 * options.max_side) {
+      flags = cv::IMREAD_REDUCED_COLOR_4;
+    } else if (longest >= 2 * options.max_side) {
+      flags = cv::IMREAD_REDUCED_COLOR_2;
+    }
+    cv::Mat image = cv::imread(path.string(), flags);
+    if (image.empty() || image.type() != CV_8UC3) continue;
+    const int side = std::max(image.cols, image.rows);
+    if (side > options.max_side) {
+      const double scale = static_cast<double>(options.max_side) / side;
+      cv::resize(image, image, {}, scale, scale, cv::INTER_AREA);
+    }
+    bank.Add(image, path.string());
+  }
+  if (bank.size() == 0) {
+    std::string names;
+    for (const fs::path& folder : folders) {
+      names += ' ';
+      names += folder.string();
+    }
+    ThrowError("no usable photographs (JPEG/PNG/WebP, at least {} px) in:{}",
+               options.min_side, names);
+  }
+  return bank;
+}
+
+TextureBank TextureBank::Procedural(int count, uint64_t seed) {
+  TextureBank bank;
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<float> unit(0, 1);
+  for (int i = 0; i < count; ++i) {
+    // Band-limited colour noise over a few octaves, with stripes or checks
+    // on every third texture so surfaces show structure to match.
+    cv::Mat image(256, 256, CV_32FC3, cv::Scalar(0));
+    for (int octave = 0; octave < 4; ++octave) {
+      const int cells = 4 << octave;
+      cv::Mat noise(cells, cells, CV_32FC3);
+      cv::randu(noise, 0, 1);
+      cv::Mat up;
+      cv::resize(noise, up, image.size(), 0, 0, cv::INTER_CUBIC);
+      image += up * (0.5 / (1 << octave));
+    }
+    if (i % 3 == 1) {
+      for (int y = 0; y < image.rows; ++y) {
+        for (int x = 0; x < image.cols; ++x) {
+          if (((x / 32) + (y / 32)) % 2) image.at<cv::Vec3f>(y, x) *= 0.5f;
+        }
+      }
+    }
+    const cv::Scalar tint(0.4 + 0.6 * unit(rng), 0.4 + 0.6 * unit(rng),
+                          0.4 + 0.6 * unit(rng));
+    cv::multiply(image, tint, image);
+    cv::Mat bgr8;
+    image.convertTo(bgr8, CV_8UC3, 255.0 / 1.2);
+    cv::GaussianBlur(bgr8, bgr8, {0, 0}, 0.7);
+    bank.Add(bgr8, fmt::format("procedural-{}", i));
+  }
+  return bank;
+}
+
+std::vector<fs::path> DefaultTextureFolders() {
+  std::vector<fs::path> candidates = {
+      "/usr/share/backgrounds/mate/nature",
+      "/usr/share/wallpapers",
+      "/usr/share/doc/opencv-doc/examples/data",
+  };
+#ifdef PARALLAX_SOURCE_DIR
+  // The unlabeled training pairs only: eval/ must never leak into training.
+  candidates.push_back(fs::path(PARALLAX_SOURCE_DIR) /
+                       "../shared/data/stereo/train");
+#endif
+  std::vector<fs::path> folders;
+  for (const fs::path& candidate : candidates) {
+    std::error_code ec;
+    if (fs::is_directory(candidate, ec)) {
+      folders.push_back(candidate.lexically_normal());
+    }
+  }
+  return folders;
+}
+
+}  // namespace parallax::synth
