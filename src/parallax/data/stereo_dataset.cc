@@ -295,6 +295,12 @@ void Scanner::ScanNamedPairs(const fs::path& folder,
   for (const fs::path& left : files) {
     const std::string stem = left.stem().string();
     const std::string lower = ToLower(stem);
+    // Ground truth and masks are not views: disp_left.pfm / disp_right.pfm
+    // and left_mask.png would otherwise pair up as "*_left"/"*_right".
+    if (lower.starts_with("disp") || EndsWith(lower, "_mask") ||
+        EndsWith(lower, "_gt")) {
+      continue;
+    }
     std::string right_stem;
     std::string base;  // for <base>_gt
     bool folder_level = false;

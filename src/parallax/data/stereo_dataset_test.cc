@@ -137,12 +137,25 @@ TEST(ScanStereoDataset, FileNameLayoutsAndGroundTruth) {
   Image(dir / "flat" / "Adirondack_gt.png", 8, 6, CV_8UC1);
   Image(dir / "flat" / "Adirondack_mask.png", 8, 6, CV_8UC1);
   Text(dir / "flat" / "README.txt", "about");
+  // A `parallax synth` sample: the ground truth of both views and the
+  // masks must not pair up as "*_left"/"*_right".
+  Image(dir / "synth" / "0000007" / "left.png");
+  Image(dir / "synth" / "0000007" / "right.png");
+  Image(dir / "synth" / "0000007" / "disp_left.pfm", 8, 6, CV_32FC1);
+  Image(dir / "synth" / "0000007" / "disp_right.pfm", 8, 6, CV_32FC1);
+  Image(dir / "synth" / "0000007" / "left_mask.png", 8, 6, CV_8UC1);
+  Image(dir / "synth" / "0000007" / "right_mask.png", 8, 6, CV_8UC1);
   const StereoDataset dataset = ScanStereoDataset(dir.path());
   std::map<std::string, StereoPairSource> by_name;
   for (const auto& pair : dataset.pairs) {
     by_name[pair.left.filename().string()] = pair;
   }
-  ASSERT_EQ(dataset.pairs.size(), 6u);
+  ASSERT_EQ(dataset.pairs.size(), 7u);
+  for (const auto& pair : dataset.pairs) {
+    if (pair.left.parent_path().filename() != "0000007") continue;
+    EXPECT_EQ(pair.left.filename(), "left.png");
+    EXPECT_EQ(pair.gt_disparity.filename(), "disp_left.pfm");
+  }
   EXPECT_EQ(by_name.at("left.png").right.filename(), "right.png");
   EXPECT_EQ(by_name.at("im0.png").right.filename(), "im1.png");
   EXPECT_EQ(by_name.at("im0.png").gt_disparity.filename(), "disp0GT.pfm");

@@ -29,10 +29,9 @@ void BM_PredictFrame(benchmark::State& state) {
   config.train_height = 256;
   torch::manual_seed(0);
   DepthNet net(config);
-  const fs::path path =
-      fs::temp_directory_path() /
-      ("parallax_predictor_bench_" + std::to_string(std::random_device{}()) +
-       ".plx");
+  const fs::path path = fs::temp_directory_path() /
+                        ("parallax_predictor_bench_" +
+                         std::to_string(std::random_device{}()) + ".plx");
   SaveModel(path, net);
   PredictorOptions options;
   options.device = "cpu";

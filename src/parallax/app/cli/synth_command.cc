@@ -65,7 +65,7 @@ int RunSynth(int argc, char** argv) {
       ->type_name("DIR...");
   app.add_flag("--no-effects", no_effects,
                "No camera noise, blur, vignetting or JPEG (exact views)");
-  app.add_option("--threads", options.threads, "Render threads (0 = all cores)")
+  app.add_option("--threads", options.threads, "Render threads (0 = cores + 1)")
       ->capture_default_str();
   app.add_flag("--resume", options.resume,
                "Keep complete samples already in --out, render the rest");
@@ -112,7 +112,8 @@ int RunSynth(int argc, char** argv) {
     }
     if (bar) bar->Finish();
     if (!quiet) {
-      fmt::print(stderr, "wrote {} pairs ({} kept) in {:.1f} s: {:.1f} pairs/s\n",
+      fmt::print(stderr,
+                 "wrote {} pairs ({} kept) in {:.1f} s: {:.1f} pairs/s\n",
                  report.written, report.skipped, report.seconds,
                  report.written / std::max(report.seconds, 1e-9));
     }

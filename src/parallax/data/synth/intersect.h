@@ -53,8 +53,8 @@ inline bool IntersectBox(V3 o, V3 d, V3 half, float t_min, float t_max,
   return true;
 }
 
-inline bool IntersectSphere(V3 o, V3 d, float radius, float t_min,
-                            float t_max, LocalHit* hit) {
+inline bool IntersectSphere(V3 o, V3 d, float radius, float t_min, float t_max,
+                            LocalHit* hit) {
   const float a = Dot(d, d), b = Dot(o, d), c = Dot(o, o) - radius * radius;
   const float disc = b * b - a * c;
   if (disc < 0) return false;
@@ -152,8 +152,8 @@ inline bool IntersectObject(const Object& object, V3 origin, V3 dir,
     case Shape::kSphere:
       return IntersectSphere(o, d, object.half.x, t_min, t_max, hit);
     case Shape::kCylinder:
-      return IntersectCylinder(o, d, object.half.x, object.half.y, t_min,
-                               t_max, hit);
+      return IntersectCylinder(o, d, object.half.x, object.half.y, t_min, t_max,
+                               hit);
     case Shape::kQuad:
       return IntersectQuad(object, o, d, t_min, t_max, hit);
   }

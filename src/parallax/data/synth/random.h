@@ -28,8 +28,8 @@ class Rng {
   }
   // Integer in [low, high].
   int Int(int low, int high) {
-    return low + static_cast<int>(Next() % static_cast<uint64_t>(
-                                              high - low + 1));
+    return low +
+           static_cast<int>(Next() % static_cast<uint64_t>(high - low + 1));
   }
   bool Chance(float p) { return Unit() < p; }
   // Standard normal (Box-Muller).

@@ -26,10 +26,10 @@ class TileLists {
   void Add(int object, float x0, float y0, float x1, float y1) {
     const int tx0 = std::max(0, static_cast<int>(std::floor(x0)) / kTile);
     const int ty0 = std::max(0, static_cast<int>(std::floor(y0)) / kTile);
-    const int tx1 = std::min(tiles_x_ - 1,
-                             static_cast<int>(std::floor(x1)) / kTile);
-    const int ty1 = std::min(tiles_y_ - 1,
-                             static_cast<int>(std::floor(y1)) / kTile);
+    const int tx1 =
+        std::min(tiles_x_ - 1, static_cast<int>(std::floor(x1)) / kTile);
+    const int ty1 =
+        std::min(tiles_y_ - 1, static_cast<int>(std::floor(y1)) / kTile);
     if (x1 < 0 || y1 < 0) return;
     for (int ty = ty0; ty <= ty1; ++ty) {
       for (int tx = tx0; tx <= tx1; ++tx) {
@@ -204,8 +204,8 @@ class ViewRenderer {
       normal = o.rotation.ToWorld(hit.normal);
       const float cos_view =
           std::max(0.15f, std::abs(Dot(normal, dir)) / dir_length);
-      const Texture& texture = textures_.at(
-          static_cast<size_t>(o.material.texture));
+      const Texture& texture =
+          textures_.at(static_cast<size_t>(o.material.texture));
       float u, v, texel_m;
       SurfaceUv(o, texture, hit.point, hit.normal, &u, &v, &texel_m);
       const float footprint = best / cam_.f / cos_view;
@@ -214,8 +214,8 @@ class ViewRenderer {
     }
     const Sun& sun = scene_.sun;
     const float lambert = std::max(0.0f, Dot(normal, sun.direction));
-    const float lit = lambert > 0 ? lambert * shadows_.Light(p, sun.penumbra_m)
-                                  : 0.0f;
+    const float lit =
+        lambert > 0 ? lambert * shadows_.Light(p, sun.penumbra_m) : 0.0f;
     // Light bouncing off the ground brightens faces turned down a little.
     const float sky_share = 0.75f + 0.25f * normal.y;
     cv::Vec3f color = Mul(albedo, sun.ambient * sky_share + sun.color * lit);
@@ -240,14 +240,14 @@ class ViewRenderer {
   cv::Vec3f Sky(V3 dir) const {
     const V3 d = Normalize(dir);
     const Backdrop& backdrop = scene_.backdrop;
-    const Texture& texture = textures_.at(
-        static_cast<size_t>(backdrop.texture));
+    const Texture& texture =
+        textures_.at(static_cast<size_t>(backdrop.texture));
     const float texels_per_radian = texture.width() / backdrop.fov;
     const float azimuth = std::atan2(d.x, d.z) - backdrop.yaw;
     const float elevation = std::asin(std::clamp(d.y, -1.0f, 1.0f));
     const float u = (azimuth / backdrop.fov + 0.5f) * texture.width();
-    const float v = backdrop.horizon_v * texture.height() -
-                    elevation * texels_per_radian;
+    const float v =
+        backdrop.horizon_v * texture.height() - elevation * texels_per_radian;
     const float lod = std::log2(std::max(texels_per_radian / cam_.f, 1e-6f));
     cv::Vec3f color = texture.Sample(u, v, lod) * backdrop.exposure;
     const float haze = std::min(1.0f, scene_.haze.density / 0.01f) * 0.7f *
@@ -326,10 +326,9 @@ ShadowMap BuildShadowMap(const Scene& scene, int size) {
     for (int x = 0; x < size; ++x) {
       const std::vector<int>& list = tiles.At(x, y);
       if (list.empty()) continue;
-      const V3 origin = map.center + map.u * ((x + 0.5f) * texel -
-                                              map.half_extent) +
-                        map.v * ((y + 0.5f) * texel - map.half_extent) +
-                        map.w * map.height;
+      const V3 origin =
+          map.center + map.u * ((x + 0.5f) * texel - map.half_extent) +
+          map.v * ((y + 0.5f) * texel - map.half_extent) + map.w * map.height;
       float best = kInf;
       for (int index : list) {
         if (IntersectObject(scene.objects[static_cast<size_t>(index)], origin,
@@ -346,8 +345,13 @@ ShadowMap BuildShadowMap(const Scene& scene, int size) {
 ViewRender RenderView(const Scene& scene, bool right_view,
                       const TextureBank& textures, const ShadowMap& shadows) {
   const Rig& rig = scene.rig;
-  Camera cam{rig.origin(right_view), rig.axes, rig.focal_px,
-             rig.cx(right_view), rig.cy, rig.width, rig.height};
+  Camera cam{rig.origin(right_view),
+             rig.axes,
+             rig.focal_px,
+             rig.cx(right_view),
+             rig.cy,
+             rig.width,
+             rig.height};
   return ViewRenderer(scene, cam, textures, shadows).Render();
 }
 

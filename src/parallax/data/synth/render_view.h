@@ -16,7 +16,7 @@ namespace parallax::synth {
 
 // Orthographic depth map seen from the sun over the region around the rig.
 struct ShadowMap {
-  V3 center, u, v, w;  // w towards the sun; u, v span the map
+  V3 center, u, v, w;      // w towards the sun; u, v span the map
   float half_extent = 30;  // metres from the centre to an edge
   float height = 200;      // distance of the map plane from `center`
   int size = 512;

@@ -75,11 +75,11 @@ struct Backdrop {
 };
 
 struct CameraEffects {
-  float exposure = 1.0f;   // linear gain
-  float vignetting = 0;    // corner darkening (fraction)
-  float blur_sigma = 0;    // pixels
-  float noise_sigma = 0;   // sRGB units 0..1, independent per view
-  int jpeg_quality = 0;    // 0 = none
+  float exposure = 1.0f;  // linear gain
+  float vignetting = 0;   // corner darkening (fraction)
+  float blur_sigma = 0;   // pixels
+  float noise_sigma = 0;  // sRGB units 0..1, independent per view
+  int jpeg_quality = 0;   // 0 = none
 };
 
 // A rectified stereo rig: two pinholes with the same orientation, `baseline`

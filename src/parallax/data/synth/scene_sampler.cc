@@ -39,8 +39,8 @@ Rig RandomRig(Rng& rng, const SceneOptions& options) {
   rig.focal_px = 0.5f * rig.width / std::tan(0.5f * rig.hfov);
   rig.cy = 0.5f * rig.height;
   // Mostly eye level; sometimes low (a child, a car) or high (a balcony).
-  const float height = rng.Chance(0.7f) ? rng.Uniform(1.2f, 2.0f)
-                                        : rng.LogUniform(0.4f, 6.0f);
+  const float height =
+      rng.Chance(0.7f) ? rng.Uniform(1.2f, 2.0f) : rng.LogUniform(0.4f, 6.0f);
   rig.center = {0, height, 0};
   rig.pitch = rng.Uniform(-14.0f, 5.0f) * kPi / 180;
   rig.roll = rng.Uniform(-3.0f, 3.0f) * kPi / 180;
@@ -60,8 +60,8 @@ Rig RandomRig(Rng& rng, const SceneOptions& options) {
 // Depth (along the optical axis) of the ground seen by the lowest row, or
 // infinity when the camera looks above the ground there.
 float NearestGroundDepth(const Rig& rig) {
-  const V3 dir = rig.axes.r2 + rig.axes.r1 * ((rig.height - rig.cy) /
-                                              rig.focal_px);
+  const V3 dir =
+      rig.axes.r2 + rig.axes.r1 * ((rig.height - rig.cy) / rig.focal_px);
   // Both bottom corners: roll lowers one of them.
   float nearest = 1e9f;
   for (float side : {-1.0f, 1.0f}) {
@@ -136,8 +136,8 @@ void AddWalls(Rng& rng, const Rig& rig, const TextureBank& textures,
                          o.half.z + rng.Uniform(0.5f, 10.0f));
       yaw = rng.Uniform(-0.25f, 0.25f);
     } else {  // across it, further away
-      base = GroundPoint(rig, rng.Uniform(-8.0f, 8.0f),
-                         rng.Uniform(6.0f, 40.0f));
+      base =
+          GroundPoint(rig, rng.Uniform(-8.0f, 8.0f), rng.Uniform(6.0f, 40.0f));
       yaw = 0.5f * kPi + rng.Uniform(-0.5f, 0.5f);
     }
     o.center = {base.x, o.half.y, base.z};
@@ -261,8 +261,7 @@ Scene SampleScene(uint64_t seed, int64_t index, const SceneOptions& options,
 
   scene.ground = RandomMaterial(rng, textures, 0.002f, 0.02f);
   scene.ground_yaw = rng.Uniform(0, 2 * kPi);
-  scene.backdrop.texture =
-      rng.Int(0, static_cast<int>(textures.size()) - 1);
+  scene.backdrop.texture = rng.Int(0, static_cast<int>(textures.size()) - 1);
   scene.backdrop.yaw = rng.Uniform(-0.5f, 0.5f);
   scene.backdrop.fov = rng.Uniform(1.3f, 2.6f);
   scene.backdrop.horizon_v = rng.Uniform(0.45f, 0.8f);
@@ -274,13 +273,12 @@ Scene SampleScene(uint64_t seed, int64_t index, const SceneOptions& options,
                          std::sin(sun_elevation),
                          std::cos(sun_elevation) * std::cos(sun_azimuth)};
   const bool overcast = rng.Chance(0.25f);
-  const float sun_power = overcast ? rng.Uniform(0.2f, 0.8f)
-                                   : rng.Uniform(1.8f, 3.5f);
+  const float sun_power =
+      overcast ? rng.Uniform(0.2f, 0.8f) : rng.Uniform(1.8f, 3.5f);
   const float warm = rng.Uniform(0.0f, 0.25f);
-  scene.sun.color = {sun_power * (1 + warm), sun_power,
-                     sun_power * (1 - warm)};
-  const float sky = overcast ? rng.Uniform(0.8f, 1.2f)
-                             : rng.Uniform(0.25f, 0.6f);
+  scene.sun.color = {sun_power * (1 + warm), sun_power, sun_power * (1 - warm)};
+  const float sky =
+      overcast ? rng.Uniform(0.8f, 1.2f) : rng.Uniform(0.25f, 0.6f);
   scene.sun.ambient = {sky * 0.9f, sky * 0.95f, sky * 1.1f};
   scene.sun.penumbra_m = rng.Uniform(0.05f, 0.4f);
   const float grey = rng.Uniform(0.55f, 0.9f);
@@ -312,9 +310,8 @@ Scene SampleScene(uint64_t seed, int64_t index, const SceneOptions& options,
   }
   z_min = std::max(z_min, 0.3f);
   const float max_px = 0.95f * options.max_disparity * rig.width;
-  const bool converge =
-      options.rig == RigMode::kConverging ||
-      (options.rig == RigMode::kMixed && rng.Chance(0.5f));
+  const bool converge = options.rig == RigMode::kConverging ||
+                        (options.rig == RigMode::kMixed && rng.Chance(0.5f));
   float inverse_range = 1 / z_min;  // max over the scene of |1/Z - 1/Zc|
   if (converge) {
     // The screen plane on a subject: one of the nearer things, or the
@@ -336,8 +333,8 @@ Scene SampleScene(uint64_t seed, int64_t index, const SceneOptions& options,
     }
     if (subjects.empty()) {
       // The ground in the lower middle of the frame, if it is there.
-      const V3 dir = rig.axes.r2 + rig.axes.r1 * (0.25f * rig.height /
-                                                  rig.focal_px);
+      const V3 dir =
+          rig.axes.r2 + rig.axes.r1 * (0.25f * rig.height / rig.focal_px);
       if (dir.y < -1e-3f) subjects.push_back(-rig.center.y / dir.y);
     }
     if (!subjects.empty()) {

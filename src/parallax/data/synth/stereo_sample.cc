@@ -28,8 +28,8 @@ const std::array<uint8_t, 8192>& LinearToSrgbTable() {
     std::array<uint8_t, 8192> t{};
     for (size_t i = 0; i < t.size(); ++i) {
       const double c = static_cast<double>(i) / (t.size() - 1);
-      const double s = c <= 0.0031308 ? 12.92 * c
-                                      : 1.055 * std::pow(c, 1 / 2.4) - 0.055;
+      const double s =
+          c <= 0.0031308 ? 12.92 * c : 1.055 * std::pow(c, 1 / 2.4) - 0.055;
       t[i] = static_cast<uint8_t>(std::lround(std::clamp(s, 0.0, 1.0) * 255));
     }
     return t;
@@ -51,8 +51,8 @@ cv::Mat Develop(const cv::Mat& linear, const CameraEffects& effects) {
     for (int x = 0; x < linear.cols; ++x) {
       const float dx = x + 0.5f - half_w;
       const float gain =
-          effects.exposure * (1 - effects.vignetting * (dx * dx + dy * dy) *
-                                      inv_r2);
+          effects.exposure *
+          (1 - effects.vignetting * (dx * dx + dy * dy) * inv_r2);
       for (int c = 0; c < 3; ++c) {
         const float v = std::clamp(in[x][c] * gain, 0.0f, 1.0f);
         o[x][2 - c] = lut[static_cast<size_t>(v * scale + 0.5f)];
@@ -107,25 +107,21 @@ nlohmann::json Describe(const Scene& scene, const TextureBank& textures,
   nlohmann::json meta;
   meta["seed"] = scene.seed;
   meta["size"] = {rig.width, rig.height};
-  meta["camera"] = {{"focal_px", rig.focal_px},
-                    {"cx_left", rig.cx(false)},
-                    {"cx_right", rig.cx(true)},
-                    {"cy", rig.cy},
-                    {"hfov_deg", rig.hfov * kRadToDeg},
-                    {"height_m", rig.center.y},
-                    {"pitch_deg", rig.pitch * kRadToDeg},
-                    {"roll_deg", rig.roll * kRadToDeg}};
+  meta["camera"] = {
+      {"focal_px", rig.focal_px},           {"cx_left", rig.cx(false)},
+      {"cx_right", rig.cx(true)},           {"cy", rig.cy},
+      {"hfov_deg", rig.hfov * kRadToDeg},   {"height_m", rig.center.y},
+      {"pitch_deg", rig.pitch * kRadToDeg}, {"roll_deg", rig.roll * kRadToDeg}};
   meta["rig"] = {{"type", rig.convergence_m > 0 ? "converging" : "parallel"},
                  {"baseline_m", rig.baseline_m},
                  {"convergence_m", rig.convergence_m},
                  {"shift_px", rig.shift_px}};
   meta["disparity_px"] = {{"min", lo}, {"max", hi}};
-  meta["sun"] = {{"direction",
-                  {scene.sun.direction.x, scene.sun.direction.y,
-                   scene.sun.direction.z}},
-                 {"color", {scene.sun.color[0], scene.sun.color[1],
-                            scene.sun.color[2]}},
-                 {"penumbra_m", scene.sun.penumbra_m}};
+  meta["sun"] = {
+      {"direction",
+       {scene.sun.direction.x, scene.sun.direction.y, scene.sun.direction.z}},
+      {"color", {scene.sun.color[0], scene.sun.color[1], scene.sun.color[2]}},
+      {"penumbra_m", scene.sun.penumbra_m}};
   meta["haze_density"] = scene.haze.density;
   meta["effects"] = {{"exposure", scene.effects.exposure},
                      {"vignetting", scene.effects.vignetting},
@@ -134,8 +130,7 @@ nlohmann::json Describe(const Scene& scene, const TextureBank& textures,
                      {"jpeg_quality", scene.effects.jpeg_quality}};
   meta["objects"] = kinds;
   meta["textures"] = {
-      {"ground",
-       textures.at(static_cast<size_t>(scene.ground.texture)).source},
+      {"ground", textures.at(static_cast<size_t>(scene.ground.texture)).source},
       {"backdrop",
        textures.at(static_cast<size_t>(scene.backdrop.texture)).source}};
   return meta;

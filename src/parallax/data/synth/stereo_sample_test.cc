@@ -70,10 +70,10 @@ TEST(StereoSample, WarpingByTheGroundTruthRebuildsTheOtherView) {
       const StereoSample s = RenderStereoSample(scene, Bank());
       // Most of a view is seen by the other camera.
       EXPECT_GT(cv::countNonZero(s.mask_left), s.left.total() / 2);
-      const double left_psnr = MaskedPsnr(
-          Warp(s.right, s.disp_left, true), s.left, s.mask_left);
-      const double right_psnr = MaskedPsnr(
-          Warp(s.left, s.disp_right, false), s.right, s.mask_right);
+      const double left_psnr =
+          MaskedPsnr(Warp(s.right, s.disp_left, true), s.left, s.mask_left);
+      const double right_psnr =
+          MaskedPsnr(Warp(s.left, s.disp_right, false), s.right, s.mask_right);
       EXPECT_GT(left_psnr, 40.0);
       EXPECT_GT(right_psnr, 40.0);
       // The wrong sign must not pass: the test can fail.

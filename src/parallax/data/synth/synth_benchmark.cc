@@ -46,9 +46,9 @@ void BM_WritePair(benchmark::State& state) {
   SceneOptions options;
   const StereoSample sample =
       RenderStereoSample(SampleScene(1, 0, options, Bank()), Bank());
-  const fs::path dir = fs::temp_directory_path() /
-                       ("parallax_synth_bench_" +
-                        std::to_string(std::random_device{}()));
+  const fs::path dir =
+      fs::temp_directory_path() /
+      ("parallax_synth_bench_" + std::to_string(std::random_device{}()));
   for (auto _ : state) WriteStereoSample(dir, sample);
   fs::remove_all(dir);
 }

@@ -18,7 +18,7 @@ struct SynthRunOptions {
   int64_t first = 0;  // index of the first sample
   uint64_t seed = 0;
   SceneOptions scene;
-  int threads = 0;  // 0 = one per core
+  int threads = 0;  // 0 = one per core, plus one
   // Skip samples whose folder is complete (meta.json written last).
   bool resume = false;
 

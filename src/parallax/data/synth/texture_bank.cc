@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <random>
-#include <cctype>
 #include <string_view>
 #include <system_error>
 
@@ -27,8 +27,7 @@ const std::array<float, 256>& SrgbToLinearTable() {
     std::array<float, 256> t{};
     for (int i = 0; i < 256; ++i) {
       const float c = i / 255.0f;
-      t[i] = c <= 0.04045f ? c / 12.92f
-                           : std::pow((c + 0.055f) / 1.055f, 2.4f);
+      t[i] = c <= 0.04045f ? c / 12.92f : std::pow((c + 0.055f) / 1.055f, 2.4f);
     }
     return t;
   }();
@@ -97,8 +96,8 @@ bool IsNotAPicture(const fs::path& path) {
   if (stem == "all" || stem == "disc" || stem == "nonocc") return true;
   // The second view of a stereo pair repeats the first.
   const std::string folder = ToLower(path.parent_path().filename().string());
-  for (const char* right : {"image_3", "image_03", "image_1", "image_01",
-                            "right", "colored_1"}) {
+  for (const char* right :
+       {"image_3", "image_03", "image_1", "image_01", "right", "colored_1"}) {
     if (folder == right) return true;
   }
   return stem == "im1" || stem == "imr" || stem == "right" ||

@@ -14,7 +14,7 @@
 namespace parallax::synth {
 
 struct Texture {
-  std::string source;          // the file it came from
+  std::string source;           // the file it came from
   std::vector<cv::Mat> levels;  // CV_32FC3 linear RGB, level 0 = full size
 
   // Bilinear, mirrored-repeat sample at (u, v) in level-0 texels of level

@@ -36,8 +36,8 @@ TEST(TextureBank, SamplingIsLinearLightAndFiltered) {
   cv::Mat checks(64, 64, CV_8UC3);
   for (int y = 0; y < 64; ++y) {
     for (int x = 0; x < 64; ++x) {
-      checks.at<cv::Vec3b>(y, x) = ((x + y) % 2) ? cv::Vec3b(255, 255, 255)
-                                                 : cv::Vec3b(0, 0, 0);
+      checks.at<cv::Vec3b>(y, x) =
+          ((x + y) % 2) ? cv::Vec3b(255, 255, 255) : cv::Vec3b(0, 0, 0);
     }
   }
   bank.Add(checks, "checks");
