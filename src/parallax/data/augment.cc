@@ -112,13 +112,22 @@ TrainingSample ApplyAugmentation(const StereoPair& pair, cv::Size size,
   sample.right = ToFloatRgb(CropAndResize(pair.right, params.crop, size));
   if (params.flip) {
     // Mirrored, the right view becomes a left view (and vice versa) with
-    // the same positive disparities. The GT belongs to the old left view.
+    // the same disparities. The left GT belongs to the old left view; the
+    // right view's GT, mirrored, is the new left view's.
     cv::Mat mirrored_left, mirrored_right;
     cv::flip(sample.right, mirrored_left, 1);
     cv::flip(sample.left, mirrored_right, 1);
     sample.left = mirrored_left;
     sample.right = mirrored_right;
     sample.flipped = true;
+    if (!pair.gt_disparity_right.empty()) {
+      THROW_CHECK(pair.gt_disparity_right.size() == pair.left.size());
+      cv::Mat mirrored_crop;
+      cv::flip(pair.gt_disparity_right(params.crop), mirrored_crop, 1);
+      cv::resize(mirrored_crop, sample.gt_disparity, size, 0, 0,
+                 cv::INTER_NEAREST);
+      sample.gt_disparity /= double(params.crop.width);
+    }
   } else if (!pair.gt_disparity.empty()) {
     THROW_CHECK(pair.gt_disparity.size() == pair.left.size());
     // Nearest neighbour: averaging would mix depths across object edges

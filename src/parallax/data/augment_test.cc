@@ -76,6 +76,24 @@ TEST(Augment, FlipMirrorsAndSwapsTheViews) {
   EXPECT_TRUE(Identical(sample.right, expected_right));
   // The old left view's ground truth does not fit the new left view.
   EXPECT_TRUE(sample.gt_disparity.empty());
+
+  // With the right view's ground truth, the mirrored right view (now the
+  // left one) keeps supervision: its GT mirrored, as a fraction of width.
+  StereoPair with_right = MakePair();
+  with_right.gt_disparity_right.create(with_right.left.size(), CV_32FC1);
+  for (int x = 0; x < with_right.left.cols; ++x) {
+    with_right.gt_disparity_right.col(x).setTo(static_cast<float>(x));
+  }
+  std::mt19937_64 rng2(2);
+  const TrainingSample mirrored =
+      MakeTrainingSample(with_right, size, Only(1.0, 0.0), rng2);
+  ASSERT_TRUE(mirrored.flipped);
+  ASSERT_EQ(mirrored.gt_disparity.size(), size);
+  const int w = with_right.left.cols;
+  // Column 0 of the mirrored map comes from the right view's last columns.
+  EXPECT_GT(mirrored.gt_disparity.at<float>(3, 0),
+            mirrored.gt_disparity.at<float>(3, size.width - 1));
+  EXPECT_NEAR(mirrored.gt_disparity.at<float>(3, 0), (w - 1.0) / w, 0.05);
 }
 
 TEST(Augment, ColourJitterStaysInRangeAndMatchesTheFormula) {

@@ -12,8 +12,8 @@ namespace {
 
 // Ground truth in pixels of the left view, NaN where unknown: integer maps
 // (PNG) mark unknown pixels with 0, float maps with inf (Middlebury) or NaN.
-cv::Mat LoadGroundTruth(const StereoPairSource& source, cv::Size left_size) {
-  const std::filesystem::path& path = source.gt_disparity;
+cv::Mat LoadGroundTruth(const StereoPairSource& source,
+                        const std::filesystem::path& path, cv::Size left_size) {
   const ImageInfo info = ProbeImage(path);
   cv::Mat gt = ReadImage(path, ReadMode::kFloat1);
   if (gt.size() != left_size) {
@@ -73,7 +73,12 @@ StereoPair LoadStereoPair(const StereoPairSource& source) {
   StereoPair pair;
   std::tie(pair.left, pair.right) = LoadViews(source);
   if (!source.gt_disparity.empty()) {
-    pair.gt_disparity = LoadGroundTruth(source, pair.left.size());
+    pair.gt_disparity =
+        LoadGroundTruth(source, source.gt_disparity, pair.left.size());
+  }
+  if (!source.gt_disparity_right.empty()) {
+    pair.gt_disparity_right =
+        LoadGroundTruth(source, source.gt_disparity_right, pair.left.size());
   }
   return pair;
 }

@@ -261,6 +261,11 @@ void Scanner::AttachFolderGt(StereoPairSource& source, const fs::path& folder) {
     if (fs::exists(folder / name, ec)) {
       source.gt_disparity = folder / name;
       source.gt_scale = 1;
+      // `parallax synth` writes the right view's too.
+      if (std::string_view(name) == "disp_left.pfm" &&
+          fs::exists(folder / "disp_right.pfm", ec)) {
+        source.gt_disparity_right = folder / "disp_right.pfm";
+      }
       return;
     }
   }

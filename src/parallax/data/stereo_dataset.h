@@ -46,6 +46,9 @@ struct StereoPairSource {
   PairStorage storage = PairStorage::kTwoFiles;
   PackedLayout packed_layout = PackedLayout::kSideBySide;  // for kPacked
   std::filesystem::path gt_disparity;                      // empty if none
+  // The right view's ground truth (synthetic worlds have it), so a
+  // mirrored sample, whose left view is the old right one, keeps its GT.
+  std::filesystem::path gt_disparity_right;  // empty if none
   float gt_scale = 1.0f;  // file value / gt_scale = disparity in pixels
   // Pairs of one sequence (same folder) are consecutive frames; `frame` is
   // the position in that sequence, `sequence_length` its size.
@@ -88,6 +91,7 @@ struct StereoPair {
   cv::Mat left;
   cv::Mat right;
   cv::Mat gt_disparity;
+  cv::Mat gt_disparity_right;  // of the right view, same units, or empty
 };
 StereoPair LoadStereoPair(const StereoPairSource& source);
 

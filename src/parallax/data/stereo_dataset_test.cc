@@ -155,6 +155,7 @@ TEST(ScanStereoDataset, FileNameLayoutsAndGroundTruth) {
     if (pair.left.parent_path().filename() != "0000007") continue;
     EXPECT_EQ(pair.left.filename(), "left.png");
     EXPECT_EQ(pair.gt_disparity.filename(), "disp_left.pfm");
+    EXPECT_EQ(pair.gt_disparity_right.filename(), "disp_right.pfm");
   }
   EXPECT_EQ(by_name.at("left.png").right.filename(), "right.png");
   EXPECT_EQ(by_name.at("im0.png").right.filename(), "im1.png");
