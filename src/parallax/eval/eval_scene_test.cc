@@ -205,8 +205,7 @@ TEST(EvalScene, Kitti2015) {
   // An 8-bit map where KITTI keeps 16 bits is refused, not divided by 256.
   Write(training / "disp_occ_0/000001_10.png",
         Map<uint8_t>(2, 3, {0, 1, 2, 3, 4, 5}));
-  const std::string eight_bit =
-      ErrorOf([&] { LoadGroundTruth(scenes[1]); });
+  const std::string eight_bit = ErrorOf([&] { LoadGroundTruth(scenes[1]); });
   EXPECT_NE(eight_bit.find("16-bit"), std::string::npos) << eight_bit;
 
   // A disparity map without its image is a problem.

@@ -22,8 +22,7 @@ constexpr const char* kExtensionList = "{pfm,npy,exr,png}";
 // The candidate stems (without extension) for a scene.
 std::vector<fs::path> CandidateStems(const EvalScene& scene,
                                      const fs::path& pred_root,
-                                     bool name_is_unique,
-                                     bool stem_is_unique) {
+                                     bool name_is_unique, bool stem_is_unique) {
   const std::string stem = scene.left_relative.stem().string();
   fs::path beside = pred_root / scene.left_relative;
   beside.replace_filename(stem + "_disp");

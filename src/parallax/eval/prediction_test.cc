@@ -73,8 +73,9 @@ TEST(Prediction, IntegerScaleMakesPngsMetric) {
 TEST(Prediction, AnotherAspectRatioIsAnErrorNotAStretch) {
   const Prediction square(cv::Mat(8, 8, CV_32FC1, cv::Scalar(2)),
                           PredictionKind::kDisparity, false, "square.pfm");
-  const std::string error =
-      ErrorOf([&] { PredictionToDisparity(square, {16, 8}); });
+  const std::string error = ErrorOf([&] {
+    PredictionToDisparity(square, {16, 8});
+  });
   EXPECT_NE(error.find("square.pfm"), std::string::npos) << error;
   EXPECT_NE(error.find("aspect"), std::string::npos) << error;
   // Half size, same shape: resized and scaled by the width ratio.

@@ -18,8 +18,8 @@
 namespace parallax {
 
 enum class Precision {
-  kAuto,      // float32 (bfloat16 only when asked: see PredictorOptions)
-  kFloat32,   // exact
+  kAuto,     // float32 (bfloat16 only when asked: see PredictorOptions)
+  kFloat32,  // exact
   // Half the memory traffic; on GPUs faster. On the CPU here (LibTorch
   // 1.13) it is slower than fp32: predictor_benchmark.
   kBFloat16,

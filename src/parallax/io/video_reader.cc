@@ -51,7 +51,7 @@ struct VideoReader::Impl {
   PacketPtr packet = NewPacket();
   FrameToMat converter;
 
-  bool demuxed_all = false;   // the decoder was sent its final flush
+  bool demuxed_all = false;  // the decoder was sent its final flush
   // Packets before the first keyframe (a broadcast capture that starts
   // mid-GOP) reference pictures that are not in the file: skipped.
   bool keyframe_seen = false;
