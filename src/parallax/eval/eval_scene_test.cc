@@ -42,14 +42,7 @@ cv::Mat Mask8(std::initializer_list<uint8_t> values) {
   return Map<uint8_t>(2, 3, values);
 }
 
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::ErrorOf;
 
 void ExpectValid(const GroundTruth& gt, std::initializer_list<int> expected) {
   int i = 0;

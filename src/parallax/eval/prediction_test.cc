@@ -13,14 +13,7 @@ namespace parallax {
 namespace {
 namespace fs = std::filesystem;
 
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::ErrorOf;
 
 EvalScene Scene(const std::string& name, const fs::path& left_relative) {
   EvalScene scene;

@@ -19,14 +19,7 @@ using testing::RunFfmpeg;
 using testing::TempDir;
 using testing::TestSource;
 
-std::string ErrorOf(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "no error";
-}
+using testing::ErrorOf;
 
 TEST(IsVideoFileTest, ByExtensionIgnoringCase) {
   for (const char* name : {"a.mp4", "b.MKV", "c.mov", "d.avi", "e.webm",

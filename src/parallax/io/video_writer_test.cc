@@ -29,14 +29,7 @@ using testing::ReadRange;
 using testing::RunFfmpeg;
 using testing::TempDir;
 
-std::string ErrorOf(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "no error";
-}
+using testing::ErrorOf;
 
 bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

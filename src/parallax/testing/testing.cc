@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "parallax/util/check.h"
+
 namespace parallax::testing {
 namespace fs = std::filesystem;
 
@@ -32,6 +34,15 @@ std::optional<fs::path> SharedStereoDir() {
   const fs::path candidate = SourceDir() / ".." / "shared" / "data" / "stereo";
   if (fs::is_directory(candidate)) return fs::canonical(candidate);
   return std::nullopt;
+}
+
+std::string ErrorOf(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const Error& error) {
+    return error.what();
+  }
+  return "no error";
 }
 
 }  // namespace parallax::testing

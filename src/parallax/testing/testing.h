@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -27,5 +28,8 @@ class TempDir {
 std::filesystem::path SourceDir();
 // ../shared/data/stereo beside the repository, if present (it is in CI).
 std::optional<std::filesystem::path> SharedStereoDir();
+
+// The message of the parallax::Error that `action` throws, or "no error".
+std::string ErrorOf(const std::function<void()>& action);
 
 }  // namespace parallax::testing

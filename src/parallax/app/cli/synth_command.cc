@@ -11,17 +11,6 @@
 #include "parallax/util/strings.h"
 
 namespace parallax {
-namespace {
-
-cv::Size ParseSize(const std::string& text) {
-  const std::vector<std::string> parts = Split(ToLower(text), 'x');
-  if (parts.size() != 2) ThrowError("--size wants WxH, not '{}'", text);
-  return {static_cast<int>(ParseDouble(parts[0], "--size")),
-          static_cast<int>(ParseDouble(parts[1], "--size"))};
-}
-
-}  // namespace
-
 int RunSynth(int argc, char** argv) {
   CLI::App app(
       "Render procedural 3D worlds as rectified stereo pairs with exact "
@@ -73,7 +62,8 @@ int RunSynth(int argc, char** argv) {
 
   return RunCli(app, argc, argv, [&]() -> int {
     options.out = out;
-    options.scene.size = ParseSize(size);
+    const auto [width, height] = ParseSize(size, "--size");
+    options.scene.size = {width, height};
     options.scene.rig = synth::ParseRigMode(rig);
     options.scene.camera_effects = !no_effects;
     options.Check();

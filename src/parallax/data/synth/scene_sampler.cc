@@ -87,10 +87,8 @@ void Finish(Object& o) {
     case Shape::kSphere:
       o.bound_radius = o.half.x;
       break;
-    case Shape::kCylinder:
-      o.bound_radius = std::sqrt(o.half.x * o.half.x + o.half.y * o.half.y);
-      break;
-    case Shape::kQuad:
+    case Shape::kCylinder:  // radius and half height
+    case Shape::kQuad:      // half width and half height
       o.bound_radius = std::sqrt(o.half.x * o.half.x + o.half.y * o.half.y);
       break;
   }
