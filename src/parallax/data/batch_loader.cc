@@ -209,7 +209,12 @@ Batch BatchLoader::Load(int64_t index, std::vector<SampleTask> tasks) const {
     const StereoPairSource& source = dataset.pairs[task.pair];
     try {
       std::mt19937_64 rng(task.sample_seed);
-      const StereoPair pair = LoadStereoPair(source);
+      StereoPair pair = LoadStereoPair(source);
+      if (options_.stereo_hints && pair.gt_disparity.empty()) {
+        const std::shared_ptr<const StereoHints> hints = HintsFor(task, pair);
+        pair.gt_disparity = hints->left;
+        pair.gt_disparity_right = hints->right;
+      }
       const AugmentParams params = DrawAugmentParams(
           pair.left.size(), options_.size, options_.augment, rng);
       const TrainingSample sample =
@@ -247,6 +252,22 @@ Batch BatchLoader::Load(int64_t index, std::vector<SampleTask> tasks) const {
     }
   }
   return batch;
+}
+
+std::shared_ptr<const StereoHints> BatchLoader::HintsFor(
+    const SampleTask& task, const StereoPair& pair) const {
+  const std::pair<int, int> key{task.dataset, task.pair};
+  {
+    std::lock_guard<std::mutex> lock(hints_mutex_);
+    const auto found = hints_.find(key);
+    if (found != hints_.end()) return found->second;
+  }
+  // Matched outside the lock: two workers may both compute a pair's hints
+  // once, which costs less than serialising all matching.
+  auto hints = std::make_shared<const StereoHints>(
+      ComputeStereoHints(pair.left, pair.right, options_.hint_options));
+  std::lock_guard<std::mutex> lock(hints_mutex_);
+  return hints_.emplace(key, std::move(hints)).first->second;
 }
 
 }  // namespace parallax

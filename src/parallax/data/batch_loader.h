@@ -11,12 +11,16 @@
 #include <cstdint>
 #include <deque>
 #include <future>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <utility>
 #include <vector>
 
 #include "parallax/data/augment.h"
 #include "parallax/data/optic_flow.h"
 #include "parallax/data/stereo_dataset.h"
+#include "parallax/data/stereo_hints.h"
 #include "parallax/util/thread_pool.h"
 
 namespace parallax {
@@ -33,6 +37,10 @@ struct BatchLoaderOptions {
   uint64_t seed = 0;
   int num_workers = 2;
   int prefetch_batches = 4;
+  // Pairs without ground truth get stereo-matched proxy disparity as their
+  // GT (see stereo_hints.h), computed once per pair on first use.
+  bool stereo_hints = false;
+  StereoHintOptions hint_options;
 };
 
 // Planar float batches, ready to wrap as tensors.
@@ -89,6 +97,8 @@ class BatchLoader {
   };
   void Enqueue();
   Batch Load(int64_t index, std::vector<SampleTask> tasks) const;
+  std::shared_ptr<const StereoHints> HintsFor(const SampleTask& task,
+                                              const StereoPair& pair) const;
 
   std::vector<StereoDataset> datasets_;
   BatchLoaderOptions options_;
@@ -98,6 +108,9 @@ class BatchLoader {
   std::deque<std::future<Batch>> pending_;
   // Set by the destructor so that queued batches are skipped, not loaded.
   std::atomic<bool> stopping_{false};
+  mutable std::mutex hints_mutex_;
+  mutable std::map<std::pair<int, int>, std::shared_ptr<const StereoHints>>
+      hints_;  // by (dataset, pair)
 };
 
 // A stable 64-bit mix of the run seed and a sample number.

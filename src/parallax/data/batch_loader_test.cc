@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -238,6 +239,38 @@ TEST(BatchLoader, GroundTruthIsNanWhereASampleHasNone) {
   }
   EXPECT_GE(with_gt, 1);
   EXPECT_LT(with_gt, 8);
+}
+
+TEST(BatchLoader, StereoHintsFillInMissingGroundTruthOnly) {
+  const Data& data = SharedData();
+  BatchLoaderOptions options = SmallOptions();
+  options.batch_size = 8;
+  options.augment.enabled = false;  // plain resize: 96 -> 48 px wide
+  options.stereo_hints = true;
+  BatchLoader loader({data.video, data.still}, options);
+  const Batch batch = loader.Next();
+  ASSERT_FALSE(batch.gt_disparity.empty());
+  const size_t plane = 36 * 48;
+  int hinted = 0, real = 0;
+  for (int b = 0; b < 8; ++b) {
+    std::vector<float> valid;
+    for (size_t i = 0; i < plane; ++i) {
+      const float v = batch.gt_disparity[b * plane + i];
+      if (!std::isnan(v)) valid.push_back(v);
+    }
+    ASSERT_FALSE(valid.empty()) << "sample " << b << " has no target";
+    std::nth_element(valid.begin(), valid.begin() + valid.size() / 2,
+                     valid.end());
+    const float median = valid[valid.size() / 2];
+    if (std::abs(median - 9.6f / 96) < 1e-6) {
+      ++real;  // the still pair keeps its own ground truth
+    } else {
+      ++hinted;  // the video's views are 3 px apart
+      EXPECT_NEAR(median, 3.0 / 96, 0.25 / 96);
+    }
+  }
+  EXPECT_GE(hinted, 1);
+  EXPECT_GE(real, 1);
 }
 
 TEST(BatchLoader, WorkerErrorsReachNext) {

@@ -1,5 +1,7 @@
 #include "parallax/data/stereo_dataset.h"
 
+#include <fnmatch.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -539,6 +541,22 @@ DatasetSpec ParseDatasetSpec(const std::string& text) {
   spec.path = text.substr(0, colon);
   spec.weight = weight;
   return spec;
+}
+
+size_t ExcludePairs(StereoDataset& dataset,
+                    const std::vector<std::string>& patterns) {
+  const auto matches = [&](const std::filesystem::path& path) {
+    if (path.empty()) return false;
+    for (const std::string& pattern : patterns) {
+      if (fnmatch(pattern.c_str(), path.c_str(), 0) == 0) return true;
+    }
+    return false;
+  };
+  const size_t before = dataset.pairs.size();
+  std::erase_if(dataset.pairs, [&](const StereoPairSource& pair) {
+    return matches(pair.left) || matches(pair.right);
+  });
+  return before - dataset.pairs.size();
 }
 
 }  // namespace parallax

@@ -78,6 +78,14 @@ struct ScanOptions {
 StereoDataset ScanStereoDataset(const std::filesystem::path& root,
                                 const ScanOptions& options = {});
 
+// Drops the pairs whose left or right file path matches one of the shell
+// glob `patterns` ('*' also crosses '/'), e.g. to hold out scenes that are
+// also in an evaluation set. Returns how many were dropped. Frame numbers
+// are left as they are: a sequence with a hole in it loses its flow input
+// across the hole.
+size_t ExcludePairs(StereoDataset& dataset,
+                    const std::vector<std::string>& patterns);
+
 // "DIR" or "DIR:WEIGHT" (weight > 0) as given to `--data`.
 struct DatasetSpec {
   std::filesystem::path path;

@@ -284,6 +284,20 @@ TEST(ScanStereoDataset, MismatchedGroundTruthIsAProblem) {
             std::string::npos);
 }
 
+TEST(ExcludePairs, DropsPairsMatchingAGlobOnEitherView) {
+  testing::TempDir dir;
+  for (const char* name : {"Art.png", "Teddy.png", "Vintage.png"}) {
+    Image(dir / "mb" / "left" / name);
+    Image(dir / "mb" / "right" / name);
+  }
+  StereoDataset dataset = ScanStereoDataset(dir.path());
+  ASSERT_EQ(dataset.pairs.size(), 3u);
+  EXPECT_EQ(ExcludePairs(dataset, {"*/nothing*"}), 0u);
+  EXPECT_EQ(ExcludePairs(dataset, {"*/right/Teddy.png", "*/Art.*"}), 2u);
+  ASSERT_EQ(dataset.pairs.size(), 1u);
+  EXPECT_EQ(dataset.pairs[0].left.filename(), "Vintage.png");
+}
+
 TEST(ParseDatasetSpec, SplitsOnlyAPositiveNumberAfterTheLastColon) {
   EXPECT_EQ(ParseDatasetSpec("data/kitti").path, "data/kitti");
   EXPECT_EQ(ParseDatasetSpec("data/kitti").weight, 1.0);

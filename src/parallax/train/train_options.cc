@@ -119,6 +119,7 @@ void to_json(nlohmann::json& json, const TrainOptions& o) {
       {"data", data},
       {"packed",
        o.packed ? (*o.packed == PackedLayout::kTopBottom ? "tb" : "sbs") : ""},
+      {"exclude", o.exclude},
       {"out", o.out.string()},
       {"validation", o.validation.string()},
       {"steps", o.steps},
@@ -128,6 +129,7 @@ void to_json(nlohmann::json& json, const TrainOptions& o) {
       {"loss", LossToJson(o.loss)},
       {"augment", AugmentToJson(o.augment)},
       {"flow", o.flow == FlowMethod::kFarneback ? "farneback" : "dis"},
+      {"stereo_hints", o.stereo_hints},
       {"learning_rate", o.learning_rate},
       {"lr_milestones", o.lr_milestones},
       {"lr_gamma", o.lr_gamma},
@@ -150,6 +152,7 @@ void from_json(const nlohmann::json& j, TrainOptions& o) {
     const std::string packed = j.at("packed");
     o.packed.reset();
     if (!packed.empty()) o.packed = ParsePackedLayout(packed);
+    o.exclude = j.value("exclude", std::vector<std::string>{});
     o.out = j.at("out").get<std::string>();
     o.validation = j.at("validation").get<std::string>();
     o.steps = j.at("steps");
@@ -159,6 +162,8 @@ void from_json(const nlohmann::json& j, TrainOptions& o) {
     o.loss = LossFromJson(j.at("loss"));
     o.augment = AugmentFromJson(j.at("augment"));
     o.flow = ParseFlowMethod(j.at("flow").get<std::string>());
+    // Absent in checkpoints written before stereo hints existed.
+    o.stereo_hints = j.value("stereo_hints", false);
     o.learning_rate = j.at("learning_rate");
     o.lr_milestones = j.at("lr_milestones").get<std::vector<double>>();
     o.lr_gamma = j.at("lr_gamma");

@@ -22,6 +22,7 @@ namespace parallax {
 struct TrainOptions {
   std::vector<DatasetSpec> data;       // --data DIR[:WEIGHT], repeatable
   std::optional<PackedLayout> packed;  // --layout sbs|tb for packed frames
+  std::vector<std::string> exclude;    // --exclude GLOB: pairs left out
   std::filesystem::path out;           // run folder
   std::filesystem::path validation;    // --val DIR (optional)
 
@@ -32,6 +33,8 @@ struct TrainOptions {
   LossWeights loss;
   AugmentOptions augment;
   FlowMethod flow = FlowMethod::kDis;  // for 7-channel models
+  // Stereo-matched proxy GT for pairs without GT (stereo_hints.h).
+  bool stereo_hints = false;
 
   // Adam (beta1 0.9, beta2 0.999, eps 1e-8) with Godard's schedule: the
   // rate is kept for the first 60% of the steps, then halved at 60% and 80%.

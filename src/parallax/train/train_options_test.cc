@@ -47,12 +47,21 @@ TEST(TrainOptions, JsonRoundTripKeepsEverything) {
   options.packed = PackedLayout::kTopBottom;
   options.seed = 1234567890123ull;
   options.lr_milestones = {0.5};
+  options.stereo_hints = true;
+  options.exclude = {"*/Teddy.png"};
   const TrainOptions back = nlohmann::json(options).get<TrainOptions>();
   EXPECT_EQ(nlohmann::json(back), nlohmann::json(options));
   EXPECT_EQ(back.model.disparity_mode, DisparityMode::kSigned);
   EXPECT_EQ(back.data[1].weight, 3.0);
   EXPECT_EQ(*back.packed, PackedLayout::kTopBottom);
   EXPECT_EQ(back.seed, 1234567890123ull);
+  EXPECT_TRUE(back.stereo_hints);
+  EXPECT_EQ(back.exclude, options.exclude);
+  // Checkpoints from before stereo hints still load, without them.
+  nlohmann::json old = nlohmann::json(options);
+  old.erase("stereo_hints");
+  old.erase("exclude");
+  EXPECT_FALSE(old.get<TrainOptions>().stereo_hints);
 }
 
 TEST(TrainOptions, BadValuesAreNamed) {

@@ -40,6 +40,13 @@ std::vector<StereoDataset> ScanAll(const TrainOptions& options,
   for (const DatasetSpec& spec : options.data) {
     StereoDataset dataset = ScanStereoDataset(spec.path, scan);
     dataset.weight = spec.weight;
+    if (const size_t dropped = ExcludePairs(dataset, options.exclude)) {
+      spdlog::info("data: {} pairs of {} excluded", dropped,
+                   spec.path.string());
+      if (dataset.pairs.empty()) {
+        ThrowError("--exclude leaves no pairs in '{}'", spec.path.string());
+      }
+    }
     spdlog::info("data: {} pairs in {} (weight {})", dataset.pairs.size(),
                  spec.path.string(), spec.weight);
     *total_pairs += dataset.pairs.size();
@@ -150,6 +157,7 @@ class TrainingRun {
     loader_options.input_channels = options_.model.input_channels;
     loader_options.flow_method = options_.flow;
     loader_options.augment = options_.augment;
+    loader_options.stereo_hints = options_.stereo_hints;
     // Each rank draws its own sample stream; rank 0 keeps the plain seed.
     loader_options.seed =
         group_ && group_->rank() > 0

@@ -129,6 +129,13 @@ int RunTrain(int argc, char** argv) {
   app.add_option("--w-supervised", options.loss.supervised,
                  "L1 to ground-truth disparity on pairs that have it")
       ->capture_default_str();
+  app.add_option("--exclude", options.exclude,
+                 "Leave out pairs whose left or right file path matches this "
+                 "glob (repeatable), e.g. '*/Teddy.png'");
+  app.add_flag("--stereo-hints", options.stereo_hints,
+               "Pairs without ground truth get semi-global-matching proxy "
+               "disparity (left-right checked) as supervised targets; use "
+               "with --w-supervised");
   app.add_option("--scales", options.loss.num_scales,
                  "Output scales used by the loss (1-4)")
       ->capture_default_str();
