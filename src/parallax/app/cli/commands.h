@@ -9,5 +9,6 @@ int RunScan(int argc, char** argv);
 int RunModelInfo(int argc, char** argv);
 int RunEval(int argc, char** argv);
 int RunSynth(int argc, char** argv);
+int RunStereo(int argc, char** argv);
 
 }  // namespace parallax

@@ -20,6 +20,8 @@ struct Command {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
+      {"stereo", &parallax::RunStereo,
+       "2D to 3D: stereo photos and videos (SBS, TB, anaglyph, views)"},
       {"depth", &parallax::RunDepth,
        "Disparity/depth maps from images, folders, sequences and videos"},
       {"train", &parallax::RunTrain,

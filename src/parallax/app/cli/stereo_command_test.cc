@@ -1,0 +1,178 @@
+// `parallax stereo` end to end, in-process: exact re-rendering from a given
+// pixel disparity, every layout's size, videos with audio and a stereo tag
+// on a tiny random model, and clear errors.
+#include <cmath>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+#include "parallax/app/cli/command_runner.h"
+#include "parallax/app/cli/commands.h"
+#include "parallax/io/image_io.h"
+#include "parallax/io/video_info.h"
+#include "parallax/io/video_test_util.h"
+#include "parallax/model/checkpoint.h"
+#include "parallax/testing/testing.h"
+
+namespace parallax {
+namespace {
+
+namespace fs = std::filesystem;
+
+int RunStereoArgs(std::vector<std::string> args) {
+  args.insert(args.begin(), "parallax-stereo");
+  args.push_back("--quiet");
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  return RunStereo(static_cast<int>(argv.size()), argv.data());
+}
+
+class StereoCommandTest : public ::testing::Test {
+ protected:
+  // A textured square 10 px in front of a background at 3 px, both views
+  // rendered exactly, and the left view's disparity as PFM.
+  void MakePair() {
+    const cv::Size size(120, 80);
+    cv::Mat back(size, CV_8UC3), front(size, CV_8UC3);
+    cv::randu(back, 0, 255);
+    cv::randu(front, 0, 255);
+    cv::GaussianBlur(back, back, {0, 0}, 2.0);
+    cv::GaussianBlur(front, front, {0, 0}, 2.0);
+    const cv::Rect square(50, 20, 30, 40);
+    cv::Mat left(size, CV_8UC3), right(size, CV_8UC3);
+    cv::Mat disparity(size, CV_32F);
+    for (int y = 0; y < size.height; ++y) {
+      for (int x = 0; x < size.width; ++x) {
+        const bool in = square.contains({x, y});
+        left.at<cv::Vec3b>(y, x) =
+            in ? front.at<cv::Vec3b>(y, x) : back.at<cv::Vec3b>(y, x);
+        disparity.at<float>(y, x) = in ? 10.0f : 3.0f;
+        right.at<cv::Vec3b>(y, x) =
+            square.contains({x + 10, y})
+                ? front.at<cv::Vec3b>(y, x + 10)
+                : back.at<cv::Vec3b>(y, std::min(x + 3, size.width - 1));
+      }
+    }
+    left_ = dir_ / "left.png";
+    right_ = right;
+    disparity_ = dir_ / "disp.pfm";
+    WriteImage(left_, left);
+    WriteImage(disparity_, disparity);
+  }
+
+  testing::TempDir dir_;
+  fs::path left_, disparity_;
+  cv::Mat right_;
+};
+
+TEST_F(StereoCommandTest, RightLayoutWithPixelDisparityReproducesTheRightView) {
+  MakePair();
+  const fs::path out = dir_ / "right.png";
+  ASSERT_EQ(RunStereoArgs({left_.string(), "--disparity", disparity_.string(),
+                           "--disparity-unit", "pixels", "--layout", "right",
+                           "-o", out.string()}),
+            kExitOk);
+  const cv::Mat rendered = ReadImage(out, ReadMode::kColor8);
+  ASSERT_EQ(rendered.size(), right_.size());
+  // Everything but the disoccluded strip (7 px beside the square) and the
+  // right border (3 px) is exact up to rounding.
+  cv::Mat mask(right_.size(), CV_8U, cv::Scalar(255));
+  mask(cv::Rect(70, 20, 7, 40)).setTo(0);
+  mask(cv::Rect(117, 0, 3, 80)).setTo(0);
+  cv::Mat diff;
+  cv::absdiff(rendered, right_, diff);
+  EXPECT_LE(cv::mean(diff, mask)[0], 0.5);
+}
+
+TEST_F(StereoCommandTest, EveryLayoutHasItsSize) {
+  MakePair();
+  const std::pair<const char*, cv::Size> layouts[] = {
+      {"sbs", {240, 80}},   {"hsbs", {120, 80}},     {"tb", {120, 160}},
+      {"htb", {120, 80}},   {"anaglyph", {120, 80}}, {"cross", {240, 80}},
+      {"right", {120, 80}}, {"left", {120, 80}}};
+  for (const auto& [layout, size] : layouts) {
+    const fs::path out = dir_ / fmt::format("out_{}.png", layout);
+    ASSERT_EQ(RunStereoArgs({left_.string(), "--disparity", disparity_.string(),
+                             "--layout", layout, "-o", out.string()}),
+              kExitOk)
+        << layout;
+    EXPECT_EQ(ReadImage(out, ReadMode::kColor8).size(), size) << layout;
+  }
+  // Two files for lr.
+  ASSERT_EQ(
+      RunStereoArgs({left_.string(), "--disparity", disparity_.string(),
+                     "--layout", "lr", "-o", (dir_ / "pair.png").string()}),
+      kExitOk);
+  EXPECT_TRUE(fs::exists(dir_ / "pair_L.png"));
+  EXPECT_TRUE(fs::exists(dir_ / "pair_R.png"));
+}
+
+TEST_F(StereoCommandTest, ZeroDivergenceGivesIdenticalViews) {
+  MakePair();
+  const fs::path out = dir_ / "flat.png";
+  ASSERT_EQ(RunStereoArgs({left_.string(), "--disparity", disparity_.string(),
+                           "--divergence", "0", "--layout", "sbs", "-o",
+                           out.string()}),
+            kExitOk);
+  const cv::Mat sbs = ReadImage(out, ReadMode::kColor8);
+  const cv::Mat input = ReadImage(left_, ReadMode::kColor8);
+  EXPECT_EQ(cv::norm(sbs(cv::Rect(0, 0, 120, 80)), input, cv::NORM_INF), 0);
+  EXPECT_EQ(cv::norm(sbs(cv::Rect(120, 0, 120, 80)), input, cv::NORM_INF), 0);
+}
+
+TEST_F(StereoCommandTest, BadInputIsAClearErrorAndWritesNothing) {
+  MakePair();
+  const fs::path out = dir_ / "bad.png";
+  cv::Mat small(10, 10, CV_32F, cv::Scalar(1));
+  WriteImage(dir_ / "small.pfm", small);
+  EXPECT_EQ(RunStereoArgs({left_.string(), "--disparity",
+                           (dir_ / "small.pfm").string(), "--disparity-unit",
+                           "pixels", "-o", out.string()}),
+            kExitError);
+  cv::Mat nan(80, 120, CV_32F, cv::Scalar(1));
+  nan.at<float>(5, 5) = NAN;
+  WriteImage(dir_ / "nan.pfm", nan);
+  EXPECT_EQ(RunStereoArgs({left_.string(), "--disparity",
+                           (dir_ / "nan.pfm").string(), "-o", out.string()}),
+            kExitError);
+  EXPECT_EQ(RunStereoArgs({left_.string(), "--disparity", disparity_.string(),
+                           "--layout", "sideways", "-o", out.string()}),
+            kExitError);
+  EXPECT_EQ(RunStereoArgs({left_.string(), "--disparity", disparity_.string(),
+                           "--convergence", "2", "-o", out.string()}),
+            kExitError);
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(StereoCommandTest, VideoKeepsFramesAudioAndGetsAStereoTag) {
+  PARALLAX_SKIP_WITHOUT_FFMPEG();
+  ModelConfig config;
+  config.width = 0.125;
+  config.train_width = 128;
+  config.train_height = 64;
+  DepthNet net(config);
+  const fs::path model = dir_ / "tiny.plx";
+  SaveModel(model, net);
+  const fs::path video = dir_ / "in.mp4";
+  testing::RunFfmpeg(fmt::format(
+      "{} -frames:v 12 -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest {}",
+      testing::TestSource(12 / 25.0 + 0.5), testing::Quote(video)));
+  const fs::path out = dir_ / "out.mkv";
+  ASSERT_EQ(RunStereoArgs({video.string(), "--model", model.string(),
+                           "--device", "cpu", "--layout", "sbs", "--preset",
+                           "ultrafast", "-o", out.string()}),
+            kExitOk);
+  const VideoInfo in = ProbeVideo(video), info = ProbeVideo(out);
+  EXPECT_EQ(info.width, 2 * in.width);
+  EXPECT_EQ(info.height, in.height);
+  EXPECT_EQ(info.audio_streams, 1);
+  EXPECT_EQ(CountVideoFrames(out), 12);
+  EXPECT_EQ(testing::ProbePackets(out, "a:0").count,
+            testing::ProbePackets(video, "a:0").count);
+  EXPECT_NE(testing::ProbeStreamsText(out).find("side by side"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace parallax

@@ -1,0 +1,321 @@
+#include "parallax/app/cli/stereo_job.h"
+
+#include <chrono>
+#include <map>
+#include <span>
+
+#include <fmt/format.h>
+
+#include "parallax/app/cli/depth_output.h"
+#include "parallax/io/image_io.h"
+#include "parallax/io/video_reader.h"
+#include "parallax/util/atomic_file.h"
+#include "parallax/util/check.h"
+#include "parallax/util/interrupt.h"
+#include "parallax/util/progress.h"
+
+namespace parallax {
+namespace {
+
+namespace fs = std::filesystem;
+
+void CheckInterrupt() {
+  if (InterruptRequested()) throw Cancelled();
+}
+
+// `out.png` -> `out_L.png` / `out_R.png` for the two-file layout.
+fs::path EyePath(const fs::path& path, char eye) {
+  fs::path eye_path = path;
+  eye_path.replace_filename(path.stem().string() + "_" + eye +
+                            path.extension().string());
+  return eye_path;
+}
+
+// The files one stereo image becomes.
+std::vector<fs::path> ImageOutputs(const fs::path& path, StereoLayout layout) {
+  if (layout == StereoLayout::kSeparate) {
+    return {EyePath(path, 'L'), EyePath(path, 'R')};
+  }
+  return {path};
+}
+
+void WriteStereoImage(const fs::path& path, const StereoViews& views,
+                      const StereoRenderOptions& render) {
+  if (path.has_parent_path()) fs::create_directories(path.parent_path());
+  const std::vector<fs::path> files = ImageOutputs(path, render.layout);
+  if (render.layout == StereoLayout::kSeparate) {
+    WriteImage(files[0], views.left);
+    WriteImage(files[1], views.right);
+  } else {
+    WriteImage(files[0], ComposeStereoFrame(views, render));
+  }
+}
+
+// A given disparity map for `image`: float maps as they are; sizes must
+// match for pixel maps (a relative map of another size is resized: only its
+// shape matters).
+cv::Mat LoadGivenDisparity(const fs::path& path, cv::Size image_size,
+                           DisparityUnit unit) {
+  cv::Mat disparity = ReadImage(path, ReadMode::kFloat1);
+  if (!cv::checkRange(disparity)) {
+    ThrowError("{}: the disparity map has NaN or infinite values",
+               path.string());
+  }
+  if (disparity.size() != image_size) {
+    if (unit == DisparityUnit::kPixels) {
+      ThrowError(
+          "{} is {}x{} but the image is {}x{}: pixel disparities must "
+          "match the image",
+          path.string(), disparity.cols, disparity.rows, image_size.width,
+          image_size.height);
+    }
+    cv::resize(disparity, disparity, image_size, 0, 0, cv::INTER_LINEAR);
+  }
+  return disparity;
+}
+
+DisparityRange RangeOf(const cv::Mat& disparity) {
+  return RobustRange(disparity);
+}
+
+void ProcessImages(const std::vector<const MediaInput*>& images,
+                   Predictor* predictor, const StereoJobOptions& options,
+                   OutputTarget target, StereoJobReport* report) {
+  std::unique_ptr<ProgressBar> progress;
+  if (options.show_progress && images.size() > 1) {
+    progress = std::make_unique<ProgressBar>(
+        "stereo", static_cast<int64_t>(images.size()), "img/s");
+  }
+  int64_t done = 0;
+  for (const MediaInput* input : images) {
+    CheckInterrupt();
+    fs::path path = options.output;
+    if (target == OutputTarget::kFolder) {
+      path = options.output / input->output_stem;
+      path += "_3d." + options.folder_format;
+    }
+    try {
+      bool exists = true;
+      for (const fs::path& file : ImageOutputs(path, options.render.layout)) {
+        std::error_code error;
+        exists = exists && fs::exists(file, error);
+      }
+      if (!(options.resume && exists)) {
+        const cv::Mat image = ReadImage(input->path, ReadMode::kColor8);
+        cv::Mat disparity;
+        if (!options.disparity_file.empty()) {
+          disparity = LoadGivenDisparity(options.disparity_file, image.size(),
+                                         options.render.unit);
+        } else {
+          disparity =
+              EstimateDisparity(*predictor, image, options.sequence.upsample);
+        }
+        const StereoViews views = RenderStereoViews(
+            image, disparity, RangeOf(disparity), options.render);
+        WriteStereoImage(path, views, options.render);
+        ++report->images;
+      }
+    } catch (const Error& e) {
+      report->failures.push_back(e.what());
+    }
+    if (progress) progress->Update(++done);
+  }
+  if (progress) progress->Finish();
+}
+
+// Frames of a video or sequence through the depth estimator into composed
+// stereo frames; `write` takes each with its index.
+void RunFrames(Predictor& predictor, const StereoJobOptions& options,
+               const std::function<bool(int64_t*, cv::Mat*)>& read,
+               const std::function<void(int64_t, const cv::Mat&)>& write,
+               ProgressBar* progress, int64_t* written) {
+  SequenceDepthEstimator estimator(predictor, options.sequence);
+  RangeTracker range_tracker;
+  const auto emit = [&](std::vector<DepthFrame> frames) {
+    for (DepthFrame& frame : frames) {
+      const DisparityRange range =
+          range_tracker.Update(frame.disparity, frame.scene_cut);
+      const StereoViews views = RenderStereoViews(frame.image, frame.disparity,
+                                                  range, options.render);
+      write(frame.index, ComposeStereoFrame(views, options.render));
+      ++*written;
+      if (progress) progress->Update(*written);
+    }
+  };
+  int64_t index = 0;
+  cv::Mat image;
+  while (true) {
+    CheckInterrupt();
+    if (!read(&index, &image)) break;
+    emit(estimator.Push(index, image));
+  }
+  emit(estimator.Finish());
+}
+
+bool OutputExists(const StereoJobOptions& options, const fs::path& input) {
+  std::error_code error;
+  if (!options.resume || !fs::exists(options.output, error)) return false;
+  fmt::print(stderr, "{}: {} exists, skipped (--resume)\n", input.string(),
+             options.output.string());
+  return true;
+}
+
+void ProcessVideo(const MediaInput& input, Predictor& predictor,
+                  const StereoJobOptions& options, OutputTarget target,
+                  StereoJobReport* report) {
+  if (target == OutputTarget::kVideo && OutputExists(options, input.path)) {
+    return;
+  }
+  VideoReadOptions read_options;
+  read_options.start = options.start;
+  read_options.end = options.end;
+  read_options.conceal_errors = options.conceal_errors;
+  VideoReader reader(input.path, read_options);
+  const VideoInfo& info = reader.info();
+  const cv::Size size =
+      ComposedSize(reader.frame_size(), options.render.layout);
+  std::unique_ptr<VideoWriter> writer;
+  std::map<int64_t, int64_t> pts_by_index;
+  if (target == OutputTarget::kVideo) {
+    if (options.render.layout == StereoLayout::kSeparate) {
+      ThrowError("--layout lr writes two files per frame: give a folder");
+    }
+    VideoOutputSpec spec;
+    spec.width = size.width;
+    spec.height = size.height;
+    spec.frame_rate = info.frame_rate;
+    spec.time_base = info.time_base;
+    spec.copy_streams_from = input.path;
+    spec.copy_start_s = reader.start_time_s();
+    spec.copy_end_s = reader.end_time_s();
+    spec.trim_copied_streams = true;
+    VideoEncodeOptions encode = options.encode;
+    encode.stereo = ContainerStereoTag(options.render.layout);
+    writer = std::make_unique<VideoWriter>(options.output, spec, encode);
+  }
+  std::unique_ptr<ProgressBar> progress;
+  if (options.show_progress) {
+    progress = std::make_unique<ProgressBar>(
+        input.path.filename().string(), reader.expected_frames(), "frames/s");
+  }
+  VideoFrame frame;
+  int64_t written = 0;
+  RunFrames(
+      predictor, options,
+      [&](int64_t* index, cv::Mat* image) {
+        if (!reader.Read(&frame)) return false;
+        *index = frame.index;
+        *image = frame.image;
+        pts_by_index[frame.index] = frame.pts;
+        return true;
+      },
+      [&](int64_t index, const cv::Mat& stereo) {
+        if (writer) {
+          writer->Write(stereo, pts_by_index.at(index));
+        } else {
+          const fs::path path =
+              options.output / fmt::format("{}_{:06d}_3d.{}",
+                                           input.output_stem.string(), index,
+                                           options.folder_format);
+          if (path.has_parent_path()) {
+            fs::create_directories(path.parent_path());
+          }
+          WriteImage(path, stereo);
+        }
+        pts_by_index.erase(index);
+      },
+      progress.get(), &written);
+  if (writer) writer->Finish();
+  if (progress) progress->Finish();
+  report->frames += written;
+}
+
+}  // namespace
+
+StereoTag ContainerStereoTag(StereoLayout layout) {
+  switch (layout) {
+    case StereoLayout::kSideBySide:
+    case StereoLayout::kHalfSideBySide:
+      return StereoTag::kSideBySideLeftFirst;
+    case StereoLayout::kCrossEyed:
+      return StereoTag::kSideBySideRightFirst;
+    case StereoLayout::kTopBottom:
+    case StereoLayout::kHalfTopBottom:
+      return StereoTag::kTopBottomLeftFirst;
+    default:
+      return StereoTag::kNone;
+  }
+}
+
+StereoJobReport RunStereoJob(const std::vector<MediaInput>& inputs,
+                             Predictor* predictor,
+                             const StereoJobOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  const OutputTarget target = ClassifyOutput(options.output);
+  if (target != OutputTarget::kFolder && inputs.size() != 1) {
+    ThrowError("-o {} names one file, but there are {} inputs; give a folder",
+               options.output.string(), inputs.size());
+  }
+  if (!options.disparity_file.empty() &&
+      (inputs.size() != 1 || inputs.front().kind != MediaKind::kImage)) {
+    ThrowError("--disparity gives the map of one photo: give one image input");
+  }
+  if (target == OutputTarget::kFile &&
+      inputs.front().kind != MediaKind::kImage) {
+    ThrowError("-o {}: a video needs a video or a folder output",
+               options.output.string());
+  }
+  if (target == OutputTarget::kVideo &&
+      inputs.front().kind == MediaKind::kImage) {
+    ThrowError("-o {}: one image gives an image, not a video",
+               options.output.string());
+  }
+  for (const MediaInput& input : inputs) {
+    for (const fs::path& file :
+         ImageOutputs(options.output, options.render.layout)) {
+      CheckNotAnInput(file, std::span(&input.path, 1));
+    }
+    if (!options.disparity_file.empty()) {
+      CheckNotAnInput(options.output, std::span(&options.disparity_file, 1));
+    }
+  }
+  if (target == OutputTarget::kFolder) {
+    std::error_code error;
+    fs::create_directories(options.output, error);
+    if (error) {
+      ThrowError("cannot create output folder {}: {}", options.output.string(),
+                 error.message());
+    }
+  }
+  THROW_CHECK_MSG(predictor || !options.disparity_file.empty(),
+                  "no predictor and no disparity file");
+
+  StereoJobReport report;
+  std::vector<const MediaInput*> images;
+  for (const MediaInput& input : inputs) {
+    if (input.kind == MediaKind::kImage) images.push_back(&input);
+  }
+  ProcessImages(images, predictor, options, target, &report);
+  for (const MediaInput& input : inputs) {
+    if (input.kind == MediaKind::kImage) continue;
+    try {
+      if (input.kind != MediaKind::kVideo) {
+        ThrowError(
+            "{}: image sequences are not supported by stereo yet; "
+            "encode them as a video (ffmpeg -i shot_%04d.png ...)",
+            input.path.string());
+      }
+      ProcessVideo(input, *predictor, options, target, &report);
+    } catch (const Cancelled&) {
+      throw;
+    } catch (const Error& e) {
+      report.failures.push_back(e.what());
+    }
+  }
+  report.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
+  return report;
+}
+
+}  // namespace parallax

@@ -1,0 +1,50 @@
+// The work of `parallax stereo` once its flags are parsed: every input
+// (photos, videos, image sequences) to a stereo 3D output. Disparity comes
+// from the network, or for a single photo from a given file.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include "parallax/app/cli/media_inputs.h"
+#include "parallax/infer/depth_estimator.h"
+#include "parallax/io/video_position.h"
+#include "parallax/io/video_writer.h"
+#include "parallax/stereo/stereo_render.h"
+
+namespace parallax {
+
+struct StereoJobOptions {
+  // -o: an image file (one photo), a folder, or a video file.
+  std::filesystem::path output;
+  std::string folder_format = "png";  // image files in a folder output
+  StereoRenderOptions render;
+  // A given disparity map for the (single) photo instead of the network.
+  std::filesystem::path disparity_file;
+  SequenceDepthOptions sequence;  // upsampling and temporal stabilisation
+  VideoEncodeOptions encode;
+  std::optional<VideoPosition> start, end;
+  bool conceal_errors = false;
+  double sequence_fps = 24.0;
+  bool resume = false;  // skip outputs that exist
+  bool show_progress = true;
+};
+
+struct StereoJobReport {
+  int64_t images = 0, frames = 0;
+  double seconds = 0;
+  std::vector<std::string> failures;  // "input: reason"
+};
+
+// The stereo tag players read for a layout (none for anaglyph and views).
+StereoTag ContainerStereoTag(StereoLayout layout);
+
+// `predictor` may be null when every input has its disparity given.
+// Throws parallax::Error for problems with the whole job and
+// parallax::Cancelled on Ctrl-C.
+StereoJobReport RunStereoJob(const std::vector<MediaInput>& inputs,
+                             Predictor* predictor,
+                             const StereoJobOptions& options);
+
+}  // namespace parallax

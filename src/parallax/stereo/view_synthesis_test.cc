@@ -1,0 +1,190 @@
+#include "parallax/stereo/view_synthesis.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+
+#include "parallax/testing/testing.h"
+
+namespace parallax {
+namespace {
+
+using testing::ErrorOf;
+
+cv::Mat Noise(cv::Size size, uint64_t seed, double sigma = 1.5) {
+  cv::Mat noise(size, CV_8UC3);
+  cv::RNG rng(seed);
+  rng.fill(noise, cv::RNG::UNIFORM, 0, 256);
+  cv::GaussianBlur(noise, noise, {0, 0}, sigma);
+  cv::normalize(noise, noise, 0, 255, cv::NORM_MINMAX);
+  return noise;
+}
+
+double Psnr(const cv::Mat& a, const cv::Mat& b, const cv::Mat& mask) {
+  cv::Mat diff;
+  cv::absdiff(a, b, diff);
+  diff.convertTo(diff, CV_32F);
+  diff = diff.mul(diff);
+  const double mse = cv::mean(diff, mask)[0] / 3 + cv::mean(diff, mask)[1] / 3 +
+                     cv::mean(diff, mask)[2] / 3;
+  return mse == 0 ? 99.0 : 10 * std::log10(255.0 * 255.0 / mse);
+}
+
+// A textured square at disparity kFront over a textured background at
+// kBack, rendered exactly in both views (textures fixed to the left view's
+// coordinates, so right pixel x shows layer(x + d)).
+constexpr int kFront = 12, kBack = 4;
+struct TwoPlanes {
+  cv::Mat left, right, disparity;  // disparity of the left view
+  cv::Rect square;                 // in the left view
+  cv::Mat back_texture, front_texture;
+};
+
+TwoPlanes MakeTwoPlanes(cv::Size size = {160, 96}) {
+  TwoPlanes scene;
+  scene.back_texture = Noise(size, 1, 3.0);
+  // A red-dominant foreground, easy to tell from the gray-ish background.
+  scene.front_texture = Noise(size, 2);
+  scene.front_texture.forEach<cv::Vec3b>([](cv::Vec3b& p, const int*) {
+    p = {uint8_t(p[0] / 4), uint8_t(p[1] / 4), uint8_t(160 + p[2] / 3)};
+  });
+  scene.square = {60, 24, 40, 48};
+  scene.left.create(size, CV_8UC3);
+  scene.right.create(size, CV_8UC3);
+  scene.disparity.create(size, CV_32F);
+  for (int y = 0; y < size.height; ++y) {
+    for (int x = 0; x < size.width; ++x) {
+      const bool front = scene.square.contains({x, y});
+      scene.left.at<cv::Vec3b>(y, x) =
+          front ? scene.front_texture.at<cv::Vec3b>(y, x)
+                : scene.back_texture.at<cv::Vec3b>(y, x);
+      scene.disparity.at<float>(y, x) = front ? kFront : kBack;
+      const int xf = x + kFront, xb = std::min(x + kBack, size.width - 1);
+      scene.right.at<cv::Vec3b>(y, x) =
+          scene.square.contains({xf, y})
+              ? scene.front_texture.at<cv::Vec3b>(y, xf)
+              : scene.back_texture.at<cv::Vec3b>(y, xb);
+    }
+  }
+  return scene;
+}
+
+TEST(SynthesizeView, ZeroDisparityGivesTheSameImage) {
+  const cv::Mat image = Noise({64, 40}, 3);
+  const SynthesizedView view =
+      SynthesizeView(image, cv::Mat(image.size(), CV_32F, 0.0f), 1.0f);
+  EXPECT_EQ(cv::norm(view.image, image, cv::NORM_INF), 0);
+  EXPECT_EQ(cv::countNonZero(view.holes), 0);
+}
+
+TEST(SynthesizeView, ConstantShiftMovesEveryPixel) {
+  const cv::Mat image = Noise({64, 40}, 4);
+  const cv::Mat disparity(image.size(), CV_32F, 5.0f);
+  const SynthesizedView view = SynthesizeView(image, disparity, 1.0f);
+  // Right view of a left image: x_right = x_left - 5.
+  const cv::Rect inside(0, 0, 64 - 5, 40);
+  EXPECT_EQ(cv::norm(view.image(inside), image(inside + cv::Point(5, 0)),
+                     cv::NORM_INF),
+            0);
+  // The last 5 columns saw nothing: holes, filled.
+  EXPECT_EQ(cv::countNonZero(view.holes), 5 * 40);
+  EXPECT_EQ(cv::countNonZero(view.holes(inside)), 0);
+  // The opposite direction moves pixels right.
+  const SynthesizedView left = SynthesizeView(image, disparity, -1.0f);
+  EXPECT_EQ(cv::norm(left.image(inside + cv::Point(5, 0)), image(inside),
+                     cv::NORM_INF),
+            0);
+}
+
+TEST(SynthesizeView, SubPixelShiftInterpolates) {
+  const cv::Mat image = Noise({64, 40}, 5, 3.0);
+  const SynthesizedView view =
+      SynthesizeView(image, cv::Mat(image.size(), CV_32F, 2.5f), 1.0f);
+  const cv::Mat reference = NaiveBackwardWarp(
+      image, cv::Mat(image.size(), CV_32F, 2.5f), 1.0f);  // exact here
+  const cv::Rect inside(0, 0, 60, 40);
+  EXPECT_LE(cv::norm(view.image(inside), reference(inside), cv::NORM_INF), 1);
+}
+
+TEST(SynthesizeView, TwoPlanesHaveTheRightParallaxAndAFilledDisocclusion) {
+  const TwoPlanes scene = MakeTwoPlanes();
+  const SynthesizedView view =
+      SynthesizeView(scene.left, scene.disparity, 1.0f);
+  // Visible pixels match the exact render.
+  cv::Mat visible = view.holes == 0;
+  EXPECT_GT(Psnr(view.image, scene.right, visible), 40.0);
+  // The square moved left by its disparity, more than the background:
+  // the disparity carried to the right view shows it there.
+  const cv::Rect moved = scene.square - cv::Point(kFront, 0);
+  EXPECT_EQ(cv::countNonZero(view.disparity(moved) != float(kFront)), 0);
+  // Uncovered: the strip right of the moved square, kFront - kBack wide.
+  const cv::Rect strip(moved.br().x, moved.y, kFront - kBack, moved.height);
+  EXPECT_EQ(cv::countNonZero(view.holes(strip)), strip.area());
+  // (and the background's own kBack columns at the right border)
+  EXPECT_EQ(cv::countNonZero(view.holes),
+            strip.area() + kBack * scene.left.rows);
+  // Filled from the background: its disparity, and no foreground colour
+  // stretched into it (the foreground is strongly red, the background not).
+  EXPECT_EQ(cv::countNonZero(view.disparity(strip) != float(kBack)), 0);
+  const cv::Scalar fill = cv::mean(view.image(strip));
+  const cv::Scalar front = cv::mean(scene.front_texture(scene.square));
+  EXPECT_LT(fill[2] - fill[1], 40) << "red leaked into the hole";
+  EXPECT_GT(front[2] - front[1], 100);
+  // And it beats the naive backward warp there, which repeats the square.
+  const cv::Mat naive = NaiveBackwardWarp(scene.left, scene.disparity, 1.0f);
+  const cv::Mat strip_mask = cv::Mat::zeros(scene.left.size(), CV_8U);
+  strip_mask(strip).setTo(255);
+  EXPECT_GT(Psnr(view.image, scene.right, strip_mask),
+            Psnr(naive, scene.right, strip_mask) + 1);
+  // Over the whole image by far: the naive warp also loses the square's
+  // left part, where it reads background.
+  const cv::Mat all(scene.left.size(), CV_8U, cv::Scalar(255));
+  EXPECT_GT(Psnr(view.image, scene.right, all),
+            Psnr(naive, scene.right, all) + 5)
+      << Psnr(view.image, scene.right, all) << " "
+      << Psnr(naive, scene.right, all);
+}
+
+TEST(SynthesizeView, NearerSurfaceWins) {
+  // Two pixel columns land on the same target: the nearer one must show.
+  cv::Mat image(1, 8, CV_8UC1, cv::Scalar(0));
+  image.at<uint8_t>(0, 6) = 200;  // near, disparity 3: lands at 3
+  image.at<uint8_t>(0, 3) = 50;   // far, disparity 0: stays at 3
+  cv::Mat disparity(1, 8, CV_32F, 0.0f);
+  disparity.at<float>(0, 6) = 3;
+  const SynthesizedView view = SynthesizeView(image, disparity, 1.0f);
+  EXPECT_EQ(view.image.at<uint8_t>(0, 3), 200);
+}
+
+TEST(SharpenDepthEdges, TurnsARampIntoAStep) {
+  cv::Mat ramp(1, 12, CV_32F);
+  for (int x = 0; x < 12; ++x) {
+    ramp.at<float>(0, x) = x < 4 ? 2.0f : x >= 8 ? 10.0f : 2.0f + 2 * (x - 3);
+  }
+  const cv::Mat sharp = SharpenDepthEdges(ramp, 3, 1.0f);
+  for (int x = 0; x < 12; ++x) {
+    const float v = sharp.at<float>(0, x);
+    EXPECT_TRUE(v == 2.0f || v == 10.0f) << x << ": " << v;
+  }
+  EXPECT_EQ(sharp.at<float>(0, 0), 2.0f);
+  EXPECT_EQ(sharp.at<float>(0, 11), 10.0f);
+  // Flat regions are untouched.
+  const cv::Mat flat(4, 4, CV_32F, 3.0f);
+  EXPECT_EQ(cv::norm(SharpenDepthEdges(flat, 2, 1.0f), flat, cv::NORM_INF), 0);
+}
+
+TEST(SynthesizeView, BadInputIsAClearError) {
+  const cv::Mat image(8, 8, CV_8UC3, cv::Scalar::all(0));
+  EXPECT_NE(ErrorOf([&] {
+              SynthesizeView(image, cv::Mat(8, 9, CV_32F, 0.0f), 1);
+            }).find("disparity is 9x8"),
+            std::string::npos);
+  cv::Mat nan(8, 8, CV_32F, 0.0f);
+  nan.at<float>(2, 2) = NAN;
+  EXPECT_NE(ErrorOf([&] { SynthesizeView(image, nan, 1); }).find("NaN"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace parallax
