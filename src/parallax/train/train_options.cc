@@ -122,6 +122,7 @@ void to_json(nlohmann::json& json, const TrainOptions& o) {
       {"exclude", o.exclude},
       {"out", o.out.string()},
       {"validation", o.validation.string()},
+      {"init", o.init.string()},
       {"steps", o.steps},
       {"epochs", o.epochs},
       {"batch_size", o.batch_size},
@@ -155,6 +156,7 @@ void from_json(const nlohmann::json& j, TrainOptions& o) {
     o.exclude = j.value("exclude", std::vector<std::string>{});
     o.out = j.at("out").get<std::string>();
     o.validation = j.at("validation").get<std::string>();
+    o.init = j.value("init", std::string());
     o.steps = j.at("steps");
     o.epochs = j.at("epochs");
     o.batch_size = j.at("batch_size");

@@ -25,6 +25,7 @@ struct TrainOptions {
   std::vector<std::string> exclude;    // --exclude GLOB: pairs left out
   std::filesystem::path out;           // run folder
   std::filesystem::path validation;    // --val DIR (optional)
+  std::filesystem::path init;          // --init MODEL: start from its weights
 
   int64_t steps = 0;   // total steps; 0 = derive from epochs
   double epochs = 0;   // passes over all pairs (used when steps == 0)

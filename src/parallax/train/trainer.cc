@@ -274,6 +274,7 @@ class TrainingRun {
     }
     net_ = DepthNet(options_.model);
     net_->to(device_);
+    if (!options_.init.empty()) InitializeFrom(options_.init);
     net_->SetChannelsLast(device_.is_cpu());
     net_->train();
     // Same seed, same initial weights; the broadcast makes sure of it.
@@ -289,6 +290,32 @@ class TrainingRun {
         options_.model.input_channels, options_.model.width,
         net_->NumParameters() / 1e6, total_steps_, options_.batch_size,
         options_.model.train_width, options_.model.train_height, device_.str());
+  }
+
+  // Fine-tuning: the weights of an earlier model of the same architecture
+  // (any precision), a fresh optimizer and step count.
+  void InitializeFrom(const fs::path& path) {
+    const LoadedModel loaded = LoadModel(path, device_);
+    const auto source = loaded.net->named_parameters(/*recurse=*/true);
+    const auto source_buffers = loaded.net->named_buffers(/*recurse=*/true);
+    torch::NoGradGuard no_grad;
+    const auto copy =
+        [&](const torch::OrderedDict<std::string, torch::Tensor>& from,
+            torch::OrderedDict<std::string, torch::Tensor> to) {
+          for (auto& item : to) {
+            const torch::Tensor* value = from.find(item.key());
+            if (!value || value->sizes() != item.value().sizes()) {
+              ThrowError(
+                  "--init {}: its network differs from this run's at '{}' "
+                  "(give the same --arch, --width-mult, --head and channels)",
+                  path.string(), item.key());
+            }
+            item.value().copy_(*value);
+          }
+        };
+    copy(source, net_->named_parameters(/*recurse=*/true));
+    copy(source_buffers, net_->named_buffers(/*recurse=*/true));
+    spdlog::info("initialised from {}", path.string());
   }
 
   void MakeOptimizer() {

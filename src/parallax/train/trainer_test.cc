@@ -77,6 +77,45 @@ TEST_F(TrainerTest, WritesCheckpointModelAndLog) {
   EXPECT_EQ(log.back()["step"], 6);
 }
 
+// Largest weight difference between two model files.
+double MaxWeightDifference(const fs::path& a, const fs::path& b) {
+  const LoadedModel ma = LoadModel(a), mb = LoadModel(b);
+  double worst = 0;
+  const auto pb = mb.net->named_parameters();
+  for (const auto& item : ma.net->named_parameters()) {
+    worst = std::max(
+        worst, (item.value() - pb[item.key()]).abs().max().item<double>());
+  }
+  return worst;
+}
+
+TEST_F(TrainerTest, InitStartsFromAnotherModelsWeights) {
+  Train(Tiny("first"), false, Quiet());
+  // One step at a negligible rate: the weights stay where they started.
+  TrainOptions tuned = Tiny("tuned");
+  tuned.init = ModelPath(dir_ / "first");
+  tuned.steps = 1;
+  tuned.learning_rate = 1e-12;
+  Train(tuned, false, Quiet());
+  EXPECT_LT(
+      MaxWeightDifference(ModelPath(dir_ / "first"), ModelPath(dir_ / "tuned")),
+      1e-5);
+  TrainOptions fresh = tuned;
+  fresh.out = dir_ / "fresh";
+  fresh.init.clear();
+  Train(fresh, false, Quiet());
+  EXPECT_GT(
+      MaxWeightDifference(ModelPath(dir_ / "first"), ModelPath(dir_ / "fresh")),
+      1e-3);
+  // Another architecture cannot be the start.
+  TrainOptions wider = tuned;
+  wider.out = dir_ / "wider";
+  wider.model.width = 0.25;
+  EXPECT_NE(
+      testing::ErrorOf([&] { Train(wider, false, Quiet()); }).find("--init"),
+      std::string::npos);
+}
+
 TEST_F(TrainerTest, RefusesToOverwriteARunWithoutResume) {
   Train(Tiny("run"), false, Quiet());
   EXPECT_THROW(Train(Tiny("run"), false, Quiet()), Error);

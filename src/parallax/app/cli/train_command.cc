@@ -129,6 +129,10 @@ int RunTrain(int argc, char** argv) {
   app.add_option("--w-supervised", options.loss.supervised,
                  "L1 to ground-truth disparity on pairs that have it")
       ->capture_default_str();
+  app.add_option("--init", options.init,
+                 "Start from the weights of this model (.plx) of the same "
+                 "architecture: fine-tuning, a later stage of a recipe")
+      ->type_name("MODEL");
   app.add_option("--exclude", options.exclude,
                  "Leave out pairs whose left or right file path matches this "
                  "glob (repeatable), e.g. '*/Teddy.png'");
