@@ -4,7 +4,7 @@
 # Debian's libtorch-dev 1.13.1 reports version 1.13.0: ask for no exact version.
 find_package(Torch REQUIRED)
 find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs video ximgproc
-             calib3d quality photo)
+             calib3d quality)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(spdlog REQUIRED)

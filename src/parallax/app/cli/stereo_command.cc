@@ -170,6 +170,14 @@ int RunStereo(int argc, char** argv) {
     if (!quiet) {
       fmt::print(stderr, "wrote {} image(s) and {} frame(s) in {:.1f} s\n",
                  report.images, report.frames, report.seconds);
+      if (report.frames > 0) {
+        const double ms = 1000.0 / report.frames;
+        fmt::print(stderr,
+                   "per frame: decode {:.1f} ms, depth {:.1f} ms, synthesis "
+                   "{:.1f} ms, encode {:.1f} ms\n",
+                   report.decode_s * ms, report.depth_s * ms,
+                   report.synthesis_s * ms, report.encode_s * ms);
+      }
     }
     if (!failures.empty()) {
       fmt::print(stderr, "error: {} input(s) failed:\n", failures.size());

@@ -125,19 +125,40 @@ void ProcessImages(const std::vector<const MediaInput*>& images,
 
 // Frames of a video or sequence through the depth estimator into composed
 // stereo frames; `write` takes each with its index.
+// Adds the seconds `action` takes to `*total`.
+template <typename Action>
+auto Timed(double* total, Action&& action) {
+  const auto start = std::chrono::steady_clock::now();
+  struct AddOnExit {
+    double* total;
+    std::chrono::steady_clock::time_point start;
+    ~AddOnExit() {
+      *total += std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                              start)
+                    .count();
+    }
+  } add{total, start};
+  return action();
+}
+
 void RunFrames(Predictor& predictor, const StereoJobOptions& options,
                const std::function<bool(int64_t*, cv::Mat*)>& read,
                const std::function<void(int64_t, const cv::Mat&)>& write,
-               ProgressBar* progress, int64_t* written) {
+               ProgressBar* progress, int64_t* written,
+               StereoJobReport* report) {
   SequenceDepthEstimator estimator(predictor, options.sequence);
   RangeTracker range_tracker;
   const auto emit = [&](std::vector<DepthFrame> frames) {
     for (DepthFrame& frame : frames) {
       const DisparityRange range =
           range_tracker.Update(frame.disparity, frame.scene_cut);
-      const StereoViews views = RenderStereoViews(frame.image, frame.disparity,
-                                                  range, options.render);
-      write(frame.index, ComposeStereoFrame(views, options.render));
+      const cv::Mat stereo = Timed(&report->synthesis_s, [&] {
+        return ComposeStereoFrame(
+            RenderStereoViews(frame.image, frame.disparity, range,
+                              options.render),
+            options.render);
+      });
+      Timed(&report->encode_s, [&] { write(frame.index, stereo); });
       ++*written;
       if (progress) progress->Update(*written);
     }
@@ -146,10 +167,12 @@ void RunFrames(Predictor& predictor, const StereoJobOptions& options,
   cv::Mat image;
   while (true) {
     CheckInterrupt();
-    if (!read(&index, &image)) break;
-    emit(estimator.Push(index, image));
+    if (!Timed(&report->decode_s, [&] { return read(&index, &image); })) {
+      break;
+    }
+    emit(Timed(&report->depth_s, [&] { return estimator.Push(index, image); }));
   }
-  emit(estimator.Finish());
+  emit(Timed(&report->depth_s, [&] { return estimator.Finish(); }));
 }
 
 bool OutputExists(const StereoJobOptions& options, const fs::path& input) {
@@ -224,8 +247,8 @@ void ProcessVideo(const MediaInput& input, Predictor& predictor,
         }
         pts_by_index.erase(index);
       },
-      progress.get(), &written);
-  if (writer) writer->Finish();
+      progress.get(), &written, report);
+  if (writer) Timed(&report->encode_s, [&] { writer->Finish(); });
   if (progress) progress->Finish();
   report->frames += written;
 }

@@ -34,6 +34,10 @@ struct StereoJobOptions {
 struct StereoJobReport {
   int64_t images = 0, frames = 0;
   double seconds = 0;
+  // Where the time of video frames went (seconds, summed over videos):
+  // decoding, the network with upsampling and stabilisation, view synthesis
+  // and layout, encoding and muxing.
+  double decode_s = 0, depth_s = 0, synthesis_s = 0, encode_s = 0;
   std::vector<std::string> failures;  // "input: reason"
 };
 
