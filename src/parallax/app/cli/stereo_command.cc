@@ -32,11 +32,13 @@ int RunStereo(int argc, char** argv) {
   std::string synthetic = "both", upsample = "guided", temporal = "flow";
   std::string start, end, format = "png", disparity;
   int edge_sharpen = -1;
-  bool recursive = false, quiet = false;
+  bool recursive = false, sequence = false, quiet = false;
   StereoJobOptions job;
   PredictorOptions predictor_options;
 
-  app.add_option("inputs", input_args, "Images, folders or videos")
+  app.add_option("inputs", input_args,
+                 "Images, folders, videos, or sequence patterns "
+                 "(shot_%04d.png, shot_####.png)")
       ->required()
       ->type_name("INPUT...");
   app.add_option("-o,--output", output,
@@ -88,6 +90,11 @@ int RunStereo(int argc, char** argv) {
   app.add_option("--format", format, "Image type for folder outputs")
       ->capture_default_str();
   app.add_flag("--recursive", recursive, "Descend into sub-folders");
+  app.add_flag("--sequence", sequence,
+               "Treat each folder as one numbered image sequence (a shot)");
+  app.add_option("--fps", job.sequence_fps,
+                 "Frame rate of image sequences written as video")
+      ->capture_default_str();
   app.add_option("--start", start, "First frame of videos (number or time)");
   app.add_option("--end", end, "End of videos (exclusive)");
   app.add_flag("--conceal-errors", job.conceal_errors,
@@ -137,6 +144,7 @@ int RunStereo(int argc, char** argv) {
 
     MediaInputOptions scan_options;
     scan_options.recursive = recursive;
+    scan_options.folders_as_sequences = sequence;
     scan_options.output_suffix = "_3d";
     scan_options.exclude = output;
     const MediaScan scan = ExpandMediaInputs(input_args, scan_options);

@@ -66,6 +66,16 @@ class StereoCommandTest : public ::testing::Test {
   cv::Mat right_;
 };
 
+TEST_F(StereoCommandTest, HelpNamesTheControls) {
+  ::testing::internal::CaptureStdout();
+  EXPECT_EQ(RunStereoArgs({"--help"}), kExitOk);
+  const std::string help = ::testing::internal::GetCapturedStdout();
+  for (const char* flag : {"--layout", "--divergence", "--convergence",
+                           "--disparity-unit", "--synthetic-view", "--crf"}) {
+    EXPECT_NE(help.find(flag), std::string::npos) << flag;
+  }
+}
+
 TEST_F(StereoCommandTest, RightLayoutWithPixelDisparityReproducesTheRightView) {
   MakePair();
   const fs::path out = dir_ / "right.png";
@@ -143,6 +153,36 @@ TEST_F(StereoCommandTest, BadInputIsAClearErrorAndWritesNothing) {
                            "--convergence", "2", "-o", out.string()}),
             kExitError);
   EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(StereoCommandTest, SequenceToFramesAndToVideo) {
+  ModelConfig config;
+  config.width = 0.125;
+  config.train_width = 128;
+  config.train_height = 64;
+  DepthNet net(config);
+  const fs::path model = dir_ / "tiny.plx";
+  SaveModel(model, net);
+  for (int i = 0; i < 4; ++i) {
+    cv::Mat frame(48, 80, CV_8UC3);
+    cv::randu(frame, 0, 255);
+    WriteImage(dir_ / "shot" / fmt::format("plate_{:04d}.png", i), frame);
+  }
+  const std::string pattern = (dir_ / "shot" / "plate_%04d.png").string();
+  ASSERT_EQ(RunStereoArgs({pattern, "--model", model.string(), "--device",
+                           "cpu", "--layout", "tb", "-o",
+                           (dir_ / "frames").string()}),
+            kExitOk);
+  for (int i = 0; i < 4; ++i) {
+    const fs::path out =
+        dir_ / "frames" / fmt::format("plate_{:04d}_3d.png", i);
+    ASSERT_TRUE(fs::exists(out)) << out;
+    EXPECT_EQ(ReadImage(out, ReadMode::kColor8).size(), cv::Size(80, 96));
+  }
+  // Two files per frame cannot go into one video.
+  EXPECT_EQ(RunStereoArgs({pattern, "--model", model.string(), "--layout",
+                           "lr", "-o", (dir_ / "lr").string()}),
+            kExitError);
 }
 
 TEST_F(StereoCommandTest, VideoKeepsFramesAudioAndGetsAStereoTag) {

@@ -253,6 +253,77 @@ void ProcessVideo(const MediaInput& input, Predictor& predictor,
   report->frames += written;
 }
 
+// A numbered image sequence (a shot): frames in order through the same
+// temporal pipeline as a video, to a folder of stereo frames named after
+// the inputs or to a video at --fps.
+void ProcessSequence(const MediaInput& input, Predictor& predictor,
+                     const StereoJobOptions& options, OutputTarget target,
+                     StereoJobReport* report) {
+  if (target == OutputTarget::kVideo && OutputExists(options, input.path)) {
+    return;
+  }
+  const int64_t count = static_cast<int64_t>(input.frames.size());
+  const auto frame_path = [&](int64_t index) {
+    fs::path path = options.output / input.output_stem.parent_path() /
+                    input.frames[static_cast<size_t>(index)].stem();
+    path += "_3d." + options.folder_format;
+    return path;
+  };
+  std::unique_ptr<VideoWriter> writer;
+  if (target == OutputTarget::kVideo) {
+    if (options.render.layout == StereoLayout::kSeparate) {
+      ThrowError("--layout lr writes two files per frame: give a folder");
+    }
+    const ImageInfo probe = ProbeImage(input.frames.front());
+    const cv::Size size =
+        ComposedSize({probe.width, probe.height}, options.render.layout);
+    VideoOutputSpec spec;
+    spec.width = size.width;
+    spec.height = size.height;
+    const int scale = 1001;  // 23.976 -> 24000/1001
+    spec.frame_rate = {
+        static_cast<int>(std::lround(options.sequence_fps * scale)), scale};
+    spec.time_base = {spec.frame_rate.den, spec.frame_rate.num};
+    VideoEncodeOptions encode = options.encode;
+    encode.stereo = ContainerStereoTag(options.render.layout);
+    writer = std::make_unique<VideoWriter>(options.output, spec, encode);
+  }
+  std::unique_ptr<ProgressBar> progress;
+  if (options.show_progress) {
+    progress = std::make_unique<ProgressBar>(input.output_stem.string(), count,
+                                             "frames/s");
+  }
+  int64_t next = 0, written = 0;
+  cv::Size size;
+  RunFrames(
+      predictor, options,
+      [&](int64_t* index, cv::Mat* image) {
+        if (next >= count) return false;
+        const fs::path& path = input.frames[static_cast<size_t>(next)];
+        *image = ReadImage(path, ReadMode::kColor8);
+        if (size.empty()) size = image->size();
+        if (image->size() != size) {
+          ThrowError("{}: frame is {}x{}, the sequence {}x{}", path.string(),
+                     image->cols, image->rows, size.width, size.height);
+        }
+        *index = next++;
+        return true;
+      },
+      [&](int64_t index, const cv::Mat& stereo) {
+        if (writer) {
+          writer->Write(stereo, index);
+          return;
+        }
+        const fs::path path = frame_path(index);
+        fs::create_directories(path.parent_path());
+        WriteImage(path, stereo);
+      },
+      progress.get(), &written, report);
+  if (writer) Timed(&report->encode_s, [&] { writer->Finish(); });
+  if (progress) progress->Finish();
+  report->frames += written;
+}
+
 }  // namespace
 
 StereoTag ContainerStereoTag(StereoLayout layout) {
@@ -310,6 +381,14 @@ StereoJobReport RunStereoJob(const std::vector<MediaInput>& inputs,
                  error.message());
     }
   }
+  for (const MediaInput& input : inputs) {
+    if (input.kind != MediaKind::kImage &&
+        options.render.layout == StereoLayout::kSeparate) {
+      ThrowError("--layout lr (two files) is for photos; for {} use sbs, "
+                 "tb, or right/left",
+                 input.path.string());
+    }
+  }
   THROW_CHECK_MSG(predictor || !options.disparity_file.empty(),
                   "no predictor and no disparity file");
 
@@ -322,13 +401,11 @@ StereoJobReport RunStereoJob(const std::vector<MediaInput>& inputs,
   for (const MediaInput& input : inputs) {
     if (input.kind == MediaKind::kImage) continue;
     try {
-      if (input.kind != MediaKind::kVideo) {
-        ThrowError(
-            "{}: image sequences are not supported by stereo yet; "
-            "encode them as a video (ffmpeg -i shot_%04d.png ...)",
-            input.path.string());
+      if (input.kind == MediaKind::kVideo) {
+        ProcessVideo(input, *predictor, options, target, &report);
+      } else {
+        ProcessSequence(input, *predictor, options, target, &report);
       }
-      ProcessVideo(input, *predictor, options, target, &report);
     } catch (const Cancelled&) {
       throw;
     } catch (const Error& e) {
