@@ -163,6 +163,7 @@ TEST_F(StereoCommandTest, SequenceToFramesAndToVideo) {
   DepthNet net(config);
   const fs::path model = dir_ / "tiny.plx";
   SaveModel(model, net);
+  fs::create_directories(dir_ / "shot");
   for (int i = 0; i < 4; ++i) {
     cv::Mat frame(48, 80, CV_8UC3);
     cv::randu(frame, 0, 255);
