@@ -107,7 +107,12 @@ int RunStereo(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--pix-fmt", job.encode.pix_fmt,
                  "Video pixel format, e.g. yuv420p10le");
-  app.add_flag("--resume", job.resume, "Skip outputs that exist");
+  app.add_flag("--resume", job.resume,
+               "Continue an interrupted run: skip outputs that exist, and "
+               "continue video outputs at their first unfinished segment");
+  app.add_option("--segment-frames", job.segment_frames,
+                 "Frames per resumable segment of video outputs")
+      ->capture_default_str();
   app.add_flag("-q,--quiet", quiet, "No progress bars");
 
   return RunCli(app, argc, argv, [&]() -> int {
@@ -157,6 +162,10 @@ int RunStereo(int argc, char** argv) {
     if (disparity.empty()) {
       const std::filesystem::path model_path = ResolveModelPath(model);
       predictor = std::make_unique<Predictor>(model_path, predictor_options);
+      std::error_code error;
+      job.model_id = fmt::format("{} ({} bytes)",
+                                 std::filesystem::absolute(model_path).string(),
+                                 std::filesystem::file_size(model_path, error));
       if (!quiet) {
         fmt::print(stderr, "model {} on {}\n", model_path.string(),
                    predictor->device());

@@ -9,11 +9,17 @@
 
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
+#include "parallax/app/cli/media_inputs.h"
+#include "parallax/app/cli/stereo_job.h"
+#include "parallax/app/cli/stereo_video_job.h"
 #include "parallax/io/image_io.h"
 #include "parallax/io/video_info.h"
+#include "parallax/io/video_reader.h"
 #include "parallax/io/video_test_util.h"
 #include "parallax/model/checkpoint.h"
 #include "parallax/testing/testing.h"
+#include "parallax/util/check.h"
+#include "parallax/util/interrupt.h"
 
 namespace parallax {
 namespace {
@@ -170,10 +176,10 @@ TEST_F(StereoCommandTest, SequenceToFramesAndToVideo) {
     WriteImage(dir_ / "shot" / fmt::format("plate_{:04d}.png", i), frame);
   }
   const std::string pattern = (dir_ / "shot" / "plate_%04d.png").string();
-  ASSERT_EQ(RunStereoArgs({pattern, "--model", model.string(), "--device",
-                           "cpu", "--layout", "tb", "-o",
-                           (dir_ / "frames").string()}),
-            kExitOk);
+  ASSERT_EQ(
+      RunStereoArgs({pattern, "--model", model.string(), "--device", "cpu",
+                     "--layout", "tb", "-o", (dir_ / "frames").string()}),
+      kExitOk);
   for (int i = 0; i < 4; ++i) {
     const fs::path out =
         dir_ / "frames" / fmt::format("plate_{:04d}_3d.png", i);
@@ -181,8 +187,8 @@ TEST_F(StereoCommandTest, SequenceToFramesAndToVideo) {
     EXPECT_EQ(ReadImage(out, ReadMode::kColor8).size(), cv::Size(80, 96));
   }
   // Two files per frame cannot go into one video.
-  EXPECT_EQ(RunStereoArgs({pattern, "--model", model.string(), "--layout",
-                           "lr", "-o", (dir_ / "lr").string()}),
+  EXPECT_EQ(RunStereoArgs({pattern, "--model", model.string(), "--layout", "lr",
+                           "-o", (dir_ / "lr").string()}),
             kExitError);
 }
 
@@ -212,6 +218,91 @@ TEST_F(StereoCommandTest, VideoKeepsFramesAudioAndGetsAStereoTag) {
   EXPECT_EQ(testing::ProbePackets(out, "a:0").count,
             testing::ProbePackets(video, "a:0").count);
   EXPECT_NE(testing::ProbeStreamsText(out).find("side by side"),
+            std::string::npos);
+}
+
+// Every decoded frame of a video.
+std::vector<cv::Mat> DecodeAll(const fs::path& path) {
+  VideoReader reader(path);
+  std::vector<cv::Mat> frames;
+  VideoFrame frame;
+  while (reader.Read(&frame)) frames.push_back(frame.image.clone());
+  return frames;
+}
+
+TEST_F(StereoCommandTest, InterruptedVideoResumesToTheSameFile) {
+  PARALLAX_SKIP_WITHOUT_FFMPEG();
+  ModelConfig config;
+  config.width = 0.125;
+  config.train_width = 128;
+  config.train_height = 64;
+  DepthNet net(config);
+  const fs::path model = dir_ / "tiny.plx";
+  SaveModel(model, net);
+  const fs::path video = dir_ / "film.mp4";
+  testing::RunFfmpeg(fmt::format(
+      "{} -frames:v 30 -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest {}",
+      testing::TestSource(30 / 25.0 + 0.5), testing::Quote(video)));
+  MediaInputOptions scan;
+  const std::vector<MediaInput> inputs =
+      ExpandMediaInputs({video.string()}, scan).inputs;
+  ASSERT_EQ(inputs.size(), 1u);
+  PredictorOptions predictor_options;
+  predictor_options.device = "cpu";
+  Predictor predictor(model, predictor_options);
+  StereoJobOptions options;
+  options.render.layout = StereoLayout::kSideBySide;
+  options.render.edge_sharpen_radius = 3;
+  options.encode.preset = "ultrafast";
+  options.segment_frames = 8;
+  options.warmup_frames = 4;
+  options.show_progress = false;
+
+  options.output = dir_ / "straight.mkv";
+  RunStereoJob(inputs, &predictor, options);
+
+  // Stopped in the third segment: two closed segments stay behind.
+  options.output = dir_ / "resumed.mkv";
+  options.on_frame = [](int64_t frames) {
+    if (frames == 19) RequestInterrupt();
+  };
+  EXPECT_THROW(RunStereoJob(inputs, &predictor, options), Cancelled);
+  ClearInterrupt();
+  EXPECT_FALSE(fs::exists(options.output));
+  const fs::path parts = StereoPartsFolder(options.output);
+  EXPECT_TRUE(fs::exists(parts / "seg_000001.mkv"));
+  EXPECT_FALSE(fs::exists(parts / "seg_000002.mkv"));
+
+  // Other settings may not continue these parts.
+  options.on_frame = nullptr;
+  options.resume = true;
+  options.render.parallax.divergence_percent = 3;
+  const StereoJobReport refused = RunStereoJob(inputs, &predictor, options);
+  ASSERT_EQ(refused.failures.size(), 1u);
+  EXPECT_NE(refused.failures[0].find("other settings"), std::string::npos);
+  options.render.parallax.divergence_percent = 2;
+  int64_t encoded = 0;
+  options.on_frame = [&](int64_t frames) { encoded = frames; };
+  const StereoJobReport report = RunStereoJob(inputs, &predictor, options);
+  EXPECT_TRUE(report.failures.empty());
+  EXPECT_EQ(encoded, 30 - 16);  // only the unfinished segments
+  EXPECT_FALSE(fs::exists(parts));
+
+  const std::vector<cv::Mat> a = DecodeAll(dir_ / "straight.mkv");
+  const std::vector<cv::Mat> b = DecodeAll(options.output);
+  ASSERT_EQ(a.size(), 30u);
+  ASSERT_EQ(b.size(), a.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(cv::norm(a[i], b[i], cv::NORM_INF), 0) << "frame " << i;
+  }
+  const testing::PacketTimes audio_in = testing::ProbePackets(video, "a:0");
+  const testing::PacketTimes audio_a =
+      testing::ProbePackets(dir_ / "straight.mkv", "a:0");
+  const testing::PacketTimes audio_b =
+      testing::ProbePackets(options.output, "a:0");
+  EXPECT_EQ(audio_a.count, audio_in.count);
+  EXPECT_EQ(audio_b.count, audio_in.count);
+  EXPECT_NE(testing::ProbeStreamsText(options.output).find("side by side"),
             std::string::npos);
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "parallax/app/cli/depth_output.h"
+#include "parallax/app/cli/stereo_video_job.h"
 #include "parallax/io/image_io.h"
 #include "parallax/io/video_reader.h"
 #include "parallax/util/atomic_file.h"
@@ -125,22 +126,6 @@ void ProcessImages(const std::vector<const MediaInput*>& images,
 
 // Frames of a video or sequence through the depth estimator into composed
 // stereo frames; `write` takes each with its index.
-// Adds the seconds `action` takes to `*total`.
-template <typename Action>
-auto Timed(double* total, Action&& action) {
-  const auto start = std::chrono::steady_clock::now();
-  struct AddOnExit {
-    double* total;
-    std::chrono::steady_clock::time_point start;
-    ~AddOnExit() {
-      *total += std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                              start)
-                    .count();
-    }
-  } add{total, start};
-  return action();
-}
-
 void RunFrames(Predictor& predictor, const StereoJobOptions& options,
                const std::function<bool(int64_t*, cv::Mat*)>& read,
                const std::function<void(int64_t, const cv::Mat&)>& write,
@@ -186,7 +171,12 @@ bool OutputExists(const StereoJobOptions& options, const fs::path& input) {
 void ProcessVideo(const MediaInput& input, Predictor& predictor,
                   const StereoJobOptions& options, OutputTarget target,
                   StereoJobReport* report) {
-  if (target == OutputTarget::kVideo && OutputExists(options, input.path)) {
+  if (target == OutputTarget::kVideo) {
+    if (OutputExists(options, input.path)) return;
+    if (options.render.layout == StereoLayout::kSeparate) {
+      ThrowError("--layout lr writes two files per frame: give a folder");
+    }
+    ConvertVideoToStereoVideo(input, predictor, options, report);
     return;
   }
   VideoReadOptions read_options;
@@ -384,9 +374,10 @@ StereoJobReport RunStereoJob(const std::vector<MediaInput>& inputs,
   for (const MediaInput& input : inputs) {
     if (input.kind != MediaKind::kImage &&
         options.render.layout == StereoLayout::kSeparate) {
-      ThrowError("--layout lr (two files) is for photos; for {} use sbs, "
-                 "tb, or right/left",
-                 input.path.string());
+      ThrowError(
+          "--layout lr (two files) is for photos; for {} use sbs, "
+          "tb, or right/left",
+          input.path.string());
     }
   }
   THROW_CHECK_MSG(predictor || !options.disparity_file.empty(),

@@ -3,7 +3,9 @@
 // from the network, or for a single photo from a given file.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -27,8 +29,18 @@ struct StereoJobOptions {
   std::optional<VideoPosition> start, end;
   bool conceal_errors = false;
   double sequence_fps = 24.0;
-  bool resume = false;  // skip outputs that exist
+  bool resume = false;  // skip outputs that exist, continue videos
   bool show_progress = true;
+  // Video outputs are encoded in segments of this many frames (a crash
+  // loses at most one), each preceded by `warmup_frames` frames that settle
+  // the depth stabiliser (see stereo_video_job.h).
+  int segment_frames = 480;
+  int warmup_frames = 24;
+  // Names the depth source for resume checks (model file and size).
+  std::string model_id;
+  // Called after each video frame is encoded, with the count so far (for
+  // GUIs and tests).
+  std::function<void(int64_t)> on_frame;
 };
 
 struct StereoJobReport {
@@ -40,6 +52,22 @@ struct StereoJobReport {
   double decode_s = 0, depth_s = 0, synthesis_s = 0, encode_s = 0;
   std::vector<std::string> failures;  // "input: reason"
 };
+
+// Runs `action`, adding the seconds it takes to `*total` (also when it
+// throws), and returns its result.
+template <typename Action>
+auto Timed(double* total, Action&& action) {
+  struct AddOnExit {
+    double* total;
+    std::chrono::steady_clock::time_point start;
+    ~AddOnExit() {
+      *total += std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                              start)
+                    .count();
+    }
+  } add{total, std::chrono::steady_clock::now()};
+  return action();
+}
 
 // The stereo tag players read for a layout (none for anaglyph and views).
 StereoTag ContainerStereoTag(StereoLayout layout);
