@@ -1,8 +1,5 @@
 #include "parallax/io/video_concat.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <limits>
 #include <random>
 
@@ -15,14 +12,6 @@ namespace parallax {
 namespace fs = std::filesystem;
 using namespace video_internal;
 namespace {
-
-struct OutputDeleter {
-  void operator()(AVFormatContext* context) const {
-    if (context->pb) avio_closep(&context->pb);
-    avformat_free_context(context);
-  }
-};
-using OutputPtr = std::unique_ptr<AVFormatContext, OutputDeleter>;
 
 // Removes the temporary file unless released.
 struct TempFile {
@@ -168,10 +157,7 @@ void JoinVideoSegments(const std::vector<VideoSegment>& segments,
   if (ret < 0) {
     ThrowError("cannot write '{}': {}", output.string(), AvErrorText(ret));
   }
-  if (const int fd = ::open(temp.path.c_str(), O_RDONLY); fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
+  FsyncFile(temp.path);
   std::error_code error;
   fs::rename(temp.path, output, error);
   if (error) {

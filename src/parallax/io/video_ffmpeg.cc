@@ -1,5 +1,8 @@
 #include "parallax/io/video_ffmpeg.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 extern "C" {
 #include <libavutil/display.h>
 }
@@ -72,6 +75,13 @@ int LogLevelFromName(const std::string& name) {
 }
 
 }  // namespace
+
+void FsyncFile(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
 
 FramePtr NewFrame() {
   FramePtr frame(av_frame_alloc());

@@ -43,6 +43,18 @@ struct PacketDeleter {
 using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
 
 // Allocation failures are not user errors: they throw std::bad_alloc.
+// An output (muxer) context; closes its file too.
+struct OutputDeleter {
+  void operator()(AVFormatContext* context) const {
+    if (context->pb) avio_closep(&context->pb);
+    avformat_free_context(context);
+  }
+};
+using OutputPtr = std::unique_ptr<AVFormatContext, OutputDeleter>;
+
+// Flushes a finished file to disk before it is renamed into place.
+void FsyncFile(const std::filesystem::path& path);
+
 FramePtr NewFrame();
 PacketPtr NewPacket();
 

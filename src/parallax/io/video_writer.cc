@@ -1,8 +1,5 @@
 #include "parallax/io/video_writer.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -20,14 +17,6 @@ namespace fs = std::filesystem;
 using namespace video_internal;
 namespace {
 
-struct OutputDeleter {
-  void operator()(AVFormatContext* context) const {
-    if (context->pb) avio_closep(&context->pb);
-    avformat_free_context(context);
-  }
-};
-using OutputPtr = std::unique_ptr<AVFormatContext, OutputDeleter>;
-
 // Hidden, beside the target (same file system, so rename is atomic), with
 // the real extension so anything guessing by name sees the right format.
 fs::path TempPathFor(const fs::path& path) {
@@ -35,13 +24,6 @@ fs::path TempPathFor(const fs::path& path) {
   return path.parent_path() / fmt::format(".{}.tmp{:08x}{}",
                                           path.stem().string(), unique,
                                           path.extension().string());
-}
-
-void FsyncFile(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
 }
 
 }  // namespace

@@ -92,4 +92,22 @@ ViewQualityScene ScoreRightViewSynthesis(const std::string& name,
   return scene;
 }
 
+ViewQualityScene MeanScores(const std::vector<ViewQualityScene>& scenes) {
+  ViewQualityScene mean;
+  mean.name = "mean";
+  if (scenes.empty()) return mean;
+  const auto add = [&](ViewQuality& sum, const ViewQuality& value) {
+    sum.psnr += value.psnr / scenes.size();
+    sum.ssim += value.ssim / scenes.size();
+  };
+  for (const ViewQualityScene& s : scenes) {
+    mean.disoccluded_pixels += s.disoccluded_pixels / int(scenes.size());
+    add(mean.parallax_all, s.parallax_all);
+    add(mean.parallax_disoccluded, s.parallax_disoccluded);
+    add(mean.naive_all, s.naive_all);
+    add(mean.naive_disoccluded, s.naive_disoccluded);
+  }
+  return mean;
+}
+
 }  // namespace parallax

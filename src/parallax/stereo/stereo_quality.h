@@ -49,4 +49,7 @@ ViewQualityScene ScoreRightViewSynthesis(const std::string& name,
                                          const cv::Mat& right,
                                          const cv::Mat& gt_disparity);
 
+// The mean of each score over `scenes` (name "mean", no images).
+ViewQualityScene MeanScores(const std::vector<ViewQualityScene>& scenes);
+
 }  // namespace parallax

@@ -48,6 +48,16 @@ cv::Rect WorstHoleCrop(const cv::Mat& holes, int size) {
   return crop;
 }
 
+void PrintRow(const std::string& name, const std::string& pixels,
+              const ViewQualityScene& s) {
+  fmt::print(
+      "| {} | {} | {:.2f} / {:.2f} | {:.3f} / {:.3f} | {:.2f} / {:.2f} | "
+      "{:.3f} / {:.3f} |\n",
+      name, pixels, s.parallax_all.psnr, s.naive_all.psnr, s.parallax_all.ssim,
+      s.naive_all.ssim, s.parallax_disoccluded.psnr, s.naive_disoccluded.psnr,
+      s.parallax_disoccluded.ssim, s.naive_disoccluded.ssim);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -70,8 +80,8 @@ int main(int argc, char** argv) {
     fmt::print(
         "| scene | disoccluded px | PSNR all (Parallax / naive) | SSIM all | "
         "PSNR disoccluded | SSIM disoccluded |\n|---|---|---|---|---|---|\n");
-    double sums[8] = {};
-    int scenes = 0, worst_holes = -1;
+    std::vector<ViewQualityScene> scenes;
+    int worst_holes = -1;
     ViewQualityScene worst;
     cv::Mat worst_real;
     for (const StereoPairSource& source : dataset.pairs) {
@@ -81,27 +91,15 @@ int main(int argc, char** argv) {
                                "/" + source.left.filename().string();
       const ViewQualityScene s = ScoreRightViewSynthesis(
           name, pair.left, pair.right, pair.gt_disparity);
-      fmt::print(
-          "| {} | {} | {:.2f} / {:.2f} | {:.3f} / {:.3f} | "
-          "{:.2f} / {:.2f} | {:.3f} / {:.3f} |\n",
-          s.name, s.disoccluded_pixels, s.parallax_all.psnr, s.naive_all.psnr,
-          s.parallax_all.ssim, s.naive_all.ssim, s.parallax_disoccluded.psnr,
-          s.naive_disoccluded.psnr, s.parallax_disoccluded.ssim,
-          s.naive_disoccluded.ssim);
-      const double values[8] = {
-          s.parallax_all.psnr,         s.naive_all.psnr,
-          s.parallax_all.ssim,         s.naive_all.ssim,
-          s.parallax_disoccluded.psnr, s.naive_disoccluded.psnr,
-          s.parallax_disoccluded.ssim, s.naive_disoccluded.ssim};
-      for (int k = 0; k < 8; ++k) sums[k] += values[k];
-      ++scenes;
+      PrintRow(s.name, std::to_string(s.disoccluded_pixels), s);
+      scenes.push_back(s);
       if (s.disoccluded_pixels > worst_holes) {
         worst_holes = s.disoccluded_pixels;
         worst = s;
         worst_real = pair.right;
       }
     }
-    if (scenes == 0)
+    if (scenes.empty())
       ThrowError("no scenes with ground truth in {}", eval.string());
     if (!crops.empty()) {
       const cv::Rect crop = WorstHoleCrop(worst.holes, 160);
@@ -117,12 +115,8 @@ int main(int argc, char** argv) {
                  worst.name,
                  (crops / "stereo_worst_disocclusion.png").string());
     }
-    for (double& v : sums) v /= scenes;
-    fmt::print(
-        "| mean ({} scenes) | | {:.2f} / {:.2f} | {:.3f} / {:.3f} | "
-        "{:.2f} / {:.2f} | {:.3f} / {:.3f} |\n",
-        scenes, sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6],
-        sums[7]);
+    PrintRow(fmt::format("mean ({} scenes)", scenes.size()), "",
+             MeanScores(scenes));
     return 0;
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());

@@ -43,4 +43,16 @@ void AddDeviceOption(CLI::App& app, std::string* device) {
       ->capture_default_str();
 }
 
+void AddVideoEncodeOptions(CLI::App& app, VideoEncodeOptions* encode) {
+  app.add_option("--codec", encode->codec,
+                 "Video output codec: h264, h265 or ffv1 (16-bit lossless)")
+      ->capture_default_str();
+  app.add_option("--crf", encode->crf,
+                 "Video quality (lower = better; default per codec)");
+  app.add_option("--preset", encode->preset, "Encoder speed preset")
+      ->capture_default_str();
+  app.add_option("--pix-fmt", encode->pix_fmt,
+                 "Video pixel format, e.g. yuv420p10le");
+}
+
 }  // namespace parallax

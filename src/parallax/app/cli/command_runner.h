@@ -9,6 +9,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "parallax/io/video_writer.h"
+
 namespace parallax {
 
 // Exit codes.
@@ -26,5 +28,9 @@ int RunCli(CLI::App& app, int argc, char** argv,
 
 // Adds --device auto|cpu|cuda to a command that runs a network.
 void AddDeviceOption(CLI::App& app, std::string* device);
+
+// Adds --codec, --crf, --preset and --pix-fmt to a command that writes
+// video.
+void AddVideoEncodeOptions(CLI::App& app, VideoEncodeOptions* encode);
 
 }  // namespace parallax

@@ -108,15 +108,7 @@ int RunDepth(int argc, char** argv) {
   app.add_flag("--conceal-errors", job.conceal_errors,
                "Decode through damaged video data (broadcast captures) "
                "instead of stopping at the first damaged frame");
-  app.add_option("--codec", job.encode.codec,
-                 "Video output codec: h264, h265 or ffv1 (16-bit lossless)")
-      ->capture_default_str();
-  app.add_option("--crf", job.encode.crf,
-                 "Video quality (lower = better; default per codec)");
-  app.add_option("--preset", job.encode.preset, "Encoder speed preset")
-      ->capture_default_str();
-  app.add_option("--pix-fmt", job.encode.pix_fmt,
-                 "Video pixel format, e.g. yuv420p10le");
+  AddVideoEncodeOptions(app, &job.encode);
   app.add_flag("--resume", job.resume,
                "Continue an interrupted run: skip outputs that exist (a "
                "video output exists only once complete) and fill in the "

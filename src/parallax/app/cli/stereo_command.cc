@@ -99,14 +99,7 @@ int RunStereo(int argc, char** argv) {
   app.add_option("--end", end, "End of videos (exclusive)");
   app.add_flag("--conceal-errors", job.conceal_errors,
                "Decode through damaged video data");
-  app.add_option("--codec", job.encode.codec, "h264, h265 or ffv1")
-      ->capture_default_str();
-  app.add_option("--crf", job.encode.crf,
-                 "Video quality (lower = better; default per codec)");
-  app.add_option("--preset", job.encode.preset, "Encoder speed preset")
-      ->capture_default_str();
-  app.add_option("--pix-fmt", job.encode.pix_fmt,
-                 "Video pixel format, e.g. yuv420p10le");
+  AddVideoEncodeOptions(app, &job.encode);
   app.add_flag("--resume", job.resume,
                "Continue an interrupted run: skip outputs that exist, and "
                "continue video outputs at their first unfinished segment");

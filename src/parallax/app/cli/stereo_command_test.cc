@@ -67,6 +67,18 @@ class StereoCommandTest : public ::testing::Test {
     WriteImage(disparity_, disparity);
   }
 
+  // A random ResNet18 x0.125 at 128x64: fast, and enough for plumbing.
+  fs::path SaveTinyModel() {
+    ModelConfig config;
+    config.width = 0.125;
+    config.train_width = 128;
+    config.train_height = 64;
+    DepthNet net(config);
+    const fs::path model = dir_ / "tiny.plx";
+    SaveModel(model, net);
+    return model;
+  }
+
   testing::TempDir dir_;
   fs::path left_, disparity_;
   cv::Mat right_;
@@ -162,13 +174,7 @@ TEST_F(StereoCommandTest, BadInputIsAClearErrorAndWritesNothing) {
 }
 
 TEST_F(StereoCommandTest, SequenceToFramesAndToVideo) {
-  ModelConfig config;
-  config.width = 0.125;
-  config.train_width = 128;
-  config.train_height = 64;
-  DepthNet net(config);
-  const fs::path model = dir_ / "tiny.plx";
-  SaveModel(model, net);
+  const fs::path model = SaveTinyModel();
   fs::create_directories(dir_ / "shot");
   for (int i = 0; i < 4; ++i) {
     cv::Mat frame(48, 80, CV_8UC3);
@@ -194,13 +200,7 @@ TEST_F(StereoCommandTest, SequenceToFramesAndToVideo) {
 
 TEST_F(StereoCommandTest, VideoKeepsFramesAudioAndGetsAStereoTag) {
   PARALLAX_SKIP_WITHOUT_FFMPEG();
-  ModelConfig config;
-  config.width = 0.125;
-  config.train_width = 128;
-  config.train_height = 64;
-  DepthNet net(config);
-  const fs::path model = dir_ / "tiny.plx";
-  SaveModel(model, net);
+  const fs::path model = SaveTinyModel();
   const fs::path video = dir_ / "in.mp4";
   testing::RunFfmpeg(fmt::format(
       "{} -frames:v 12 -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest {}",
@@ -232,13 +232,7 @@ std::vector<cv::Mat> DecodeAll(const fs::path& path) {
 
 TEST_F(StereoCommandTest, InterruptedVideoResumesToTheSameFile) {
   PARALLAX_SKIP_WITHOUT_FFMPEG();
-  ModelConfig config;
-  config.width = 0.125;
-  config.train_width = 128;
-  config.train_height = 64;
-  DepthNet net(config);
-  const fs::path model = dir_ / "tiny.plx";
-  SaveModel(model, net);
+  const fs::path model = SaveTinyModel();
   const fs::path video = dir_ / "film.mp4";
   testing::RunFfmpeg(fmt::format(
       "{} -frames:v 30 -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest {}",

@@ -173,39 +173,15 @@ void ProcessVideo(const MediaInput& input, Predictor& predictor,
                   StereoJobReport* report) {
   if (target == OutputTarget::kVideo) {
     if (OutputExists(options, input.path)) return;
-    if (options.render.layout == StereoLayout::kSeparate) {
-      ThrowError("--layout lr writes two files per frame: give a folder");
-    }
     ConvertVideoToStereoVideo(input, predictor, options, report);
     return;
   }
+  // A folder of stereo frames.
   VideoReadOptions read_options;
   read_options.start = options.start;
   read_options.end = options.end;
   read_options.conceal_errors = options.conceal_errors;
   VideoReader reader(input.path, read_options);
-  const VideoInfo& info = reader.info();
-  const cv::Size size =
-      ComposedSize(reader.frame_size(), options.render.layout);
-  std::unique_ptr<VideoWriter> writer;
-  std::map<int64_t, int64_t> pts_by_index;
-  if (target == OutputTarget::kVideo) {
-    if (options.render.layout == StereoLayout::kSeparate) {
-      ThrowError("--layout lr writes two files per frame: give a folder");
-    }
-    VideoOutputSpec spec;
-    spec.width = size.width;
-    spec.height = size.height;
-    spec.frame_rate = info.frame_rate;
-    spec.time_base = info.time_base;
-    spec.copy_streams_from = input.path;
-    spec.copy_start_s = reader.start_time_s();
-    spec.copy_end_s = reader.end_time_s();
-    spec.trim_copied_streams = true;
-    VideoEncodeOptions encode = options.encode;
-    encode.stereo = ContainerStereoTag(options.render.layout);
-    writer = std::make_unique<VideoWriter>(options.output, spec, encode);
-  }
   std::unique_ptr<ProgressBar> progress;
   if (options.show_progress) {
     progress = std::make_unique<ProgressBar>(
@@ -219,26 +195,17 @@ void ProcessVideo(const MediaInput& input, Predictor& predictor,
         if (!reader.Read(&frame)) return false;
         *index = frame.index;
         *image = frame.image;
-        pts_by_index[frame.index] = frame.pts;
         return true;
       },
       [&](int64_t index, const cv::Mat& stereo) {
-        if (writer) {
-          writer->Write(stereo, pts_by_index.at(index));
-        } else {
-          const fs::path path =
-              options.output / fmt::format("{}_{:06d}_3d.{}",
-                                           input.output_stem.string(), index,
-                                           options.folder_format);
-          if (path.has_parent_path()) {
-            fs::create_directories(path.parent_path());
-          }
-          WriteImage(path, stereo);
-        }
-        pts_by_index.erase(index);
+        const fs::path path =
+            options.output / fmt::format("{}_{:06d}_3d.{}",
+                                         input.output_stem.string(), index,
+                                         options.folder_format);
+        if (path.has_parent_path()) fs::create_directories(path.parent_path());
+        WriteImage(path, stereo);
       },
       progress.get(), &written, report);
-  if (writer) Timed(&report->encode_s, [&] { writer->Finish(); });
   if (progress) progress->Finish();
   report->frames += written;
 }

@@ -118,12 +118,15 @@ void ConvertVideoToStereoVideo(const MediaInput& input, Predictor& predictor,
   };
   int64_t first_missing = 0;
   while (segment_done(first_missing)) ++first_missing;
-  // The first frame of the range, known once a run has read it.
+  // The first frame of the range and the start of the copied streams, as
+  // the run that wrote segment 0 read them.
   std::optional<int64_t> first_index;
+  std::optional<double> copy_start;
   if (first_missing > 0) {
-    first_index = nlohmann::json::parse(ReadText(SegmentInfoPath(parts, 0)))
-                      .at("first_index")
-                      .get<int64_t>();
+    const nlohmann::json first =
+        nlohmann::json::parse(ReadText(SegmentInfoPath(parts, 0)));
+    first_index = first.at("first_index").get<int64_t>();
+    copy_start = first.at("copy_start_s").get<double>();
   }
 
   VideoReadOptions read_options;
@@ -141,15 +144,9 @@ void ConvertVideoToStereoVideo(const MediaInput& input, Predictor& predictor,
   VideoReader reader(input.path, read_options);
   const VideoInfo& info = reader.info();
   // The copy bounds of the whole range, not of this (resumed) read.
-  std::optional<double> copy_start, copy_end;
-  if (!first_index) {
-    copy_start = reader.start_time_s();
-  } else {
-    copy_start = nlohmann::json::parse(ReadText(SegmentInfoPath(parts, 0)))
-                     .at("copy_start_s")
-                     .get<double>();
-  }
-  copy_end = reader.end_time_s();  // nullopt: to the last frame
+  if (!copy_start) copy_start = reader.start_time_s();
+  const std::optional<double> copy_end =
+      reader.end_time_s();  // nullopt: to the end
   const cv::Size size =
       ComposedSize(reader.frame_size(), options.render.layout);
   VideoOutputSpec spec;
