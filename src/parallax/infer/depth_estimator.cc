@@ -16,9 +16,9 @@ cv::Mat Guide8(const cv::Mat& image) {
 
 }  // namespace
 
-std::vector<cv::Mat> EstimateDisparities(Predictor& predictor,
-                                         const std::vector<cv::Mat>& images,
-                                         const UpsampleOptions& upsample) {
+std::vector<cv::Mat> EstimateDisparities(
+    Predictor& predictor, const std::vector<cv::Mat>& images,
+    const UpsampleOptions& upsample, std::vector<PlaneDistributions>* planes) {
   std::vector<PredictorInput> inputs;
   inputs.reserve(images.size());
   for (const cv::Mat& image : images) inputs.push_back({image, {}, {}});
@@ -29,12 +29,23 @@ std::vector<cv::Mat> EstimateDisparities(Predictor& predictor,
     disparities.push_back(UpsampleDisparity(predictions[i].disparity,
                                             Guide8(images[i]), upsample));
   }
+  if (planes) {
+    planes->clear();
+    for (DepthPrediction& p : predictions) {
+      planes->push_back(std::move(p.planes));
+    }
+  }
   return disparities;
 }
 
 cv::Mat EstimateDisparity(Predictor& predictor, const cv::Mat& image,
-                          const UpsampleOptions& upsample) {
-  return EstimateDisparities(predictor, {image}, upsample).front();
+                          const UpsampleOptions& upsample,
+                          PlaneDistributions* planes) {
+  std::vector<PlaneDistributions> all;
+  cv::Mat disparity =
+      EstimateDisparities(predictor, {image}, upsample, &all).front();
+  if (planes) *planes = std::move(all.front());
+  return disparity;
 }
 
 SequenceDepthEstimator::SequenceDepthEstimator(
@@ -46,7 +57,7 @@ SequenceDepthEstimator::SequenceDepthEstimator(
 std::vector<DepthFrame> SequenceDepthEstimator::Push(int64_t index,
                                                      const cv::Mat& image) {
   THROW_CHECK(!image.empty());
-  pending_.push_back(DepthFrame{index, image, {}, false});
+  pending_.push_back(DepthFrame{index, image, {}, false, {}});
   // 7-channel models need the frame after the last one of a batch.
   const size_t lookahead = predictor_.config().input_channels == 7 ? 1 : 0;
   const size_t batch = static_cast<size_t>(predictor_.options().batch);
@@ -70,15 +81,15 @@ std::vector<DepthFrame> SequenceDepthEstimator::Run(size_t count, bool last) {
     inputs[i].next = has_next ? pending_[i + 1].image : cv::Mat();
     if (!has_next) THROW_CHECK(last);
   }
-  const std::vector<DepthPrediction> predictions =
-      predictor_.PredictBatch(inputs);
+  std::vector<DepthPrediction> predictions = predictor_.PredictBatch(inputs);
 
   std::vector<DepthFrame> done;
   done.reserve(count);
   for (size_t i = 0; i < count; ++i) {
     DepthFrame frame = std::move(pending_.front());
     pending_.pop_front();
-    const DepthPrediction& prediction = predictions[i];
+    DepthPrediction& prediction = predictions[i];
+    frame.planes = std::move(prediction.planes);
     // Stabilise at network resolution: the flow there is cheap and the
     // upsampling afterwards restores the image's edges.
     const cv::Mat guide = Guide8(frame.image);

@@ -18,12 +18,15 @@
 namespace parallax {
 
 // Disparity (CV_32FC1, pixels of the image) for independent images, batched
-// through the network.
-std::vector<cv::Mat> EstimateDisparities(Predictor& predictor,
-                                         const std::vector<cv::Mat>& images,
-                                         const UpsampleOptions& upsample);
+// through the network. `planes`, when given, receives each image's plane
+// distributions (empty unless the predictor is asked for them).
+std::vector<cv::Mat> EstimateDisparities(
+    Predictor& predictor, const std::vector<cv::Mat>& images,
+    const UpsampleOptions& upsample,
+    std::vector<PlaneDistributions>* planes = nullptr);
 cv::Mat EstimateDisparity(Predictor& predictor, const cv::Mat& image,
-                          const UpsampleOptions& upsample);
+                          const UpsampleOptions& upsample,
+                          PlaneDistributions* planes = nullptr);
 
 struct SequenceDepthOptions {
   UpsampleOptions upsample;
@@ -35,6 +38,9 @@ struct DepthFrame {
   cv::Mat image;           // the frame as given
   cv::Mat disparity;       // CV_32FC1 at the frame's size
   bool scene_cut = false;  // the stabiliser started over at this frame
+  // The network's plane distributions when the predictor gives them (not
+  // stabilised: they belong to the raw prediction of this frame).
+  PlaneDistributions planes;
 };
 
 // Depth for the frames of one shot or film, in order. Frames are queued until

@@ -139,9 +139,14 @@ struct Predictor::Impl {
     return mirrored;
   }
 
-  // Runs the network on same-size inputs; returns [N, H, W] float32 on CPU
-  // (fractions of the width).
-  torch::Tensor Forward(const std::vector<cv::Mat>& inputs) {
+  // The network's outputs for a batch, on the CPU in float32.
+  struct NetworkOutput {
+    torch::Tensor disparity;    // [N, H, W], fractions of the width
+    torch::Tensor right_probs;  // [N, P, H, W] when planes are asked for
+  };
+
+  // Runs the network on same-size inputs.
+  NetworkOutput Forward(const std::vector<cv::Mat>& inputs) {
     const cv::Mat& first = inputs.front();
     const int64_t n = static_cast<int64_t>(inputs.size());
     torch::Tensor nhwc = torch::empty(
@@ -156,10 +161,58 @@ struct Predictor::Impl {
     torch::Tensor x = nhwc.permute({0, 3, 1, 2}).to(device, dtype);
     c10::InferenceMode guard;
     DisparityPyramid pyramid = model.net->forward(x);
-    return pyramid.left[0]
-        .squeeze(1)
-        .to(torch::kCPU, torch::kFloat32)
-        .contiguous();
+    NetworkOutput out;
+    out.disparity = pyramid.left[0]
+                        .squeeze(1)
+                        .to(torch::kCPU, torch::kFloat32)
+                        .contiguous();
+    if (WantsPlanes()) {
+      out.right_probs =
+          pyramid.right_probs[0].to(torch::kCPU, torch::kFloat32).contiguous();
+    }
+    return out;
+  }
+
+  bool WantsPlanes() const {
+    return options.right_planes || options.left_planes;
+  }
+
+  // [P, H, W] probabilities -> one content-size map per plane; `mirrored`
+  // flips them back from a pass over the mirrored input.
+  static std::vector<cv::Mat> ToPlaneMaps(const torch::Tensor& probs,
+                                          const NetworkGeometry& geometry,
+                                          bool mirrored) {
+    std::vector<cv::Mat> maps;
+    for (int64_t k = 0; k < probs.size(0); ++k) {
+      const torch::Tensor plane = probs[k].contiguous();
+      const cv::Mat view(static_cast<int>(plane.size(0)),
+                         static_cast<int>(plane.size(1)), CV_32FC1,
+                         const_cast<float*>(plane.data_ptr<float>()));
+      cv::Mat map = view(geometry.ContentRect()).clone();
+      if (mirrored) cv::flip(map, map, 1);
+      maps.push_back(std::move(map));
+    }
+    return maps;
+  }
+
+  PlaneDistributions ToPlanes(const NetworkOutput& out, int64_t row,
+                              bool has_mirror,
+                              const NetworkGeometry& geometry) const {
+    PlaneDistributions planes;
+    const torch::Tensor values =
+        model.net->planes().to(torch::kCPU, torch::kFloat32).contiguous();
+    const double to_pixels = geometry.FractionToInputPixels();
+    for (int64_t k = 0; k < values.size(0); ++k) {
+      planes.disparities.push_back(
+          static_cast<float>(values[k].item<double>() * to_pixels));
+    }
+    if (options.right_planes) {
+      planes.right = ToPlaneMaps(out.right_probs[row], geometry, false);
+    }
+    if (options.left_planes && has_mirror) {
+      planes.left = ToPlaneMaps(out.right_probs[row + 1], geometry, true);
+    }
+    return planes;
   }
 
   // One output plane -> disparity in input pixels at content size.
@@ -177,23 +230,27 @@ struct Predictor::Impl {
   void PredictGroup(const std::vector<PredictorInput>& inputs, size_t begin,
                     size_t end, const NetworkGeometry& geometry,
                     std::vector<DepthPrediction>* out) {
+    // The mirrored input serves flip post-processing and left-view planes.
+    const bool mirror = options.flip_postprocess || options.left_planes;
     std::vector<cv::Mat> network_inputs;
     for (size_t i = begin; i < end; ++i) {
       network_inputs.push_back(BuildInput(inputs[i], geometry));
-      if (options.flip_postprocess) {
-        network_inputs.push_back(Mirror(network_inputs.back()));
-      }
+      if (mirror) network_inputs.push_back(Mirror(network_inputs.back()));
     }
-    const torch::Tensor planes = Forward(network_inputs);
-    const int per_input = options.flip_postprocess ? 2 : 1;
+    const NetworkOutput output = Forward(network_inputs);
+    const int per_input = mirror ? 2 : 1;
     for (size_t i = begin; i < end; ++i) {
       const int64_t row = static_cast<int64_t>(i - begin) * per_input;
       DepthPrediction prediction;
       prediction.geometry = geometry;
-      prediction.disparity = ToDisparity(planes[row], geometry);
+      prediction.disparity = ToDisparity(output.disparity[row], geometry);
       if (options.flip_postprocess) {
-        prediction.disparity = FlipPostProcess(
-            prediction.disparity, ToDisparity(planes[row + 1], geometry));
+        prediction.disparity =
+            FlipPostProcess(prediction.disparity,
+                            ToDisparity(output.disparity[row + 1], geometry));
+      }
+      if (WantsPlanes()) {
+        prediction.planes = ToPlanes(output, row, mirror, geometry);
       }
       (*out)[i] = std::move(prediction);
     }
@@ -216,6 +273,13 @@ Predictor::Predictor(const std::filesystem::path& model,
     at::globalContext().setFlushDenormal(true);
   }
   impl_->model = LoadModel(model, impl_->device);
+  if ((options.right_planes || options.left_planes) &&
+      impl_->model.config.head != HeadType::kDeep3d) {
+    ThrowError(
+        "{} has a plain disparity head: plane distributions (the deep3d "
+        "renderer) need a model trained with --head deep3d",
+        model.string());
+  }
   impl_->model.net->eval();
   if (impl_->device.is_cpu()) impl_->model.net->SetChannelsLast(true);
   if (options.precision == Precision::kBFloat16) {

@@ -13,6 +13,7 @@
 
 #include "parallax/data/optic_flow.h"
 #include "parallax/infer/network_input.h"
+#include "parallax/infer/plane_distributions.h"
 #include "parallax/model/model_config.h"
 
 namespace parallax {
@@ -43,6 +44,12 @@ struct PredictorOptions {
   FlowMethod flow_method = FlowMethod::kDis;
   // CPU threads for the network; 0 = all cores.
   int threads = 0;
+  // Deep3D models only (an error otherwise): also return the plane
+  // distributions of a synthesised right view, and of a left view (one more
+  // network pass, over the mirrored input, unless flip_postprocess runs it
+  // anyway).
+  bool right_planes = false;
+  bool left_planes = false;
 
   void Check() const;
 };
@@ -60,6 +67,8 @@ struct DepthPrediction {
   // input image (DESIGN.md: larger = nearer; signed models also negative).
   cv::Mat disparity;
   NetworkGeometry geometry;
+  // Filled when PredictorOptions asks for plane distributions.
+  PlaneDistributions planes;
 };
 
 class Predictor {

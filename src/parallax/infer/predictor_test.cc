@@ -7,26 +7,17 @@
 
 #include "parallax/model/checkpoint.h"
 #include "parallax/testing/testing.h"
+#include "parallax/testing/tiny_model.h"
 #include "parallax/util/check.h"
 
 namespace parallax {
 namespace {
 
-// A small random network saved to a temp file: the predictor's plumbing
-// (sizes, scaling, batching, flipping) does not depend on trained weights.
 std::filesystem::path SaveTinyModel(const testing::TempDir& dir,
                                     int input_channels = 3) {
-  ModelConfig config;
-  config.width = 0.125;
-  config.input_channels = input_channels;
-  config.train_width = 256;
-  config.train_height = 128;
-  torch::manual_seed(3);
-  DepthNet net(config);
-  const std::filesystem::path path =
-      dir / ("tiny" + std::to_string(input_channels) + ".plx");
-  SaveModel(path, net);
-  return path;
+  return testing::SaveTinyModel(
+      dir / ("tiny" + std::to_string(input_channels) + ".plx"),
+      {.input_channels = input_channels});
 }
 
 cv::Mat TexturedImage(cv::Size size, int seed) {
@@ -155,6 +146,60 @@ TEST(PredictorTest, SixteenBitAndGrayInputsWork) {
   EXPECT_EQ(predictor.Predict(PredictorInput{gray, {}, {}}).disparity.size(),
             a.size());
   EXPECT_THROW(ToRgbFloat(cv::Mat(4, 4, CV_32FC3)), Error);
+}
+
+TEST(PredictorTest, Deep3dPlanesAreDistributionsInInputPixels) {
+  testing::TempDir dir;
+  const auto model =
+      testing::SaveTinyModel(dir / "deep3d.plx", {.head = HeadType::kDeep3d});
+  PredictorOptions options = CpuOptions();
+  options.right_planes = true;
+  Predictor predictor(model, options);
+  const cv::Mat image = TexturedImage({400, 300}, 4);
+  const DepthPrediction prediction =
+      predictor.Predict(PredictorInput{image, {}, {}});
+  const PlaneDistributions& planes = prediction.planes;
+  const int count = predictor.config().planes;
+  ASSERT_EQ(static_cast<int>(planes.disparities.size()), count);
+  ASSERT_EQ(static_cast<int>(planes.right.size()), count);
+  EXPECT_TRUE(planes.left.empty());  // not asked for
+  // Planes run from 0 to the largest disparity, in pixels of the input.
+  EXPECT_NEAR(planes.disparities.front(), 0.0, 1e-3);
+  EXPECT_NEAR(planes.disparities.back(), 0.3 * image.cols, 1e-2);
+  cv::Mat total(prediction.geometry.content, CV_32F, cv::Scalar(0));
+  for (const cv::Mat& p : planes.right) {
+    ASSERT_EQ(p.size(), prediction.geometry.content);
+    total += p;
+  }
+  EXPECT_LT(cv::norm(total, cv::Mat::ones(total.size(), CV_32F), cv::NORM_INF),
+            1e-4);
+
+  // The left view's planes come from the mirrored pass: for a mirrored
+  // image they are the mirror of the right view's planes.
+  options.left_planes = true;
+  Predictor both(model, options);
+  cv::Mat mirrored;
+  cv::flip(image, mirrored, 1);
+  const DepthPrediction direct = both.Predict(PredictorInput{image, {}, {}});
+  const DepthPrediction flipped =
+      both.Predict(PredictorInput{mirrored, {}, {}});
+  ASSERT_EQ(static_cast<int>(direct.planes.left.size()), count);
+  for (int k = 0; k < count; k += 7) {
+    cv::Mat expected;
+    cv::flip(flipped.planes.right[k], expected, 1);
+    EXPECT_LT(cv::norm(direct.planes.left[k], expected, cv::NORM_INF), 1e-4)
+        << k;
+  }
+}
+
+TEST(PredictorTest, PlanesOfAPlainModelAreAClearError) {
+  testing::TempDir dir;
+  PredictorOptions options = CpuOptions();
+  options.right_planes = true;
+  EXPECT_NE(testing::ErrorOf([&] {
+              Predictor(SaveTinyModel(dir), options);
+            }).find("--head deep3d"),
+            std::string::npos);
 }
 
 TEST(PredictorTest, MissingModelFileIsAClearError) {

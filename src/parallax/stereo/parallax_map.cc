@@ -49,27 +49,49 @@ double AutoConvergence(const cv::Mat& normalized) {
   return values[values.size() / 2];
 }
 
-cv::Mat ParallaxFromRelative(const cv::Mat& disparity,
-                             const DisparityRange& range,
-                             const ParallaxOptions& options) {
+float ParallaxMapping::operator()(float disparity) const {
+  const double span = range.high - range.low;
+  const double n =
+      std::pow(std::clamp((disparity - range.low) / span, 0.0, 1.0), exponent);
+  return static_cast<float>(pixels * (n - screen));
+}
+
+cv::Mat ParallaxMapping::Apply(const cv::Mat& disparity) const {
+  cv::Mat n = NormalizeDisparity(disparity, range);
+  if (exponent != 1) cv::pow(n, exponent, n);
+  cv::Mat parallax;
+  n.convertTo(parallax, CV_32F, pixels, -pixels * screen);
+  return parallax;
+}
+
+ParallaxMapping MakeParallaxMapping(const cv::Mat& disparity,
+                                    const DisparityRange& range,
+                                    const ParallaxOptions& options) {
   options.Check();
   if (disparity.type() != CV_32FC1 || disparity.empty()) {
     ThrowError("parallax: disparity must be a non-empty float map");
   }
-  cv::Mat n = NormalizeDisparity(disparity, range);
+  ParallaxMapping mapping;
+  mapping.range = range;
   const double s = options.foreground_scale;
-  if (s != 0) {
-    const double exponent = s > 0 ? 1 + s : 1 / (1 - s);
-    cv::pow(n, exponent, n);
-  }
+  if (s != 0) mapping.exponent = s > 0 ? 1 + s : 1 / (1 - s);
   // The screen plane is placed on the reshaped scale, so "the subject sits
   // on the screen" holds whatever the reshaping.
-  const double screen =
-      options.convergence ? 1.0 - *options.convergence : AutoConvergence(n);
-  const double pixels = options.divergence_percent / 100.0 * disparity.cols;
-  cv::Mat parallax;
-  n.convertTo(parallax, CV_32F, pixels, -pixels * screen);
-  return parallax;
+  if (options.convergence) {
+    mapping.screen = 1.0 - *options.convergence;
+  } else {
+    cv::Mat n = NormalizeDisparity(disparity, range);
+    if (mapping.exponent != 1) cv::pow(n, mapping.exponent, n);
+    mapping.screen = AutoConvergence(n);
+  }
+  mapping.pixels = options.divergence_percent / 100.0 * disparity.cols;
+  return mapping;
+}
+
+cv::Mat ParallaxFromRelative(const cv::Mat& disparity,
+                             const DisparityRange& range,
+                             const ParallaxOptions& options) {
+  return MakeParallaxMapping(disparity, range, options).Apply(disparity);
 }
 
 }  // namespace parallax

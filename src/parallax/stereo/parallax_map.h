@@ -41,6 +41,25 @@ cv::Mat NormalizeDisparity(const cv::Mat& disparity,
 // where the subject of most photos and shots is.
 double AutoConvergence(const cv::Mat& normalized);
 
+// The map from relative disparity to parallax in pixels, fixed for one
+// frame, so that other disparities of that frame (the planes of a Deep3D
+// head) are mapped exactly as its disparity map is.
+struct ParallaxMapping {
+  DisparityRange range;
+  double exponent = 1;  // foreground_scale's reshaping of n
+  double screen = 0.5;  // level of n on the screen plane
+  double pixels = 0;    // parallax of n = 1 over n = 0
+
+  float operator()(float disparity) const;
+  cv::Mat Apply(const cv::Mat& disparity) const;
+};
+
+// The mapping for `disparity` (auto convergence looks at it), a frame
+// disparity.cols pixels wide.
+ParallaxMapping MakeParallaxMapping(const cv::Mat& disparity,
+                                    const DisparityRange& range,
+                                    const ParallaxOptions& options);
+
 // Parallax in pixels (CV_32F) of the full right view for a frame `width`
 // pixels wide. `range` normalises `disparity` (RobustRange for a photo, a
 // RangeTracker's for video so the depth does not pump).

@@ -1,5 +1,6 @@
 #include "parallax/stereo/stereo_render.h"
 
+#include "parallax/stereo/plane_synthesis.h"
 #include "parallax/util/check.h"
 #include "parallax/util/strings.h"
 
@@ -20,9 +21,82 @@ SyntheticView ParseSyntheticView(const std::string& name) {
   ThrowError("unknown synthetic view '{}': use right, left or both", name);
 }
 
+ViewRenderer ParseViewRenderer(const std::string& name) {
+  const std::string lower = ToLower(name);
+  if (lower == "forward") return ViewRenderer::kForward;
+  if (lower == "deep3d") return ViewRenderer::kDeep3d;
+  ThrowError("unknown renderer '{}': use forward or deep3d", name);
+}
+
+namespace {
+
+SyntheticView EffectiveSyntheticView(const StereoRenderOptions& options) {
+  if (options.layout == StereoLayout::kRightOnly) return SyntheticView::kRight;
+  if (options.layout == StereoLayout::kLeftOnly) return SyntheticView::kLeft;
+  return options.synthetic;
+}
+
+// The Deep3D views: each plane's disparity mapped to parallax like the
+// disparity map, then scaled per eye like the forward renderer's views.
+StereoViews RenderPlaneViews(const cv::Mat& image, const cv::Mat& disparity,
+                             const DisparityRange& range,
+                             const StereoRenderOptions& options,
+                             const PlaneDistributions& planes) {
+  const NeededPlaneViews needed = PlaneViewsFor(options);
+  if (planes.empty() || (needed.right && planes.right.empty()) ||
+      (needed.left && planes.left.empty())) {
+    ThrowError(
+        "the deep3d renderer needs the network's plane distributions: use a "
+        "model trained with --head deep3d (not --disparity)");
+  }
+  std::vector<float> parallax = planes.disparities;
+  if (options.unit == DisparityUnit::kRelative) {
+    const ParallaxMapping mapping =
+        MakeParallaxMapping(disparity, range, options.parallax);
+    for (float& p : parallax) p = mapping(p);
+  }
+  const auto render = [&](const std::vector<cv::Mat>& probabilities,
+                          float scale) {
+    std::vector<float> shifts(parallax);
+    for (float& s : shifts) s *= scale;
+    return SynthesizeViewFromPlanes(image, probabilities, shifts);
+  };
+  StereoViews views;
+  // The selection layer leaves no holes: disocclusions are blended from
+  // the planes the network chose there.
+  views.holes = cv::Mat(image.size(), CV_8U, cv::Scalar(0));
+  switch (EffectiveSyntheticView(options)) {
+    case SyntheticView::kRight:
+      views.left = image;
+      views.right = render(planes.right, +1.0f);
+      break;
+    case SyntheticView::kLeft:
+      views.left = render(planes.left, -1.0f);
+      views.right = image;
+      break;
+    case SyntheticView::kBoth:
+      views.left = render(planes.left, -0.5f);
+      views.right = render(planes.right, +0.5f);
+      break;
+  }
+  return views;
+}
+
+}  // namespace
+
+NeededPlaneViews PlaneViewsFor(const StereoRenderOptions& options) {
+  NeededPlaneViews needed;
+  if (options.renderer != ViewRenderer::kDeep3d) return needed;
+  const SyntheticView synthetic = EffectiveSyntheticView(options);
+  needed.right = synthetic != SyntheticView::kLeft;
+  needed.left = synthetic != SyntheticView::kRight;
+  return needed;
+}
+
 StereoViews RenderStereoViews(const cv::Mat& image, const cv::Mat& disparity,
                               const DisparityRange& range,
-                              const StereoRenderOptions& options) {
+                              const StereoRenderOptions& options,
+                              const PlaneDistributions* planes) {
   if (image.type() != CV_8UC3) ThrowError("stereo: image must be 8-bit BGR");
   if (disparity.type() != CV_32FC1 || disparity.size() != image.size()) {
     ThrowError("stereo: disparity is {}x{} but the image {}x{}", disparity.cols,
@@ -30,6 +104,10 @@ StereoViews RenderStereoViews(const cv::Mat& image, const cv::Mat& disparity,
   }
   if (!cv::checkRange(disparity)) {
     ThrowError("stereo: the disparity map has NaN or infinite values");
+  }
+  if (options.renderer == ViewRenderer::kDeep3d) {
+    return RenderPlaneViews(image, disparity, range, options,
+                            planes ? *planes : PlaneDistributions{});
   }
   cv::Mat parallax =
       options.unit == DisparityUnit::kPixels
@@ -43,13 +121,7 @@ StereoViews RenderStereoViews(const cv::Mat& image, const cv::Mat& disparity,
     return SynthesizeView(image, parallax, scale, options.synthesis);
   };
   StereoViews views;
-  SyntheticView synthetic = options.synthetic;
-  if (options.layout == StereoLayout::kRightOnly) {
-    synthetic = SyntheticView::kRight;
-  } else if (options.layout == StereoLayout::kLeftOnly) {
-    synthetic = SyntheticView::kLeft;
-  }
-  switch (synthetic) {
+  switch (EffectiveSyntheticView(options)) {
     case SyntheticView::kRight: {
       SynthesizedView right = render(+1.0f);
       views.left = image;

@@ -5,6 +5,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "parallax/infer/plane_distributions.h"
 #include "parallax/stereo/parallax_map.h"
 #include "parallax/stereo/stereo_frame.h"
 #include "parallax/stereo/view_synthesis.h"
@@ -21,7 +22,14 @@ DisparityUnit ParseDisparityUnit(const std::string& name);
 enum class SyntheticView { kRight, kLeft, kBoth };
 SyntheticView ParseSyntheticView(const std::string& name);
 
+// How the new view is made: forward warping of the disparity map with
+// background-side filling (view_synthesis.h), or the Deep3D selection over
+// the network's plane distributions (plane_synthesis.h).
+enum class ViewRenderer { kForward, kDeep3d };
+ViewRenderer ParseViewRenderer(const std::string& name);
+
 struct StereoRenderOptions {
+  ViewRenderer renderer = ViewRenderer::kForward;
   StereoLayout layout = StereoLayout::kHalfSideBySide;
   AnaglyphMethod anaglyph = AnaglyphMethod::kDubois;
   DisparityUnit unit = DisparityUnit::kRelative;
@@ -41,10 +49,20 @@ struct StereoViews {
 // The two views. `disparity` (CV_32F, the image's size) is in `unit`;
 // relative maps are normalised over `range`. The single-view layouts
 // render the input at the full parallax: kRightOnly puts the input on the
-// left eye and synthesises the right, kLeftOnly the opposite.
+// left eye and synthesises the right, kLeftOnly the opposite. The deep3d
+// renderer needs `planes` with the views it synthesises (right, left or
+// both: NeededPlaneViews); their disparities are mapped to parallax as
+// `disparity` is.
 StereoViews RenderStereoViews(const cv::Mat& image, const cv::Mat& disparity,
                               const DisparityRange& range,
-                              const StereoRenderOptions& options);
+                              const StereoRenderOptions& options,
+                              const PlaneDistributions* planes = nullptr);
+
+// Which plane distributions the deep3d renderer needs for `options`.
+struct NeededPlaneViews {
+  bool right = false, left = false;
+};
+NeededPlaneViews PlaneViewsFor(const StereoRenderOptions& options);
 
 // The frame to write (for kSeparate: the left view; write views.right too).
 cv::Mat ComposeStereoFrame(const StereoViews& views,

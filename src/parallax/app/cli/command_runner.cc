@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "parallax/util/check.h"
+#include "parallax/util/strings.h"
 
 namespace parallax {
 
@@ -41,6 +42,23 @@ void AddDeviceOption(CLI::App& app, std::string* device) {
                  "Where networks run: auto (CUDA when available), cpu, cuda, "
                  "cuda:N")
       ->capture_default_str();
+}
+
+void AddNetworkSizeOption(CLI::App& app, double* target_pixels) {
+  app.add_option_function<std::string>(
+         "--net-size",
+         [target_pixels](const std::string& text) {
+           try {
+             const auto [width, height] = ParseSize(text, "--net-size");
+             *target_pixels = static_cast<double>(width) * height;
+           } catch (const Error& e) {
+             throw CLI::ValidationError("--net-size", e.what());
+           }
+         },
+         "Network input size WxH as a pixel budget (aspect ratio kept); "
+         "larger sees finer detail at proportionally more time. Default: "
+         "the model's training size")
+      ->type_name("WxH");
 }
 
 void AddVideoEncodeOptions(CLI::App& app, VideoEncodeOptions* encode) {

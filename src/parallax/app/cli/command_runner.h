@@ -29,6 +29,11 @@ int RunCli(CLI::App& app, int argc, char** argv,
 // Adds --device auto|cpu|cuda to a command that runs a network.
 void AddDeviceOption(CLI::App& app, std::string* device);
 
+// Adds --net-size WxH: the pixel count the network sees (aspect ratio is
+// always kept; only W x H matters). Sets *target_pixels, which stays 0 (the
+// model's training size) when the flag is absent.
+void AddNetworkSizeOption(CLI::App& app, double* target_pixels);
+
 // Adds --codec, --crf, --preset and --pix-fmt to a command that writes
 // video.
 void AddVideoEncodeOptions(CLI::App& app, VideoEncodeOptions* encode);

@@ -13,6 +13,7 @@
 #include "parallax/io/video_test_util.h"
 #include "parallax/model/checkpoint.h"
 #include "parallax/testing/testing.h"
+#include "parallax/testing/tiny_model.h"
 
 namespace parallax {
 namespace {
@@ -32,16 +33,9 @@ class DepthCommandTest : public ::testing::Test {
   void SetUp() override { model_ = SaveTinyModel(3); }
 
   fs::path SaveTinyModel(int input_channels) {
-    ModelConfig config;
-    config.width = 0.125;
-    config.input_channels = input_channels;
-    config.train_width = 256;
-    config.train_height = 128;
-    DepthNet net(config);
-    const fs::path path =
-        dir_ / ("tiny" + std::to_string(input_channels) + ".plx");
-    SaveModel(path, net);
-    return path;
+    return testing::SaveTinyModel(
+        dir_ / ("tiny" + std::to_string(input_channels) + ".plx"),
+        {.input_channels = input_channels});
   }
 
   fs::path WriteImage(const std::string& name, cv::Size size) {
@@ -84,6 +78,28 @@ TEST_F(DepthCommandTest, ImageToFloatMapAtInputResolution) {
     EXPECT_GE(low, 0.0);
     EXPECT_LE(high, 0.3 * 333 + 1e-3);
   }
+}
+
+TEST_F(DepthCommandTest, NetSizeChangesTheNetworkInputOnly) {
+  const fs::path image = WriteImage("photo.png", {333, 187});
+  const fs::path small = dir_ / "small.pfm", large = dir_ / "large.pfm";
+  ASSERT_EQ(RunDepthArgs({image.string(), "-o", small.string(), "--model",
+                          model_.string(), "--net-size", "128x64"}),
+            kExitOk);
+  ASSERT_EQ(RunDepthArgs({image.string(), "-o", large.string(), "--model",
+                          model_.string(), "--net-size", "512x256"}),
+            kExitOk);
+  const cv::Mat a = ReadImage(small, ReadMode::kFloat1);
+  const cv::Mat b = ReadImage(large, ReadMode::kFloat1);
+  EXPECT_EQ(a.size(), cv::Size(333, 187));
+  EXPECT_EQ(b.size(), cv::Size(333, 187));
+  EXPECT_GT(cv::norm(a, b, cv::NORM_INF), 0.0);  // another network input
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(RunDepthArgs({image.string(), "-o", small.string(), "--model",
+                          model_.string(), "--net-size", "wide"}),
+            kExitUsage);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("--net-size"),
+            std::string::npos);
 }
 
 TEST_F(DepthCommandTest, PngIsSixteenBitAndColormapIsAnEightBitPreview) {

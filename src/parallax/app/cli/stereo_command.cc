@@ -30,6 +30,7 @@ int RunStereo(int argc, char** argv) {
   std::string output, model, device = "auto", layout = "hsbs";
   std::string anaglyph = "dubois", unit = "relative", convergence = "0.5";
   std::string synthetic = "both", upsample = "guided", temporal = "flow";
+  std::string renderer = "forward";
   std::string start, end, format = "png", disparity;
   int edge_sharpen = -1;
   bool recursive = false, sequence = false, quiet = false;
@@ -48,6 +49,7 @@ int RunStereo(int argc, char** argv) {
                  "Model file (.plx); default: the shipped model")
       ->type_name("FILE");
   AddDeviceOption(app, &device);
+  AddNetworkSizeOption(app, &predictor_options.target_pixels);
   app.add_option("--disparity", disparity,
                  "Use this disparity map (pfm/npy/exr/png) of the one input "
                  "photo instead of the network")
@@ -76,6 +78,11 @@ int RunStereo(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--synthetic-view", synthetic,
                  "Rendered eye: right, left, or both (half the shift each)")
+      ->capture_default_str();
+  app.add_option("--renderer", renderer,
+                 "forward (warp the disparity map, fill disocclusions from "
+                 "the background) or deep3d (the network's plane "
+                 "selection; models trained with --head deep3d)")
       ->capture_default_str();
   app.add_option("--edge-sharpen", edge_sharpen,
                  "Snap soft depth edges to steps within this radius (px); "
@@ -120,6 +127,15 @@ int RunStereo(int argc, char** argv) {
     render.anaglyph = ParseAnaglyphMethod(anaglyph);
     render.unit = ParseDisparityUnit(unit);
     render.synthetic = ParseSyntheticView(synthetic);
+    render.renderer = ParseViewRenderer(renderer);
+    if (render.renderer == ViewRenderer::kDeep3d && !disparity.empty()) {
+      ThrowError(
+          "--renderer deep3d renders from the network's plane choices, not "
+          "from a given --disparity");
+    }
+    const NeededPlaneViews planes = PlaneViewsFor(render);
+    predictor_options.right_planes = planes.right;
+    predictor_options.left_planes = planes.left;
     if (ToLower(convergence) == "auto") {
       render.parallax.convergence.reset();
     } else {

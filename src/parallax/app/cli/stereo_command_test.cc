@@ -18,6 +18,7 @@
 #include "parallax/io/video_test_util.h"
 #include "parallax/model/checkpoint.h"
 #include "parallax/testing/testing.h"
+#include "parallax/testing/tiny_model.h"
 #include "parallax/util/check.h"
 #include "parallax/util/interrupt.h"
 
@@ -68,15 +69,10 @@ class StereoCommandTest : public ::testing::Test {
   }
 
   // A random ResNet18 x0.125 at 128x64: fast, and enough for plumbing.
-  fs::path SaveTinyModel() {
-    ModelConfig config;
-    config.width = 0.125;
-    config.train_width = 128;
-    config.train_height = 64;
-    DepthNet net(config);
-    const fs::path model = dir_ / "tiny.plx";
-    SaveModel(model, net);
-    return model;
+  fs::path SaveTinyModel(HeadType head = HeadType::kDisparity) {
+    return testing::SaveTinyModel(
+        dir_ / (head == HeadType::kDeep3d ? "tiny_deep3d.plx" : "tiny.plx"),
+        {.head = head, .train_width = 128, .train_height = 64});
   }
 
   testing::TempDir dir_;
@@ -88,8 +84,9 @@ TEST_F(StereoCommandTest, HelpNamesTheControls) {
   ::testing::internal::CaptureStdout();
   EXPECT_EQ(RunStereoArgs({"--help"}), kExitOk);
   const std::string help = ::testing::internal::GetCapturedStdout();
-  for (const char* flag : {"--layout", "--divergence", "--convergence",
-                           "--disparity-unit", "--synthetic-view", "--crf"}) {
+  for (const char* flag :
+       {"--layout", "--divergence", "--convergence", "--disparity-unit",
+        "--synthetic-view", "--renderer", "--net-size", "--crf"}) {
     EXPECT_NE(help.find(flag), std::string::npos) << flag;
   }
 }
@@ -171,6 +168,47 @@ TEST_F(StereoCommandTest, BadInputIsAClearErrorAndWritesNothing) {
                            "--convergence", "2", "-o", out.string()}),
             kExitError);
   EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(StereoCommandTest, Deep3dRendererUsesTheNetworksPlanes) {
+  MakePair();
+  const fs::path deep3d = SaveTinyModel(HeadType::kDeep3d);
+  const fs::path out = dir_ / "deep3d_sbs.png";
+  ASSERT_EQ(RunStereoArgs({left_.string(), "--model", deep3d.string(),
+                           "--device", "cpu", "--renderer", "deep3d",
+                           "--layout", "sbs", "-o", out.string()}),
+            kExitOk);
+  const cv::Mat left = ReadImage(left_, ReadMode::kColor8);
+  const cv::Mat sbs = ReadImage(out, ReadMode::kColor8);
+  ASSERT_EQ(sbs.size(), cv::Size(2 * left.cols, left.rows));
+  // Both eyes are synthesised (half the parallax each): neither is the
+  // input, yet both stay close to it at the default 2 % divergence.
+  for (const cv::Rect eye : {cv::Rect(0, 0, left.cols, left.rows),
+                             cv::Rect(left.cols, 0, left.cols, left.rows)}) {
+    const cv::Mat view = sbs(eye);
+    EXPECT_GT(cv::norm(view, left, cv::NORM_L1), 0.0);
+    EXPECT_LT(cv::norm(view, left, cv::NORM_L1) / left.total() / 3, 40.0);
+  }
+  // The right-only layout keeps the input as the left eye.
+  const fs::path right = dir_ / "deep3d_right.png";
+  ASSERT_EQ(
+      RunStereoArgs({left_.string(), "--model", deep3d.string(), "--renderer",
+                     "deep3d", "--layout", "right", "-o", right.string()}),
+      kExitOk);
+  EXPECT_EQ(ReadImage(right, ReadMode::kColor8).size(), left.size());
+
+  // A plain disparity model, or a given disparity, cannot feed it.
+  const fs::path plain = SaveTinyModel();
+  EXPECT_EQ(
+      RunStereoArgs({left_.string(), "--model", plain.string(), "--renderer",
+                     "deep3d", "-o", (dir_ / "plain.png").string()}),
+      kExitError);
+  EXPECT_EQ(RunStereoArgs({left_.string(), "--disparity", disparity_.string(),
+                           "--renderer", "deep3d", "-o",
+                           (dir_ / "given.png").string()}),
+            kExitError);
+  EXPECT_FALSE(fs::exists(dir_ / "plain.png"));
+  EXPECT_FALSE(fs::exists(dir_ / "given.png"));
 }
 
 TEST_F(StereoCommandTest, SequenceToFramesAndToVideo) {

@@ -104,15 +104,16 @@ void ProcessImages(const std::vector<const MediaInput*>& images,
       if (!(options.resume && exists)) {
         const cv::Mat image = ReadImage(input->path, ReadMode::kColor8);
         cv::Mat disparity;
+        PlaneDistributions planes;
         if (!options.disparity_file.empty()) {
           disparity = LoadGivenDisparity(options.disparity_file, image.size(),
                                          options.render.unit);
         } else {
-          disparity =
-              EstimateDisparity(*predictor, image, options.sequence.upsample);
+          disparity = EstimateDisparity(*predictor, image,
+                                        options.sequence.upsample, &planes);
         }
         const StereoViews views = RenderStereoViews(
-            image, disparity, RangeOf(disparity), options.render);
+            image, disparity, RangeOf(disparity), options.render, &planes);
         WriteStereoImage(path, views, options.render);
         ++report->images;
       }
@@ -140,7 +141,7 @@ void RunFrames(Predictor& predictor, const StereoJobOptions& options,
       const cv::Mat stereo = Timed(&report->synthesis_s, [&] {
         return ComposeStereoFrame(
             RenderStereoViews(frame.image, frame.disparity, range,
-                              options.render),
+                              options.render, &frame.planes),
             options.render);
       });
       Timed(&report->encode_s, [&] { write(frame.index, stereo); });

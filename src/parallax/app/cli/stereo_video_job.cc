@@ -54,6 +54,7 @@ std::string Fingerprint(const MediaInput& input, const StereoJobOptions& o) {
       {"convergence", r.parallax.convergence ? *r.parallax.convergence : -1},
       {"foreground_scale", r.parallax.foreground_scale},
       {"synthetic", int(r.synthetic)},
+      {"renderer", int(r.renderer)},
       {"edge_sharpen", r.edge_sharpen_radius},
       {"upsample", int(o.sequence.upsample.method)},
       {"temporal", int(o.sequence.stabilizer.mode)},
@@ -182,7 +183,7 @@ void ConvertVideoToStereoVideo(const MediaInput& input, Predictor& predictor,
       const cv::Mat stereo = Timed(&report->synthesis_s, [&] {
         return ComposeStereoFrame(
             RenderStereoViews(frame.image, frame.disparity, range,
-                              options.render),
+                              options.render, &frame.planes),
             options.render);
       });
       Timed(&report->encode_s, [&] {

@@ -1,0 +1,95 @@
+// Per-frame cost of the two view renderers at 1080p: the forward warp with
+// background filling (SynthesizeView) and the Deep3D plane selection over a
+// 32-plane distribution at network size (SynthesizeViewFromPlanes), both
+// for one full-parallax view.
+//
+//   build/benchmarks/view_synthesis_benchmark --benchmark_min_time=1
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
+
+#include "parallax/stereo/plane_synthesis.h"
+#include "parallax/stereo/view_synthesis.h"
+
+namespace parallax {
+namespace {
+
+const cv::Size k1080p(1920, 1080);
+const cv::Size kNetwork(448, 256);  // 1080p content at the default size
+constexpr int kPlanes = 32;
+constexpr float kMaxParallax = 38.4f;  // 2 % of 1920
+
+// Discs at random depths over a textured background: edges everywhere.
+struct Scene {
+  cv::Mat image, disparity;  // disparity in pixels at 1080p
+};
+
+Scene MakeScene() {
+  Scene scene;
+  scene.image.create(k1080p, CV_8UC3);
+  cv::RNG rng(1);
+  rng.fill(scene.image, cv::RNG::UNIFORM, 40, 200);
+  scene.disparity = cv::Mat(k1080p, CV_32F, cv::Scalar(4));
+  for (int i = 0; i < 40; ++i) {
+    const cv::Point center(rng.uniform(0, k1080p.width),
+                           rng.uniform(0, k1080p.height));
+    const int radius = rng.uniform(20, k1080p.height / 5);
+    cv::circle(scene.image, center, radius,
+               cv::Scalar(rng.uniform(0, 256), rng.uniform(0, 256),
+                          rng.uniform(0, 256)),
+               cv::FILLED);
+    cv::circle(scene.disparity, center, radius,
+               cv::Scalar(rng.uniform(4.0f, kMaxParallax)), cv::FILLED);
+  }
+  return scene;
+}
+
+// A peaked distribution around each pixel's disparity (softmax-like, about
+// three planes with visible mass), at network size.
+std::vector<cv::Mat> PlaneProbabilities(const cv::Mat& disparity) {
+  cv::Mat small;
+  cv::resize(disparity, small, kNetwork, 0, 0, cv::INTER_AREA);
+  const float step = kMaxParallax / (kPlanes - 1);
+  std::vector<cv::Mat> maps(kPlanes);
+  cv::Mat total(kNetwork, CV_32F, cv::Scalar(0));
+  for (int k = 0; k < kPlanes; ++k) {
+    cv::Mat distance = (small - k * step) / step;
+    cv::Mat squared = distance.mul(distance) * -1.0;
+    cv::exp(squared, maps[k]);
+    total += maps[k];
+  }
+  for (cv::Mat& m : maps) m /= total;
+  return maps;
+}
+
+void BM_ForwardWarp(benchmark::State& state) {
+  const Scene scene = MakeScene();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        SynthesizeView(scene.image, scene.disparity, 1.0f, {}));
+  }
+}
+BENCHMARK(BM_ForwardWarp)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_PlaneSelection(benchmark::State& state) {
+  const Scene scene = MakeScene();
+  const std::vector<cv::Mat> probabilities =
+      PlaneProbabilities(scene.disparity);
+  std::vector<float> shifts(kPlanes);
+  for (int k = 0; k < kPlanes; ++k) {
+    shifts[k] = k * kMaxParallax / (kPlanes - 1);
+  }
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        SynthesizeViewFromPlanes(scene.image, probabilities, shifts));
+  }
+}
+BENCHMARK(BM_PlaneSelection)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+}  // namespace parallax
+
+BENCHMARK_MAIN();
