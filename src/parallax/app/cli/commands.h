@@ -10,5 +10,8 @@ int RunModelInfo(int argc, char** argv);
 int RunEval(int argc, char** argv);
 int RunSynth(int argc, char** argv);
 int RunStereo(int argc, char** argv);
+int RunDefocus(int argc, char** argv);
+int RunFog(int argc, char** argv);
+int RunComposite(int argc, char** argv);
 
 }  // namespace parallax

@@ -1,0 +1,30 @@
+// `parallax defocus` on a video: depth per frame through the stabilised
+// sequence estimator, the focus fixed at the first frame's depth or
+// tracking the depth under the focus pixel, audio and subtitles copied.
+#pragma once
+
+#include <filesystem>
+
+#include "parallax/app/cli/defocus_render.h"
+#include "parallax/infer/predictor.h"
+#include "parallax/io/video_writer.h"
+
+namespace parallax {
+
+struct DefocusVideoOptions {
+  // The focus follows the depth under the focus pixel (smoothed over a few
+  // frames so it does not hunt); otherwise the first frame's focus depth
+  // holds for the whole video.
+  bool track = false;
+  VideoEncodeOptions encode;
+  bool show_progress = true;
+};
+
+// Writes `output` (a video file) atomically; throws parallax::Error or
+// parallax::Cancelled (nothing is left at `output` then).
+void DefocusVideo(const std::filesystem::path& input,
+                  const std::filesystem::path& output,
+                  const DefocusSettings& settings, Predictor& predictor,
+                  const DefocusVideoOptions& options);
+
+}  // namespace parallax

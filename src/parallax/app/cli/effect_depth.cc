@@ -1,0 +1,192 @@
+#include "parallax/app/cli/effect_depth.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "parallax/app/cli/command_runner.h"
+#include "parallax/app/cli/depth_output.h"
+#include "parallax/app/cli/media_inputs.h"
+#include "parallax/infer/default_model.h"
+#include "parallax/io/image_io.h"
+#include "parallax/util/atomic_file.h"
+#include "parallax/util/check.h"
+#include "parallax/util/interrupt.h"
+#include "parallax/util/progress.h"
+#include "parallax/util/strings.h"
+
+namespace parallax {
+
+namespace fs = std::filesystem;
+
+void AddEffectDepthOptions(CLI::App& app, EffectDepthOptions* options) {
+  app.add_option("--model", options->model,
+                 "Model file (.plx) for estimated depth; default: the "
+                 "shipped model")
+      ->type_name("FILE");
+  AddDeviceOption(app, &options->device);
+  AddNetworkSizeOption(app, &options->predictor.target_pixels);
+  app.add_option("--depth-kind", options->kind,
+                 "What given depth files hold: disparity (larger = nearer, "
+                 "as `parallax depth` writes) or depth (Z, inverted)")
+      ->capture_default_str();
+  app.add_option("--upsample", options->upsample,
+                 "Estimated depth to full resolution: guided, "
+                 "joint-bilateral or bilinear")
+      ->capture_default_str();
+}
+
+EffectDepth::EffectDepth(const EffectDepthOptions& options)
+    : options_(options) {
+  const std::string kind = ToLower(options.kind);
+  if (kind != "disparity" && kind != "depth") {
+    ThrowError("--depth-kind {}: use disparity or depth", options.kind);
+  }
+  options_.kind = kind;
+  options_.predictor.device = options.device;
+  ParseUpsampleMethod(options.upsample);  // fail before any work
+}
+
+EffectDepth::~EffectDepth() = default;
+
+Predictor& EffectDepth::predictor(bool quiet) {
+  if (!predictor_) {
+    const fs::path path = ResolveModelPath(options_.model);
+    predictor_ = std::make_unique<Predictor>(path, options_.predictor);
+    if (!quiet) {
+      fmt::print(stderr, "model {} on {}\n", path.string(),
+                 predictor_->device());
+    }
+  }
+  return *predictor_;
+}
+
+cv::Mat LoadEffectDepth(const fs::path& path, cv::Size size,
+                        const std::string& kind) {
+  cv::Mat map = ReadImage(path, ReadMode::kFloat1);
+  if (map.size() != size) {
+    ThrowError(
+        "{} is {}x{} but the image is {}x{}: give the depth of this "
+        "image",
+        path.string(), map.cols, map.rows, size.width, size.height);
+  }
+  if (kind == "depth") {
+    // Z to disparity; Z <= 0 or infinite is at infinity.
+    cv::Mat disparity(map.size(), CV_32F);
+    for (int y = 0; y < map.rows; ++y) {
+      const float* z = map.ptr<float>(y);
+      float* d = disparity.ptr<float>(y);
+      for (int x = 0; x < map.cols; ++x) {
+        if (std::isnan(z[x])) {
+          ThrowError("{}: the depth map has NaN values", path.string());
+        }
+        d[x] = z[x] > 0 && std::isfinite(z[x]) ? 1.0f / z[x] : 0.0f;
+      }
+    }
+    return disparity;
+  }
+  if (!cv::checkRange(map)) {
+    ThrowError("{}: the depth map has NaN or infinite values", path.string());
+  }
+  return map;
+}
+
+cv::Mat EffectDepth::For(const cv::Mat& image, const fs::path& given) {
+  if (!given.empty()) {
+    estimated_ = false;
+    return LoadEffectDepth(given, image.size(), options_.kind);
+  }
+  estimated_ = true;
+  UpsampleOptions upsample;
+  upsample.method = ParseUpsampleMethod(options_.upsample);
+  return EstimateDisparity(predictor(), image, upsample);
+}
+
+std::vector<std::string> RunImageEffect(
+    const std::vector<std::string>& inputs, const fs::path& output,
+    const std::string& suffix, bool show_progress,
+    const std::function<cv::Mat(const cv::Mat&, const fs::path&)>& render) {
+  MediaInputOptions scan_options;
+  scan_options.output_suffix = suffix;
+  scan_options.exclude = output;
+  const MediaScan scan = ExpandMediaInputs(inputs, scan_options);
+  std::vector<std::string> failures = scan.problems;
+  std::vector<const MediaInput*> images;
+  for (const MediaInput& input : scan.inputs) {
+    if (input.kind == MediaKind::kImage) {
+      images.push_back(&input);
+    } else {
+      failures.push_back(
+          fmt::format("{}: not a photo (this effect takes "
+                      "images)",
+                      input.path.string()));
+    }
+  }
+  if (images.empty()) {
+    std::string problems;
+    for (const std::string& line : failures) problems += "\n  " + line;
+    ThrowError("nothing to do:{}", problems);
+  }
+  const bool to_folder = ClassifyOutput(output) == OutputTarget::kFolder;
+  if (!to_folder && images.size() != 1) {
+    ThrowError("-o {} names one file, but there are {} images; give a folder",
+               output.string(), images.size());
+  }
+  if (ClassifyOutput(output) == OutputTarget::kVideo) {
+    ThrowError("-o {}: photos give photos, not a video", output.string());
+  }
+  std::unique_ptr<ProgressBar> progress;
+  if (show_progress && images.size() > 1) {
+    progress = std::make_unique<ProgressBar>(
+        "images", static_cast<int64_t>(images.size()), "img/s");
+  }
+  int64_t done = 0;
+  for (const MediaInput* input : images) {
+    if (InterruptRequested()) throw Cancelled();
+    fs::path path = output;
+    if (to_folder) {
+      std::string ext = ImageExtension(input->path);
+      if (ext != "png" && ext != "jpg" && ext != "jpeg" && ext != "tif" &&
+          ext != "tiff" && ext != "webp") {
+        ext = "png";
+      }
+      path = output / input->output_stem;
+      path += suffix + "." + ext;
+    }
+    try {
+      CheckNotAnInput(path, std::span(&input->path, 1));
+      const cv::Mat image = ReadImage(input->path, ReadMode::kUnchanged);
+      if (image.depth() != CV_8U && image.depth() != CV_16U) {
+        ThrowError("{}: effects take 8- or 16-bit images",
+                   input->path.string());
+      }
+      const cv::Mat result = render(image, input->path);
+      if (path.has_parent_path()) fs::create_directories(path.parent_path());
+      cv::Mat to_write = result;
+      // 16-bit results go to formats that hold them; others get 8 bits.
+      const std::string ext = ImageExtension(path);
+      if (result.depth() == CV_16U && ext != "png" && ext != "tif" &&
+          ext != "tiff") {
+        result.convertTo(to_write, CV_8U, 1.0 / 257.0);
+      }
+      WriteImage(path, to_write);
+    } catch (const Cancelled&) {
+      throw;
+    } catch (const Error& e) {
+      failures.push_back(fmt::format("{}: {}", input->path.string(), e.what()));
+    }
+    if (progress) progress->Update(++done);
+  }
+  if (progress) progress->Finish();
+  return failures;
+}
+
+int ReportFailures(const std::vector<std::string>& failures) {
+  if (failures.empty()) return kExitOk;
+  for (const std::string& line : failures) {
+    fmt::print(stderr, "error: {}\n", line);
+  }
+  return kExitError;
+}
+
+}  // namespace parallax

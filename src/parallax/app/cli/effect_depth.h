@@ -1,0 +1,69 @@
+// What `parallax defocus`, `fog` and `composite` share: where each image's
+// depth comes from (a given map, or the network), and running an effect
+// over photos into one file or a folder.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <opencv2/core.hpp>
+
+#include "parallax/infer/depth_estimator.h"
+
+namespace parallax {
+
+struct EffectDepthOptions {
+  std::filesystem::path model;  // empty = the default model
+  PredictorOptions predictor;
+  std::string device = "auto";
+  std::string kind = "disparity";  // of given maps: disparity or depth
+  std::string upsample = "guided";
+};
+
+// --model, --device, --net-size, --depth-kind, --upsample.
+void AddEffectDepthOptions(CLI::App& app, EffectDepthOptions* options);
+
+// Disparity maps (CV_32F, larger = nearer) for images.
+class EffectDepth {
+ public:
+  explicit EffectDepth(const EffectDepthOptions& options);
+  ~EffectDepth();
+
+  // `given` non-empty: that file (disparity, or depth inverted when the
+  // kind is depth); it must have the image's size and finite values.
+  // Otherwise the network's estimate, upsampled to the image.
+  cv::Mat For(const cv::Mat& image, const std::filesystem::path& given);
+  // True when For() without a file ran the network (relative scale).
+  bool estimated() const { return estimated_; }
+  // Loaded on first use; printed once on stderr unless quiet.
+  Predictor& predictor(bool quiet = true);
+
+ private:
+  EffectDepthOptions options_;
+  std::unique_ptr<Predictor> predictor_;
+  bool estimated_ = false;
+};
+
+// A given map as disparity: `kind` "depth" inverts (z <= 0 or infinite ->
+// 0, at infinity). Errors name the file and what is wrong.
+cv::Mat LoadEffectDepth(const std::filesystem::path& path, cv::Size size,
+                        const std::string& kind);
+
+// Runs `render` on every image input into `output`: one file for one
+// input, else a folder of `<stem><suffix>.<ext of first input or png>`.
+// Inputs are never overwritten; each file is written atomically; a failing
+// image is reported and the rest still run. Returns the failures.
+std::vector<std::string> RunImageEffect(
+    const std::vector<std::string>& inputs, const std::filesystem::path& output,
+    const std::string& suffix, bool show_progress,
+    const std::function<cv::Mat(const cv::Mat& image,
+                                const std::filesystem::path& input)>& render);
+
+// Prints the failures (if any) and returns the exit code for them.
+int ReportFailures(const std::vector<std::string>& failures);
+
+}  // namespace parallax
