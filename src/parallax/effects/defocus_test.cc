@@ -8,6 +8,7 @@
 #include "parallax/effects/graded_blur.h"
 #include "parallax/effects/lens_blur.h"
 #include "parallax/effects/linear_light.h"
+#include "parallax/testing/image_checks.h"
 #include "parallax/testing/testing.h"
 
 namespace parallax {
@@ -35,14 +36,7 @@ Scene MakeScene() {
   return scene;
 }
 
-double Sharpness(const cv::Mat& image, const cv::Rect& area) {
-  cv::Mat gray, laplacian;
-  cv::cvtColor(image(area), gray, cv::COLOR_BGR2GRAY);
-  cv::Laplacian(gray, laplacian, CV_64F);
-  cv::Scalar mean, stddev;
-  cv::meanStdDev(laplacian, mean, stddev);
-  return stddev[0] * stddev[0];
-}
+using testing::Sharpness;
 
 const cv::Rect kFrontInside(kSquare.x + 12, kSquare.y + 12, kSquare.width - 24,
                             kSquare.height - 24);

@@ -12,6 +12,7 @@
 #include "parallax/io/image_io.h"
 #include "parallax/io/video_info.h"
 #include "parallax/io/video_test_util.h"
+#include "parallax/testing/image_checks.h"
 #include "parallax/testing/testing.h"
 #include "parallax/testing/tiny_model.h"
 
@@ -35,14 +36,7 @@ int RunComposite(std::vector<std::string> args) {
   return parallax::RunComposite(static_cast<int>(argv.size()), argv.data());
 }
 
-double Sharpness(const cv::Mat& image, const cv::Rect& area) {
-  cv::Mat gray, laplacian;
-  cv::cvtColor(image(area), gray, cv::COLOR_BGR2GRAY);
-  cv::Laplacian(gray, laplacian, CV_64F);
-  cv::Scalar mean, stddev;
-  cv::meanStdDev(laplacian, mean, stddev);
-  return stddev[0] * stddev[0];
-}
+using testing::Sharpness;
 
 class EffectsCommandTest : public ::testing::Test {
  protected:
