@@ -204,6 +204,40 @@ TEST(LensBlurTest, HighlightsMakeBrighterDiscs) {
   EXPECT_EQ(b.at<cv::Vec3b>(5, 5), a.at<cv::Vec3b>(5, 5));
 }
 
+TEST(LensBlurTest, FlatBrightAreaKeepsItsBrightnessWithHighlights) {
+  // A bright wall receding through the focus: blurred or not, flat stays
+  // flat (the boost weighs bright points, it does not brighten areas).
+  cv::Mat image(90, 120, CV_8UC3, cv::Scalar::all(235));
+  cv::Mat disparity(image.size(), CV_32F);
+  for (int x = 0; x < image.cols; ++x) disparity.col(x).setTo(0.25 * x);
+  LensBlurOptions options = Lens(10);
+  options.highlights = 1;
+  const cv::Mat out = LensBlur(image, disparity, 15.0f, options);
+  EXPECT_LE(cv::norm(out, image, cv::NORM_INF), 2.0);
+}
+
+TEST(LensBlurTest, LargeDiscsHaveNoTileSeams) {
+  // A light whose disc edge crosses a tile boundary (x = 256), blurred by
+  // 44 px; its layer is downsampled by 11, which does not divide the
+  // 128-pixel tiles. Each tile gathers from far enough and on one grid, so
+  // where the two meet the disc steps no more than one pixel either side.
+  cv::Mat image(257, 513, CV_8UC3, cv::Scalar::all(0));
+  image(cv::Rect(196, 120, 17, 17)).setTo(cv::Scalar::all(255));
+  const cv::Mat disparity(image.size(), CV_32F, cv::Scalar(0));
+  const cv::Mat out = LensBlur(image, disparity, 10.0f, Lens(44));
+  cv::Mat gray;
+  cv::cvtColor(out, gray, cv::COLOR_BGR2GRAY);
+  gray.convertTo(gray, CV_32F);
+  double worst = 0;
+  for (int y = 80; y < 180; ++y) {
+    const auto step = [&](int x) {
+      return std::abs(gray.at<float>(y, x) - gray.at<float>(y, x - 1));
+    };
+    worst = std::max<double>(worst, step(256) - std::max(step(255), step(257)));
+  }
+  EXPECT_LE(worst, 1.0);
+}
+
 TEST(RefocuserTest, PreviewResolutionKeepsTheFocusSharp) {
   const Scene scene = MakeScene();
   Refocuser preview(scene.image, scene.disparity,

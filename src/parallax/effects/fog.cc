@@ -70,7 +70,9 @@ cv::Mat FogAmount(const cv::Mat& depth, const FogOptions& options) {
                     ? 1.0
                     : std::min(1.0, beyond / (options.far - options.near));
       } else {
-        value = 1.0 - std::exp(-options.density * beyond);
+        // No density is no fog, at infinity too (0 * inf is NaN).
+        value = options.density > 0 ? 1.0 - std::exp(-options.density * beyond)
+                                    : 0.0;
       }
       f[x] = static_cast<float>(value * height);
     }

@@ -31,7 +31,8 @@ cv::Mat FogDepthFromDisparity(const cv::Mat& disparity);
 // +inf).
 cv::Mat FogAmount(const cv::Mat& depth, const FogOptions& options);
 
-// `image` 8/16-bit BGR; `depth` CV_32F of its size. Returns the image's type.
+// `image` 8/16-bit (gray, BGR or BGRA); `depth` CV_32F of its size.
+// Returns BGR of the image's bit depth.
 cv::Mat ApplyFog(const cv::Mat& image, const cv::Mat& depth,
                  const FogOptions& options);
 

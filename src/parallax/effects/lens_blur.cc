@@ -49,23 +49,48 @@ float Membership(float r, const std::vector<float>& c, int k) {
   return (c[k + 1] - r) / (c[k + 1] - c[k]);
 }
 
-// Per-channel gain that makes bright pixels weigh more in the blur.
-void BoostHighlights(cv::Mat& linear, double amount, double threshold) {
-  if (amount <= 0) return;
+// How much more a pixel weighs in the blur than its light alone: bright
+// points dominate the discs they spread into (bokeh highlights), while a
+// flat bright area keeps its brightness, because each layer's light is
+// divided by its summed weight.
+cv::Mat HighlightWeight(const cv::Mat& linear, double amount,
+                        double threshold) {
+  cv::Mat weight(linear.size(), CV_32F, cv::Scalar(1));
+  if (amount <= 0) return weight;
   const float t = static_cast<float>(threshold);
   const float gain = static_cast<float>(8 * amount);
   cv::parallel_for_(cv::Range(0, linear.rows), [&](const cv::Range& rows) {
     for (int y = rows.start; y < rows.end; ++y) {
-      cv::Vec3f* p = linear.ptr<cv::Vec3f>(y);
+      const cv::Vec3f* p = linear.ptr<cv::Vec3f>(y);
+      float* w = weight.ptr<float>(y);
       for (int x = 0; x < linear.cols; ++x) {
         const float lum =
             0.0722f * p[x][0] + 0.7152f * p[x][1] + 0.2126f * p[x][2];
         if (lum <= t) continue;
         const float s = std::min(1.0f, (lum - t) / (1.0f - t));
-        p[x] *= 1.0f + gain * s * s;
+        w[x] = 1.0f + gain * s * s;
       }
     }
   });
+  return weight;
+}
+
+int FloorDiv(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+// Blurs `layer` by the kernel at 1/s of its resolution and back; `layer`'s
+// size is a multiple of s.
+cv::Mat BlurAtScale(const cv::Mat& layer, const cv::Mat& kernel, int s) {
+  cv::Mat out;
+  if (s == 1) {
+    cv::filter2D(layer, out, -1, kernel, {-1, -1}, 0, cv::BORDER_CONSTANT);
+    return out;
+  }
+  cv::Mat small, blurred;
+  cv::resize(layer, small, cv::Size(layer.cols / s, layer.rows / s), 0, 0,
+             cv::INTER_AREA);
+  cv::filter2D(small, blurred, -1, kernel, {-1, -1}, 0, cv::BORDER_CONSTANT);
+  cv::resize(blurred, out, layer.size(), 0, 0, cv::INTER_LINEAR);
+  return out;
 }
 
 }  // namespace
@@ -138,15 +163,12 @@ cv::Mat Refocuser::Render(float focus_disparity,
 cv::Mat Refocuser::Impl::Render(float focus,
                                 const LensBlurOptions& options) const {
   options.Check();
-  // Radii are computed on the full-resolution map (so max-blur and the
-  // thin lens see the real image width), then carried to working pixels.
+  // Radii in working pixels, from the working-resolution map.
   BlurModel model = options.blur;
   cv::Mat radius = SignedBlurRadius(working_disparity, focus, model);
-  if (scale != 1) {
-    // SignedBlurRadius measured pixels of the working map: thin-lens radii
-    // scale with the width already; max-blur ones need the working scale.
-    if (model.f_number <= 0) radius *= scale;
-  }
+  // Thin-lens radii scale with the map's width by themselves; --max-blur
+  // is in full-resolution pixels.
+  if (scale != 1 && model.f_number <= 0) radius *= scale;
   cv::max(cv::min(radius, 500.0 * scale), -500.0 * scale, radius);
   double low = 0, high = 0;
   cv::minMaxLoc(radius, &low, &high);
@@ -188,8 +210,8 @@ cv::Mat Refocuser::Impl::Render(float focus,
              -1);
   }
 
-  cv::Mat boosted = working_linear.clone();
-  BoostHighlights(boosted, options.highlights, options.highlight_threshold);
+  const cv::Mat highlight = HighlightWeight(working_linear, options.highlights,
+                                            options.highlight_threshold);
 
   const cv::Size working = working_linear.size();
   const int tiles_x = (working.width + kTile - 1) / kTile;
@@ -244,47 +266,60 @@ cv::Mat Refocuser::Impl::Render(float focus,
         }
         if (!active) continue;
         const int s = layer_scale[k];
-        // The region whose pixels can reach the tile, aligned to s.
-        const int margin = (reach_px + s - 1) / s * s;
-        const cv::Rect region =
-            cv::Rect(tile.x - margin, tile.y - margin, tile.width + 2 * margin,
-                     tile.height + 2 * margin) &
-            frame;
-        // Premultiplied layer: light * membership, and the membership.
-        cv::Mat rgba(region.size(), CV_32FC4);
+        // The region whose pixels can reach the tile, on the global grid of
+        // multiples of s (so every tile downsamples the same pixels
+        // together: no seams), zero beyond the frame.
+        const int margin = reach_px;
+        const int x0 = FloorDiv(tile.x - margin, s) * s;
+        const int y0 = FloorDiv(tile.y - margin, s) * s;
+        const int x1 = -FloorDiv(-(tile.br().x + margin), s) * s;
+        const int y1 = -FloorDiv(-(tile.br().y + margin), s) * s;
+        const cv::Rect region(x0, y0, x1 - x0, y1 - y0);
+        const cv::Rect inside = region & frame;
+        // Weighted light (light * membership * highlight weight) with its
+        // weight, and the plain membership, which is the layer's coverage.
+        cv::Mat weighted(region.size(), CV_32FC4, cv::Scalar::all(0));
+        cv::Mat member(region.size(), CV_32F, cv::Scalar(0));
         double mass = 0;
-        for (int y = 0; y < region.height; ++y) {
-          const float* rr = radius.ptr<float>(region.y + y) + region.x;
-          const cv::Vec3f* src =
-              boosted.ptr<cv::Vec3f>(region.y + y) + region.x;
-          cv::Vec4f* dst = rgba.ptr<cv::Vec4f>(y);
-          for (int x = 0; x < region.width; ++x) {
+        for (int y = inside.y; y < inside.br().y; ++y) {
+          const float* rr = radius.ptr<float>(y);
+          const float* hw = highlight.ptr<float>(y);
+          const cv::Vec3f* src = working_linear.ptr<cv::Vec3f>(y);
+          cv::Vec4f* dst = weighted.ptr<cv::Vec4f>(y - y0);
+          float* mem = member.ptr<float>(y - y0);
+          for (int x = inside.x; x < inside.br().x; ++x) {
             const float m = Membership(rr[x], centres, k);
-            dst[x] = cv::Vec4f(src[x][0] * m, src[x][1] * m, src[x][2] * m, m);
+            if (m <= 0) continue;
+            const float w = m * hw[x];
+            dst[x - x0] =
+                cv::Vec4f(src[x][0] * w, src[x][1] * w, src[x][2] * w, w);
+            mem[x - x0] = m;
             mass += m;
           }
         }
         if (mass < kNoMass) continue;
-        const cv::Rect inner(tile.x - region.x, tile.y - region.y, tile.width,
-                             tile.height);
-        cv::Mat layer;
+        const cv::Rect inner(tile.x - x0, tile.y - y0, tile.width, tile.height);
+        cv::Mat light_w, coverage_k;
         if (k == sharp_layer) {
-          layer = rgba(inner);
-        } else if (s == 1) {
-          cv::Mat out;
-          cv::filter2D(rgba, out, -1, kernels[k], {-1, -1}, 0,
-                       cv::BORDER_CONSTANT);
-          layer = out(inner);
+          light_w = weighted(inner);
+          coverage_k = member(inner);
         } else {
-          cv::Mat small, out, up;
-          cv::resize(
-              rgba, small,
-              cv::Size((region.width + s - 1) / s, (region.height + s - 1) / s),
-              0, 0, cv::INTER_AREA);
-          cv::filter2D(small, out, -1, kernels[k], {-1, -1}, 0,
-                       cv::BORDER_CONSTANT);
-          cv::resize(out, up, region.size(), 0, 0, cv::INTER_LINEAR);
-          layer = up(inner);
+          light_w = BlurAtScale(weighted, kernels[k], s)(inner);
+          coverage_k = BlurAtScale(member, kernels[k], s)(inner);
+        }
+        // The layer, premultiplied by its coverage: weighted mean light
+        // times coverage.
+        cv::Mat layer(tile.size(), CV_32FC4);
+        for (int y = 0; y < tile.height; ++y) {
+          const cv::Vec4f* lw = light_w.ptr<cv::Vec4f>(y);
+          const float* cov = coverage_k.ptr<float>(y);
+          cv::Vec4f* out = layer.ptr<cv::Vec4f>(y);
+          for (int x = 0; x < tile.width; ++x) {
+            const float a = std::clamp(cov[x], 0.0f, 1.0f);
+            const float scale = lw[x][3] > kNoMass ? a / lw[x][3] : 0.0f;
+            out[x] = cv::Vec4f(lw[x][0] * scale, lw[x][1] * scale,
+                               lw[x][2] * scale, a);
+          }
         }
         // Over: the nearer layer covers what is behind by its coverage.
         for (int y = 0; y < tile.height; ++y) {

@@ -60,7 +60,8 @@ class Refocuser {
   const cv::Mat& disparity() const;
   // FocusDisparityAt on the prepared depth.
   float FocusAt(cv::Point point) const;
-  // The refocused image, of the input's type.
+  // The refocused image: BGR of the input's bit depth (8 or 16; alpha is
+  // dropped).
   cv::Mat Render(float focus_disparity, const LensBlurOptions& options) const;
 
  private:

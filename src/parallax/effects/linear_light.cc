@@ -50,11 +50,32 @@ const std::vector<float>& EncodeTable() {
 
 }  // namespace
 
-cv::Mat SrgbToLinear(const cv::Mat& image) {
+cv::Mat ToBgr(const cv::Mat& image) {
   if (image.empty()) ThrowError("empty image");
-  cv::Mat bgr = image;
-  if (image.channels() == 1) cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
-  if (image.channels() == 4) cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
+  cv::Mat bgr;
+  switch (image.channels()) {
+    case 1:
+      cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
+      return bgr;
+    case 2: {  // gray + alpha: the gray plane
+      cv::Mat gray;
+      cv::extractChannel(image, gray, 0);
+      cv::cvtColor(gray, bgr, cv::COLOR_GRAY2BGR);
+      return bgr;
+    }
+    case 3:
+      return image;
+    case 4:
+      cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
+      return bgr;
+    default:
+      ThrowError("effects: images must have 1 to 4 channels, not {}",
+                 image.channels());
+  }
+}
+
+cv::Mat SrgbToLinear(const cv::Mat& image) {
+  const cv::Mat bgr = ToBgr(image);
   if (bgr.depth() != CV_8U && bgr.depth() != CV_16U) {
     ThrowError("effects: images must be 8- or 16-bit");
   }

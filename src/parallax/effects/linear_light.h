@@ -6,6 +6,10 @@
 
 namespace parallax {
 
+// Gray, gray + alpha, BGR or BGRA as BGR of the same depth (alpha
+// dropped); other channel counts are an error.
+cv::Mat ToBgr(const cv::Mat& image);
+
 // 8-bit or 16-bit BGR (or gray) sRGB -> CV_32FC3 linear light in [0, 1].
 cv::Mat SrgbToLinear(const cv::Mat& image);
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <opencv2/imgproc.hpp>
+
 #include "parallax/util/check.h"
 
 namespace parallax {
@@ -34,9 +36,35 @@ constexpr float kNegligible = 1e-4f;
 
 }  // namespace
 
-cv::Mat SynthesizeViewFromPlanes(const cv::Mat& image,
-                                 const std::vector<cv::Mat>& probabilities,
-                                 const std::vector<float>& shifts) {
+cv::Mat SynthesizeViewFromPlanes(
+    const cv::Mat& image, const std::vector<cv::Mat>& probabilities_in,
+    const std::vector<float>& shifts,
+    const std::vector<float>& probability_offsets) {
+  if (!probability_offsets.empty() &&
+      probability_offsets.size() != probabilities_in.size()) {
+    ThrowError("deep3d view: {} probability offsets for {} planes",
+               probability_offsets.size(), probabilities_in.size());
+  }
+  // Offsets move each map on its own grid once, so the per-pixel loop
+  // below stays the same.
+  std::vector<cv::Mat> shifted;
+  if (!probability_offsets.empty()) {
+    for (size_t k = 0; k < probabilities_in.size(); ++k) {
+      const cv::Mat& p = probabilities_in[k];
+      const double t = probability_offsets[k] * p.cols /
+                       static_cast<double>(std::max(1, image.cols));
+      if (!std::isfinite(t)) ThrowError("deep3d view: non-finite offset");
+      cv::Mat moved;
+      // dst(x) = src(x + t): the inverse map of a translation by t.
+      const cv::Matx23d translate(1, 0, t, 0, 1, 0);
+      cv::warpAffine(p, moved, translate, p.size(),
+                     cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
+                     cv::BORDER_REPLICATE);
+      shifted.push_back(std::move(moved));
+    }
+  }
+  const std::vector<cv::Mat>& probabilities =
+      probability_offsets.empty() ? probabilities_in : shifted;
   if (image.type() != CV_8UC3) ThrowError("deep3d view: image must be BGR");
   if (probabilities.empty() || probabilities.size() != shifts.size()) {
     ThrowError("deep3d view: {} probability maps for {} plane shifts",
@@ -106,13 +134,18 @@ cv::Mat SynthesizeViewFromPlanes(const cv::Mat& image,
         const int last =
             std::max({hi0[sx.i0], hi0[sx.i1], hi1[sx.i0], hi1[sx.i1]});
         float total = 0, b = 0, g = 0, r = 0;
-        for (int k = first; k <= last; ++k) {
+        // Near to far with a budget of 1: where offsets map two planes'
+        // content to one pixel (an occlusion in this view), the nearer one
+        // wins. A distribution that sums to 1 is used as it is.
+        float budget = 1.0f;
+        for (int k = last; k >= first && budget > kNegligible; --k) {
           const float top =
               row0[k][sx.i0] + sx.w1 * (row0[k][sx.i1] - row0[k][sx.i0]);
           const float bottom =
               row1[k][sx.i0] + sx.w1 * (row1[k][sx.i1] - row1[k][sx.i0]);
-          const float p = top + sy.w1 * (bottom - top);
+          const float p = std::min(top + sy.w1 * (bottom - top), budget);
           if (!(p > kNegligible)) continue;
+          budget -= p;
           const int a = std::clamp(x + shift_int[k], 0, width - 1);
           const int c = std::clamp(x + shift_int[k] + 1, 0, width - 1);
           const float f = shift_frac[k];

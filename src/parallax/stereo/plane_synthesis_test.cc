@@ -179,6 +179,32 @@ TEST(PlaneSynthesisTest, StereoRendererUsesThePlanesInPixels) {
   EXPECT_FALSE(PlaneViewsFor(options).right || PlaneViewsFor(options).left);
 }
 
+TEST(PlaneSynthesisTest, HalfParallaxViewsReadThePlanesWhereTheyWere) {
+  // The network's one-hot choices are for the full-disparity right view;
+  // the half-parallax right eye of --synthetic-view both moves the square
+  // by 5 px (to x = 45..75) and must show it there, edges included.
+  const TwoPlaneScene scene = MakeScene();
+  PlaneDistributions planes;
+  planes.disparities = PlaneShifts();
+  planes.right = OneHot(scene.right_disparity);
+  planes.left = planes.right;  // not looked at here
+  StereoRenderOptions options;
+  options.renderer = ViewRenderer::kDeep3d;
+  options.unit = DisparityUnit::kPixels;
+  options.layout = StereoLayout::kSideBySide;
+  options.synthetic = SyntheticView::kBoth;
+  const cv::Mat disparity(scene.left.size(), CV_32F, cv::Scalar(3));
+  const StereoViews views =
+      RenderStereoViews(scene.left, disparity, {0, 12}, options, &planes);
+  for (int y = 25; y < 55; ++y) {
+    for (int x = 46; x < 74; ++x) {
+      ASSERT_EQ(views.right.at<cv::Vec3b>(y, x),
+                scene.left.at<cv::Vec3b>(y, x + 5))
+          << x << "," << y;
+    }
+  }
+}
+
 TEST(PlaneSynthesisTest, RelativePlanesAreMappedLikeTheDisparityMap) {
   // Every pixel on the nearest plane (disparity 12 of range 0..12) at 10 %
   // divergence, screen in the middle: the right view samples x + 6 on a

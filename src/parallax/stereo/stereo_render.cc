@@ -55,11 +55,18 @@ StereoViews RenderPlaneViews(const cv::Mat& image, const cv::Mat& disparity,
         MakeParallaxMapping(disparity, range, options.parallax);
     for (float& p : parallax) p = mapping(p);
   }
+  // A right-type view (scale > 0) shows plane k's content from x + shift_k;
+  // the network chose its probabilities for the full disparity d_k, where
+  // that content sat at x + shift_k - d_k (left-type views: + d_k).
   const auto render = [&](const std::vector<cv::Mat>& probabilities,
                           float scale) {
-    std::vector<float> shifts(parallax);
-    for (float& s : shifts) s *= scale;
-    return SynthesizeViewFromPlanes(image, probabilities, shifts);
+    std::vector<float> shifts(parallax), offsets(parallax.size());
+    const float side = scale > 0 ? 1.0f : -1.0f;
+    for (size_t k = 0; k < shifts.size(); ++k) {
+      shifts[k] *= scale;
+      offsets[k] = shifts[k] - side * planes.disparities[k];
+    }
+    return SynthesizeViewFromPlanes(image, probabilities, shifts, offsets);
   };
   StereoViews views;
   // The selection layer leaves no holes: disocclusions are blended from

@@ -6,6 +6,7 @@
 #include "parallax/app/cli/commands.h"
 #include "parallax/app/cli/effect_depth.h"
 #include "parallax/effects/composite.h"
+#include "parallax/effects/linear_light.h"
 #include "parallax/infer/disparity_output.h"
 #include "parallax/io/image_io.h"
 #include "parallax/util/atomic_file.h"
@@ -38,7 +39,7 @@ int RunComposite(int argc, char** argv) {
       "  parallax composite actor.png plate.jpg -o shot.png\n"
       "  parallax composite actor.png plate.jpg -o shot.png --fg-offset "
       "-0.3 --feather 2\n"
-      "  parallax composite fg.exr bg.exr --fg-depth fg_z.exr --bg-depth "
+      "  parallax composite fg.png bg.png --fg-depth fg_z.exr --bg-depth "
       "bg_z.exr --depth-kind depth -o out.png",
       "parallax composite");
   app.get_formatter()->column_width(36);
@@ -72,11 +73,27 @@ int RunComposite(int argc, char** argv) {
 
   return RunCli(app, argc, argv, [&]() -> int {
     options.Check();
-    const std::vector<std::filesystem::path> inputs = {fg_path, bg_path};
+    std::vector<std::filesystem::path> inputs = {fg_path, bg_path};
+    for (const std::string& file : {fg_depth, bg_depth, fg_alpha}) {
+      if (!file.empty()) inputs.push_back(file);
+    }
     CheckNotAnInput(output, inputs);
-    const cv::Mat fg_raw = ReadImage(fg_path, ReadMode::kUnchanged);
-    const cv::Mat bg = ReadImage(bg_path, ReadMode::kColor8);
-    const cv::Mat fg = ReadImage(fg_path, ReadMode::kColor8);
+    if (fg_depth.empty() != bg_depth.empty()) {
+      ThrowError(
+          "give both --fg-depth and --bg-depth, or neither: an estimated map "
+          "and a given one have no common scale");
+    }
+    // 8- or 16-bit layers keep their precision (the output is 16-bit when
+    // either is).
+    const auto read_layer = [](const std::string& path) {
+      const cv::Mat raw = ReadImage(path, ReadMode::kUnchanged);
+      if (raw.depth() != CV_8U && raw.depth() != CV_16U) {
+        ThrowError("{}: layers must be 8- or 16-bit images", path);
+      }
+      return raw;
+    };
+    const cv::Mat fg_raw = read_layer(fg_path);
+    const cv::Mat fg = ToBgr(fg_raw), bg = ToBgr(read_layer(bg_path));
     if (fg.size() != bg.size()) {
       ThrowError(
           "the foreground is {}x{} but the background {}x{}: give layers of "
@@ -96,8 +113,8 @@ int RunComposite(int argc, char** argv) {
     } else if (fg_raw.channels() == 4) {
       std::vector<cv::Mat> channels;
       cv::split(fg_raw, channels);
-      channels[3].convertTo(alpha, CV_32F,
-                            fg_raw.depth() == CV_16U ? 1 / 65535.0 : 1 / 255.0);
+      channels.back().convertTo(
+          alpha, CV_32F, fg_raw.depth() == CV_16U ? 1 / 65535.0 : 1 / 255.0);
     }
     EffectDepth depth(depth_options);
     cv::Mat fg_disparity = depth.For(fg, fg_depth);

@@ -8,6 +8,7 @@
 #include "parallax/app/cli/depth_output.h"
 #include "parallax/app/cli/effect_depth.h"
 #include "parallax/app/cli/media_inputs.h"
+#include "parallax/infer/edge_aware_upsample.h"
 #include "parallax/io/image_io.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
@@ -90,15 +91,17 @@ int RunDefocus(int argc, char** argv) {
   app.add_option("--focal-length", lens.blur.focal_length_mm,
                  "With --aperture: 35 mm-equivalent focal length in mm")
       ->capture_default_str();
-  app.add_option("--focus-distance", lens.blur.focus_distance_m,
-                 "With --aperture: distance of the focal plane in metres")
-      ->capture_default_str();
+  CLI::Option* focus_distance =
+      app.add_option("--focus-distance", lens.blur.focus_distance_m,
+                     "With --aperture: distance of the focal plane in metres "
+                     "(default: from a given metric --depth-kind depth map, "
+                     "else 2)");
   app.add_option("--sensor-width", lens.blur.sensor_width_mm,
                  "With --aperture: sensor width in mm (36 = full frame)")
       ->capture_default_str();
   app.add_option("--depth-of-field", lens.blur.depth_of_field,
-                 "Depth range kept sharp around the focus, as a fraction "
-                 "0..1 of the image's depth range")
+                 "Kept sharp: |depth - focus| below this fraction 0..1 of "
+                 "the image's depth range (the band's half-width)")
       ->capture_default_str();
   app.add_option("--near-blur-scale", lens.blur.near_scale,
                  "Blur factor in front of the focus")
@@ -140,27 +143,32 @@ int RunDefocus(int argc, char** argv) {
       settings.focus_disparity = *focus_depth;
     }
     EffectDepth depth(depth_options);
+    const bool metric_depth =
+        !depth_file.empty() && ToLower(depth_options.kind) == "depth";
+    const bool focus_distance_given = focus_distance->count() > 0;
     InstallInterruptHandler();
     try {
       // One video input: frame by frame with the audio kept.
       if (inputs.size() == 1 && HasVideoExtension(inputs.front())) {
-        if (!depth_file.empty()) {
-          ThrowError("--depth gives the map of one photo, not of a video");
+        if (!depth_file.empty() || !save_depth.empty()) {
+          ThrowError("--depth and --save-depth are for photos, not videos");
         }
         video.show_progress = !quiet;
+        video.upsample.method = ParseUpsampleMethod(depth_options.upsample);
         DefocusVideo(inputs.front(), output, settings, depth.predictor(quiet),
                      video);
         return kExitOk;
       }
       if (video.track) ThrowError("--focus-track is for videos");
-      if (!depth_file.empty() && inputs.size() != 1) {
-        ThrowError("--depth gives the map of one photo: give one image");
+      if (!save_depth.empty()) {
+        const std::filesystem::path out_path = output;
+        CheckNotAnInput(save_depth, std::span(&out_path, 1));
       }
-      if (!save_depth.empty() && inputs.size() != 1) {
-        ThrowError("--save-depth writes the map of one photo: give one image");
-      }
+      const std::string single = !depth_file.empty()   ? "--depth"
+                                 : !save_depth.empty() ? "--save-depth"
+                                                       : "";
       const std::vector<std::string> failures = RunImageEffect(
-          inputs, output, "_defocus", !quiet,
+          inputs, output, "_defocus", !quiet, single,
           [&](const cv::Mat& image, const std::filesystem::path& path) {
             if (!save_depth.empty()) {
               CheckNotAnInput(save_depth, std::span(&path, 1));
@@ -170,8 +178,14 @@ int RunDefocus(int argc, char** argv) {
               WriteDisparityFile(save_depth, disparity, {},
                                  RobustRange(disparity));
             }
-            return RenderDefocus(image, disparity,
-                                 ResolveFocus(disparity, settings), settings);
+            const float focus_d = ResolveFocus(disparity, settings);
+            DefocusSettings frame = settings;
+            // A given Z map is metric: the focal plane is where it says,
+            // unless --focus-distance was given.
+            if (metric_depth && !focus_distance_given && focus_d > 0) {
+              frame.lens_options.blur.focus_distance_m = 1.0 / focus_d;
+            }
+            return RenderDefocus(image, disparity, focus_d, frame);
           });
       return ReportFailures(failures);
     } catch (const Cancelled&) {

@@ -3,6 +3,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "parallax/effects/focus.h"
+#include "parallax/effects/linear_light.h"
 #include "parallax/util/check.h"
 #include "parallax/util/strings.h"
 
@@ -25,16 +26,18 @@ cv::Mat RenderDefocus(const cv::Mat& image, const cv::Mat& disparity,
   if (settings.lens) {
     return LensBlur(image, disparity, focus, settings.lens_options);
   }
-  cv::Mat bgr = image;
-  if (image.channels() == 1) cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
-  if (image.channels() == 4) cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
+  const cv::Mat bgr = ToBgr(image);
   CheckDisparityMap(disparity, bgr.size());
   const BlurModel& model = settings.lens_options.blur;
-  const cv::Mat radius = cv::abs(SignedBlurRadius(disparity, focus, model));
+  // The largest radius sets the last grade, so the near/far scales and
+  // the thin lens shape the grades as they shape the lens blur; capped like
+  // the lens blur's layers.
+  constexpr double kMaxRadius = 500;
+  cv::Mat radius = cv::abs(SignedBlurRadius(disparity, focus, model));
+  cv::min(radius, kMaxRadius, radius);
   double top = 0;
   cv::minMaxLoc(radius, nullptr, &top);
-  return GradedBlur(bgr, radius, model.f_number > 0 ? top : model.max_blur,
-                    settings.graded);
+  return GradedBlur(bgr, radius, top, settings.graded);
 }
 
 }  // namespace parallax

@@ -48,7 +48,9 @@ void DefocusVideo(const fs::path& input, const fs::path& output,
     progress = std::make_unique<ProgressBar>(
         input.filename().string(), reader.expected_frames(), "frames/s");
   }
-  SequenceDepthEstimator estimator(predictor, {});
+  SequenceDepthOptions depth_options;
+  depth_options.upsample = options.upsample;
+  SequenceDepthEstimator estimator(predictor, depth_options);
   std::map<int64_t, int64_t> pts_by_index;
   std::optional<float> focus;
   int64_t written = 0;

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "parallax/app/cli/defocus_render.h"
+#include "parallax/infer/edge_aware_upsample.h"
 #include "parallax/infer/predictor.h"
 #include "parallax/io/video_writer.h"
 
@@ -16,6 +17,7 @@ struct DefocusVideoOptions {
   // frames so it does not hunt); otherwise the first frame's focus depth
   // holds for the whole video.
   bool track = false;
+  UpsampleOptions upsample;  // network depth to frame size
   VideoEncodeOptions encode;
   bool show_progress = true;
 };

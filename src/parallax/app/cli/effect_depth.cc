@@ -105,6 +105,7 @@ cv::Mat EffectDepth::For(const cv::Mat& image, const fs::path& given) {
 std::vector<std::string> RunImageEffect(
     const std::vector<std::string>& inputs, const fs::path& output,
     const std::string& suffix, bool show_progress,
+    const std::string& single_image,
     const std::function<cv::Mat(const cv::Mat&, const fs::path&)>& render) {
   MediaInputOptions scan_options;
   scan_options.output_suffix = suffix;
@@ -126,6 +127,10 @@ std::vector<std::string> RunImageEffect(
     std::string problems;
     for (const std::string& line : failures) problems += "\n  " + line;
     ThrowError("nothing to do:{}", problems);
+  }
+  if (!single_image.empty() && images.size() != 1) {
+    ThrowError("{} is for one photo, but there are {} images", single_image,
+               images.size());
   }
   const bool to_folder = ClassifyOutput(output) == OutputTarget::kFolder;
   if (!to_folder && images.size() != 1) {

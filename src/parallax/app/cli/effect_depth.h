@@ -57,9 +57,12 @@ cv::Mat LoadEffectDepth(const std::filesystem::path& path, cv::Size size,
 // input, else a folder of `<stem><suffix>.<ext of first input or png>`.
 // Inputs are never overwritten; each file is written atomically; a failing
 // image is reported and the rest still run. Returns the failures.
+// `single_image`: non-empty = the name of a flag that needs exactly one
+// image (a given depth map, --save-depth); more is an error naming it.
 std::vector<std::string> RunImageEffect(
     const std::vector<std::string>& inputs, const std::filesystem::path& output,
     const std::string& suffix, bool show_progress,
+    const std::string& single_image,
     const std::function<cv::Mat(const cv::Mat& image,
                                 const std::filesystem::path& input)>& render);
 

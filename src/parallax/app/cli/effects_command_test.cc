@@ -129,6 +129,19 @@ TEST_F(EffectsCommandTest, DefocusBadInputIsAClearErrorAndWritesNothing) {
              "none.plx");
   fails_with({photo_.string(), "--depth", depth_.string(), "--blades", "2"},
              "--blades");
+  // One depth map cannot serve a folder of photos.
+  fs::create_directories(dir_ / "two");
+  WriteImage(dir_ / "two" / "a.png", image_);
+  WriteImage(dir_ / "two" / "b.png", image_);
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(RunCommand(RunDefocus,
+                       {(dir_ / "two").string(), "--depth", depth_.string(),
+                        "-o", (dir_ / "two_out").string()}),
+            kExitError);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find(
+                "--depth is for one photo, but there are 2 images"),
+            std::string::npos);
+  EXPECT_FALSE(fs::exists(dir_ / "two_out" / "a_defocus.png"));
   // The input is never the output.
   ::testing::internal::CaptureStderr();
   EXPECT_EQ(RunCommand(RunDefocus, {photo_.string(), "--depth", depth_.string(),
@@ -206,6 +219,13 @@ TEST_F(EffectsCommandTest, CompositeByDepthAndOffset) {
       kExitOk);
   result = ReadImage(out, ReadMode::kColor8);
   EXPECT_EQ(result.at<cv::Vec3b>(60, 80), cv::Vec3b(0, 0, 255));
+  // A given map for one layer and an estimate for the other share no scale.
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(RunComposite({fg.string(), photo_.string(), "--fg-depth",
+                          fg_depth.string(), "-o", (dir_ / "y.png").string()}),
+            kExitError);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("or neither"),
+            std::string::npos);
   // Layers of two sizes are an error.
   const fs::path other = dir_ / "other.png";
   WriteImage(other, cv::Mat(50, 50, CV_8UC3, cv::Scalar::all(9)));

@@ -91,16 +91,13 @@ int RunFog(int argc, char** argv) {
     }
     fog.color = ParseColor(color);
     fog.Check();
-    if (!depth_file.empty() && inputs.size() != 1) {
-      ThrowError("--depth gives the map of one photo: give one image");
-    }
     EffectDepth depth(depth_options);
     const bool metric =
         !depth_file.empty() && ToLower(depth_options.kind) == "depth";
     InstallInterruptHandler();
     try {
       return ReportFailures(RunImageEffect(
-          inputs, output, "_fog", !quiet,
+          inputs, output, "_fog", !quiet, depth_file.empty() ? "" : "--depth",
           [&](const cv::Mat& image, const std::filesystem::path&) {
             const cv::Mat disparity = depth.For(image, depth_file);
             if (!metric)
