@@ -128,6 +128,10 @@ int RunDefocus(int argc, char** argv) {
                "frame by frame (default: the first frame's depth is kept)");
   AddEffectDepthOptions(app, &depth_options);
   AddVideoEncodeOptions(app, &video.encode);
+  bool resume = false;
+  app.add_flag("--resume", resume,
+               "Keep outputs that exist: photos already done, or a finished "
+               "video (outputs are written whole or not at all)");
   app.add_flag("-q,--quiet", quiet, "No progress bars");
 
   return RunCli(app, argc, argv, [&]() -> int {
@@ -154,6 +158,11 @@ int RunDefocus(int argc, char** argv) {
           ThrowError("--depth and --save-depth are for photos, not videos");
         }
         video.show_progress = !quiet;
+        std::error_code exists_error;
+        if (resume && std::filesystem::exists(output, exists_error)) {
+          fmt::print(stderr, "{} exists, skipped (--resume)\n", output);
+          return kExitOk;
+        }
         video.upsample.method = ParseUpsampleMethod(depth_options.upsample);
         DefocusVideo(inputs.front(), output, settings, depth.predictor(quiet),
                      video);
@@ -168,7 +177,7 @@ int RunDefocus(int argc, char** argv) {
                                  : !save_depth.empty() ? "--save-depth"
                                                        : "";
       const std::vector<std::string> failures = RunImageEffect(
-          inputs, output, "_defocus", !quiet, single,
+          inputs, output, "_defocus", !quiet, single, resume,
           [&](const cv::Mat& image, const std::filesystem::path& path) {
             if (!save_depth.empty()) {
               CheckNotAnInput(save_depth, std::span(&path, 1));

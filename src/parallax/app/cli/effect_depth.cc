@@ -105,7 +105,7 @@ cv::Mat EffectDepth::For(const cv::Mat& image, const fs::path& given) {
 std::vector<std::string> RunImageEffect(
     const std::vector<std::string>& inputs, const fs::path& output,
     const std::string& suffix, bool show_progress,
-    const std::string& single_image,
+    const std::string& single_image, bool resume,
     const std::function<cv::Mat(const cv::Mat&, const fs::path&)>& render) {
   MediaInputOptions scan_options;
   scan_options.output_suffix = suffix;
@@ -157,6 +157,11 @@ std::vector<std::string> RunImageEffect(
       }
       path = output / input->output_stem;
       path += suffix + "." + ext;
+    }
+    std::error_code exists_error;
+    if (resume && fs::exists(path, exists_error)) {
+      if (progress) progress->Update(++done);
+      continue;
     }
     try {
       CheckNotAnInput(path, std::span(&input->path, 1));

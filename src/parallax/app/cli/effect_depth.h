@@ -59,10 +59,12 @@ cv::Mat LoadEffectDepth(const std::filesystem::path& path, cv::Size size,
 // image is reported and the rest still run. Returns the failures.
 // `single_image`: non-empty = the name of a flag that needs exactly one
 // image (a given depth map, --save-depth); more is an error naming it.
+// `resume`: outputs that exist are kept and skipped (files are written
+// atomically, so one that exists is complete).
 std::vector<std::string> RunImageEffect(
     const std::vector<std::string>& inputs, const std::filesystem::path& output,
     const std::string& suffix, bool show_progress,
-    const std::string& single_image,
+    const std::string& single_image, bool resume,
     const std::function<cv::Mat(const cv::Mat& image,
                                 const std::filesystem::path& input)>& render);
 

@@ -174,6 +174,24 @@ TEST_F(EffectsCommandTest, DefocusVideoKeepsFramesAndAudio) {
             testing::ProbePackets(video, "a:0").count);
 }
 
+TEST_F(EffectsCommandTest, ResumeKeepsFinishedOutputs) {
+  fs::create_directories(dir_ / "in");
+  WriteImage(dir_ / "in" / "a.png", image_);
+  WriteImage(dir_ / "in" / "b.png", image_);
+  const fs::path out = dir_ / "out";
+  fs::create_directories(out);
+  // "a" was finished before an interruption: a marker image stands for it.
+  const cv::Mat marker(8, 8, CV_8UC3, cv::Scalar::all(7));
+  WriteImage(out / "a_defocus.png", marker);
+  ASSERT_EQ(RunCommand(RunDefocus, {(dir_ / "in").string(), "--resume", "-o",
+                                    out.string(), "--depth-kind", "disparity",
+                                    "--model", "none-needed.plx"}),
+            kExitError);  // b needs the (missing) model: a is not redone
+  EXPECT_EQ(ReadImage(out / "a_defocus.png", ReadMode::kColor8).size(),
+            marker.size());
+  EXPECT_FALSE(fs::exists(out / "b_defocus.png"));
+}
+
 TEST_F(EffectsCommandTest, FogThickensWithDepth) {
   const fs::path out = dir_ / "fog.png";
   ASSERT_EQ(RunCommand(RunFog,

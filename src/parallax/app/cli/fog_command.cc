@@ -78,6 +78,9 @@ int RunFog(int argc, char** argv) {
                  "network")
       ->type_name("FILE");
   AddEffectDepthOptions(app, &depth_options);
+  bool resume = false;
+  app.add_flag("--resume", resume,
+               "Keep outputs that exist (a rerun after Ctrl-C does the rest)");
   app.add_flag("-q,--quiet", quiet, "No progress bar");
 
   return RunCli(app, argc, argv, [&]() -> int {
@@ -98,7 +101,7 @@ int RunFog(int argc, char** argv) {
     try {
       return ReportFailures(RunImageEffect(
           inputs, output, "_fog", !quiet, depth_file.empty() ? "" : "--depth",
-          [&](const cv::Mat& image, const std::filesystem::path&) {
+          resume, [&](const cv::Mat& image, const std::filesystem::path&) {
             const cv::Mat disparity = depth.For(image, depth_file);
             if (!metric)
               return ApplyFog(image, FogDepthFromDisparity(disparity), fog);
