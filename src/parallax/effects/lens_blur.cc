@@ -164,7 +164,7 @@ cv::Mat Refocuser::Impl::Render(float focus,
                                 const LensBlurOptions& options) const {
   options.Check();
   // Radii in working pixels, from the working-resolution map.
-  BlurModel model = options.blur;
+  const BlurModel& model = options.blur;
   cv::Mat radius = SignedBlurRadius(working_disparity, focus, model);
   // Thin-lens radii scale with the map's width by themselves; --max-blur
   // is in full-resolution pixels.
@@ -307,38 +307,28 @@ cv::Mat Refocuser::Impl::Render(float focus,
           light_w = BlurAtScale(weighted, kernels[k], s)(inner);
           coverage_k = BlurAtScale(member, kernels[k], s)(inner);
         }
-        // The layer, premultiplied by its coverage: weighted mean light
-        // times coverage.
-        cv::Mat layer(tile.size(), CV_32FC4);
+        // Over: the layer (its weighted mean light, at its coverage) covers
+        // what is behind it by that coverage.
         for (int y = 0; y < tile.height; ++y) {
           const cv::Vec4f* lw = light_w.ptr<cv::Vec4f>(y);
           const float* cov = coverage_k.ptr<float>(y);
-          cv::Vec4f* out = layer.ptr<cv::Vec4f>(y);
-          for (int x = 0; x < tile.width; ++x) {
-            const float a = std::clamp(cov[x], 0.0f, 1.0f);
-            const float scale = lw[x][3] > kNoMass ? a / lw[x][3] : 0.0f;
-            out[x] = cv::Vec4f(lw[x][0] * scale, lw[x][1] * scale,
-                               lw[x][2] * scale, a);
-          }
-        }
-        // Over: the nearer layer covers what is behind by its coverage.
-        for (int y = 0; y < tile.height; ++y) {
-          const cv::Vec4f* l = layer.ptr<cv::Vec4f>(y);
           cv::Vec3f* light = acc_light.ptr<cv::Vec3f>(y);
           float* alpha = acc_alpha.ptr<float>(y);
           float* sharp = acc_sharp.ptr<float>(y);
           for (int x = 0; x < tile.width; ++x) {
-            const float a = std::clamp(l[x][3], 0.0f, 1.0f);
+            const float a = std::clamp(cov[x], 0.0f, 1.0f);
             const float keep = 1.0f - a;
             sharp[x] *= keep;
+            light[x] *= keep;
+            alpha[x] *= keep;
             if (k == sharp_layer) {
               // Its light comes from the full-resolution image later.
               sharp[x] += a;
-              light[x] *= keep;
-            } else {
-              light[x] = cv::Vec3f(l[x][0], l[x][1], l[x][2]) + light[x] * keep;
+            } else if (lw[x][3] > kNoMass) {
+              const float scale = a / lw[x][3];
+              light[x] += cv::Vec3f(lw[x][0], lw[x][1], lw[x][2]) * scale;
+              alpha[x] += a;
             }
-            alpha[x] = (k == sharp_layer ? 0.0f : a) + alpha[x] * keep;
           }
         }
       }

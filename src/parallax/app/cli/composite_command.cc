@@ -9,24 +9,11 @@
 #include "parallax/effects/linear_light.h"
 #include "parallax/infer/disparity_output.h"
 #include "parallax/io/image_io.h"
+#include "parallax/stereo/parallax_map.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
 
 namespace parallax {
-namespace {
-
-// Estimated maps have no common scale: each is normalised to 0..1 (1 = its
-// nearest content) by its robust range so --fg-offset means the same for
-// any pair.
-cv::Mat Normalised(const cv::Mat& disparity) {
-  const DisparityRange range = RobustRange(disparity);
-  cv::Mat n;
-  disparity.convertTo(n, CV_32F, 1.0 / (range.high - range.low),
-                      -range.low / (range.high - range.low));
-  return n;
-}
-
-}  // namespace
 
 int RunComposite(int argc, char** argv) {
   CLI::App app(
@@ -117,10 +104,18 @@ int RunComposite(int argc, char** argv) {
           alpha, CV_32F, fg_raw.depth() == CV_16U ? 1 / 65535.0 : 1 / 255.0);
     }
     EffectDepth depth(depth_options);
-    cv::Mat fg_disparity = depth.For(fg, fg_depth);
-    if (depth.estimated()) fg_disparity = Normalised(fg_disparity);
-    cv::Mat bg_disparity = depth.For(bg, bg_depth);
-    if (depth.estimated()) bg_disparity = Normalised(bg_disparity);
+    // Estimated maps have no common scale: each is normalised to 0..1
+    // (1 = its nearest content) by its robust range, so --fg-offset means
+    // the same for any pair.
+    const auto layer_depth = [&](const cv::Mat& image,
+                                 const std::string& given) {
+      const cv::Mat disparity = depth.For(image, given);
+      return depth.estimated()
+                 ? NormalizeDisparity(disparity, RobustRange(disparity))
+                 : disparity;
+    };
+    const cv::Mat fg_disparity = layer_depth(fg, fg_depth);
+    const cv::Mat bg_disparity = layer_depth(bg, bg_depth);
     WriteImage(output, DepthComposite(fg, fg_disparity, alpha, bg, bg_disparity,
                                       options));
     return kExitOk;

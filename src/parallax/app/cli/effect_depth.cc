@@ -1,6 +1,7 @@
 #include "parallax/app/cli/effect_depth.h"
 
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -61,8 +62,9 @@ Predictor& EffectDepth::predictor(bool quiet) {
   return *predictor_;
 }
 
-cv::Mat LoadEffectDepth(const fs::path& path, cv::Size size,
-                        const std::string& kind) {
+namespace {
+
+cv::Mat ReadMapOfSize(const fs::path& path, cv::Size size) {
   cv::Mat map = ReadImage(path, ReadMode::kFloat1);
   if (map.size() != size) {
     ThrowError(
@@ -70,21 +72,38 @@ cv::Mat LoadEffectDepth(const fs::path& path, cv::Size size,
         "image",
         path.string(), map.cols, map.rows, size.width, size.height);
   }
-  if (kind == "depth") {
-    // Z to disparity; Z <= 0 or infinite is at infinity.
-    cv::Mat disparity(map.size(), CV_32F);
-    for (int y = 0; y < map.rows; ++y) {
-      const float* z = map.ptr<float>(y);
-      float* d = disparity.ptr<float>(y);
-      for (int x = 0; x < map.cols; ++x) {
-        if (std::isnan(z[x])) {
-          ThrowError("{}: the depth map has NaN values", path.string());
-        }
-        d[x] = z[x] > 0 && std::isfinite(z[x]) ? 1.0f / z[x] : 0.0f;
+  return map;
+}
+
+}  // namespace
+
+cv::Mat LoadMetricDepth(const fs::path& path, cv::Size size) {
+  cv::Mat z = ReadMapOfSize(path, size);
+  const float inf = std::numeric_limits<float>::infinity();
+  for (int y = 0; y < z.rows; ++y) {
+    float* row = z.ptr<float>(y);
+    for (int x = 0; x < z.cols; ++x) {
+      if (std::isnan(row[x])) {
+        ThrowError("{}: the depth map has NaN values", path.string());
       }
+      if (!(row[x] > 0) || std::isinf(row[x])) row[x] = inf;
+    }
+  }
+  return z;
+}
+
+cv::Mat LoadEffectDepth(const fs::path& path, cv::Size size,
+                        const std::string& kind) {
+  if (kind == "depth") {
+    // Z to disparity; infinity (Z <= 0 or infinite) is disparity 0.
+    cv::Mat disparity = LoadMetricDepth(path, size);
+    for (int y = 0; y < disparity.rows; ++y) {
+      float* d = disparity.ptr<float>(y);
+      for (int x = 0; x < disparity.cols; ++x) d[x] = 1.0f / d[x];
     }
     return disparity;
   }
+  cv::Mat map = ReadMapOfSize(path, size);
   if (!cv::checkRange(map)) {
     ThrowError("{}: the depth map has NaN or infinite values", path.string());
   }

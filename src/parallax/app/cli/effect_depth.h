@@ -48,6 +48,9 @@ class EffectDepth {
   bool estimated_ = false;
 };
 
+// A given Z map: size and NaN checked; Z <= 0 or infinite is +infinity.
+cv::Mat LoadMetricDepth(const std::filesystem::path& path, cv::Size size);
+
 // A given map as disparity: `kind` "depth" inverts (z <= 0 or infinite ->
 // 0, at infinity). Errors name the file and what is wrong.
 cv::Mat LoadEffectDepth(const std::filesystem::path& path, cv::Size size,

@@ -1,6 +1,4 @@
 // parallax fog: depth fog over photos.
-#include <limits>
-
 #include <fmt/format.h>
 
 #include "parallax/app/cli/command_runner.h"
@@ -102,20 +100,14 @@ int RunFog(int argc, char** argv) {
       return ReportFailures(RunImageEffect(
           inputs, output, "_fog", !quiet, depth_file.empty() ? "" : "--depth",
           resume, [&](const cv::Mat& image, const std::filesystem::path&) {
-            const cv::Mat disparity = depth.For(image, depth_file);
-            if (!metric)
-              return ApplyFog(image, FogDepthFromDisparity(disparity), fog);
-            // Given Z keeps its units; disparity 0 (Z <= 0 or infinite) is
-            // at infinity.
-            cv::Mat z(disparity.size(), CV_32F);
-            for (int y = 0; y < z.rows; ++y) {
-              for (int x = 0; x < z.cols; ++x) {
-                const float d = disparity.at<float>(y, x);
-                z.at<float>(y, x) =
-                    d > 0 ? 1.0f / d : std::numeric_limits<float>::infinity();
-              }
+            // Given Z keeps its units; estimated depth is relative.
+            if (metric) {
+              return ApplyFog(image, LoadMetricDepth(depth_file, image.size()),
+                              fog);
             }
-            return ApplyFog(image, z, fog);
+            return ApplyFog(image,
+                            FogDepthFromDisparity(depth.For(image, depth_file)),
+                            fog);
           }));
     } catch (const Cancelled&) {
       fmt::print(stderr, "interrupted: finished files are kept\n");
