@@ -34,6 +34,7 @@ TEST(Cli, HelpSucceedsAndBadFlagsAreUsageErrors) {
             std::string::npos);
   EXPECT_EQ(RunCommand(RunModelInfo, {"--help"}), kExitOk);
   EXPECT_EQ(RunCommand(RunScan, {"--help"}), kExitOk);
+  EXPECT_EQ(RunCommand(RunModelAverage, {"--help"}), kExitOk);
 }
 
 TEST(Cli, MissingDataIsANamedError) {
@@ -104,6 +105,30 @@ TEST(Cli, TrainResumeScanAndModelInfo) {
   const std::string printed = ::testing::internal::GetCapturedStdout();
   EXPECT_NE(printed.find("signed"), std::string::npos) << printed;
   EXPECT_NE(printed.find("3 pairs"), std::string::npos) << printed;
+
+  // The run's checkpoint and its model average into a float16 model that
+  // records its sources; an input is never overwritten.
+  const std::string soup = (dir / "soup.plx").string();
+  ::testing::internal::CaptureStdout();
+  EXPECT_EQ(RunCommand(RunModelAverage,
+                       {ModelPath(out).string(), CheckpointPath(out).string(),
+                        "-o", soup, "--weights", "3,1"}),
+            kExitOk);
+  ::testing::internal::GetCapturedStdout();
+  const LoadedModel averaged = LoadModel(soup);
+  EXPECT_EQ(averaged.config.disparity_mode, DisparityMode::kSigned);
+  EXPECT_DOUBLE_EQ(averaged.metadata["averaged_from"][0]["weight"], 0.75);
+  EXPECT_LT(fs::file_size(soup), fs::file_size(ModelPath(out)) * 0.6);
+  const auto before = fs::last_write_time(ModelPath(out));
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(RunCommand(RunModelAverage, {ModelPath(out).string(), soup, "-o",
+                                         ModelPath(out).string()}),
+            kExitError);
+  EXPECT_EQ(RunCommand(RunModelAverage, {soup, "-o", soup + "2"}),
+            kExitUsage);  // one model is not an average
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("refusing to overwrite"), std::string::npos) << err;
+  EXPECT_EQ(fs::last_write_time(ModelPath(out)), before);
 }
 
 }  // namespace

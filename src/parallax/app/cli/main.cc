@@ -35,6 +35,8 @@ const std::vector<Command>& Commands() {
        "List the stereo pairs Parallax finds in folders, and what is wrong"},
       {"model-info", &parallax::RunModelInfo,
        "Describe a Parallax model file (.plx)"},
+      {"model-average", &parallax::RunModelAverage,
+       "Average the weights of several models (checkpoint averaging)"},
       {"synth", &parallax::RunSynth,
        "Render synthetic stereo worlds with exact ground-truth disparity"},
       {"eval", &parallax::RunEval,

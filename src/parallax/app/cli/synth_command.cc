@@ -17,7 +17,9 @@ int RunSynth(int argc, char** argv) {
       "per-pixel ground truth: a textured ground to the horizon, a "
       "photographed backdrop at infinity, buildings, walls, boxes, spheres, "
       "cylinders, slabs, cut-out billboards, poles and branches, sun and "
-      "soft shadows, haze, and camera effects. Each sample is a folder "
+      "soft shadows, haze, and camera effects; or rooms with walls, "
+      "tables and the things on them, furniture and pictures. Each sample is a "
+      "folder "
       "(left.png, right.png, disp_left.pfm, disp_right.pfm, left_mask.png, "
       "right_mask.png, meta.json) that `parallax train --data` and "
       "`parallax eval --gt` read.\n\nExamples:\n"
@@ -28,7 +30,7 @@ int RunSynth(int argc, char** argv) {
       "parallax synth");
   app.get_formatter()->column_width(34);
   synth::SynthRunOptions options;
-  std::string out, size = "512x256", rig = "parallel";
+  std::string out, size = "512x256", rig = "parallel", world = "mixed";
   std::vector<std::string> texture_dirs;
   bool no_effects = false, quiet = false;
   app.add_option("--out", out, "Output folder")->required()->type_name("DIR");
@@ -43,6 +45,11 @@ int RunSynth(int argc, char** argv) {
   app.add_option("--rig", rig,
                  "parallel (d >= 0), converging (zero-disparity plane on a "
                  "subject, signed d: film rigs) or mixed")
+      ->capture_default_str();
+  app.add_option("--world", world,
+                 "outdoor (ground to the horizon, up to 45 m), indoor (rooms "
+                 "with tables and things on them, 0.3 to 10 m) or mixed "
+                 "(half each)")
       ->capture_default_str();
   app.add_option("--max-disparity", options.scene.max_disparity,
                  "Largest |disparity| as a fraction of the width")
@@ -65,6 +72,7 @@ int RunSynth(int argc, char** argv) {
     const auto [width, height] = ParseSize(size, "--size");
     options.scene.size = {width, height};
     options.scene.rig = synth::ParseRigMode(rig);
+    options.scene.world = synth::ParseWorld(world);
     options.scene.camera_effects = !no_effects;
     options.Check();
     std::vector<std::filesystem::path> folders(texture_dirs.begin(),

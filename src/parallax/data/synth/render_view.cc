@@ -301,9 +301,10 @@ ShadowMap BuildShadowMap(const Scene& scene, int size) {
   if (Length(side) < 1e-3f) side = {1, 0, 0};
   map.u = Normalize(side);
   map.v = Cross(map.w, map.u);
-  // Centred on the ground 20 m ahead of the rig.
+  // Centred on the ground ahead of the rig.
   const V3 forward = Normalize(V3{scene.rig.axes.r2.x, 0, scene.rig.axes.r2.z});
-  map.center = scene.rig.center + forward * 20.0f;
+  map.center = scene.rig.center + forward * scene.shadow_focus_m;
+  map.half_extent = scene.shadow_half_extent_m;
   map.center.y = 0;
   map.depth.create(size, size, CV_32FC1);
   map.depth.setTo(kInf);
@@ -313,6 +314,8 @@ ShadowMap BuildShadowMap(const Scene& scene, int size) {
   for (size_t i = 0; i < scene.objects.size(); ++i) {
     const Object& o = scene.objects[i];
     if (o.kind == "building" && o.bound_radius > 4 * map.half_extent) continue;
+    // Rooms are lit as if through a skylight: the ceiling casts no shadow.
+    if (o.kind == "ceiling") continue;
     const V3 rel = o.center - map.center;
     const float mx = (Dot(rel, map.u) + map.half_extent) / texel;
     const float my = (Dot(rel, map.v) + map.half_extent) / texel;

@@ -109,8 +109,18 @@ struct Rig {
   }
 };
 
+// Which kind of world a sample shows.
+enum class World {
+  kOutdoor,  // ground to the horizon, buildings, things up to 45 m away
+  kIndoor,   // a room: floor, walls, tables with things on them, pictures
+  kMixed,    // either, half of the samples each
+};
+World ParseWorld(const std::string& name);
+std::string ToString(World world);
+
 struct Scene {
   uint64_t seed = 0;
+  bool indoor = false;
   Rig rig;
   Material ground;
   float ground_yaw = 0;
@@ -119,6 +129,10 @@ struct Scene {
   Haze haze;
   CameraEffects effects;
   std::vector<Object> objects;
+  // The sun's shadow map covers the ground `shadow_focus_m` ahead of the
+  // rig, `shadow_half_extent_m` to each side: rooms need finer shadows.
+  float shadow_focus_m = 20;
+  float shadow_half_extent_m = 30;
 };
 
 struct SceneOptions {
@@ -128,6 +142,7 @@ struct SceneOptions {
   // range is 0.3 for positive and 0.1 for signed models).
   float max_disparity = 0.25f;
   bool camera_effects = true;
+  World world = World::kOutdoor;
 };
 
 // Builds the world of sample `index` of a run seeded with `seed`; the same

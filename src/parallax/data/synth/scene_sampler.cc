@@ -8,27 +8,12 @@
 
 #include "parallax/data/synth/random.h"
 #include "parallax/data/synth/scene.h"
+#include "parallax/data/synth/scene_parts.h"
 #include "parallax/util/check.h"
 #include "parallax/util/strings.h"
 
 namespace parallax::synth {
 namespace {
-
-constexpr float kPi = 3.14159265f;
-
-Material RandomMaterial(Rng& rng, const TextureBank& textures, float texel_lo,
-                        float texel_hi) {
-  Material m;
-  m.texture = rng.Int(0, static_cast<int>(textures.size()) - 1);
-  m.texel_m = rng.LogUniform(texel_lo, texel_hi);
-  const float brightness = rng.Uniform(0.6f, 1.2f);
-  m.tint = {brightness * rng.Uniform(0.8f, 1.15f),
-            brightness * rng.Uniform(0.8f, 1.15f),
-            brightness * rng.Uniform(0.8f, 1.15f)};
-  m.u0 = rng.Uniform(0, 4096);
-  m.v0 = rng.Uniform(0, 4096);
-  return m;
-}
 
 Rig RandomRig(Rng& rng, const SceneOptions& options) {
   Rig rig;
@@ -44,15 +29,7 @@ Rig RandomRig(Rng& rng, const SceneOptions& options) {
   rig.center = {0, height, 0};
   rig.pitch = rng.Uniform(-14.0f, 5.0f) * kPi / 180;
   rig.roll = rng.Uniform(-3.0f, 3.0f) * kPi / 180;
-  const V3 forward{0, std::sin(rig.pitch), std::cos(rig.pitch)};
-  const V3 up{0, std::cos(rig.pitch), -std::sin(rig.pitch)};
-  const V3 right0{1, 0, 0};
-  const float cr = std::cos(rig.roll), sr = std::sin(rig.roll);
-  const V3 right = right0 * cr + up * sr;
-  const V3 up_rolled = up * cr - right0 * sr;
-  rig.axes.r0 = right;
-  rig.axes.r1 = up_rolled * -1.0f;
-  rig.axes.r2 = forward;
+  SetRigAxes(rig);
   rig.baseline_m = rng.LogUniform(0.06f, 0.6f);
   return rig;
 }
@@ -69,29 +46,6 @@ float NearestGroundDepth(const Rig& rig) {
     if (d.y < -1e-4f) nearest = std::min(nearest, -rig.center.y / d.y);
   }
   return nearest;
-}
-
-// A point `z` metres ahead of the rig and `x` to the side, on the ground.
-V3 GroundPoint(const Rig& rig, float x, float z) {
-  const V3 forward = Normalize(V3{rig.axes.r2.x, 0, rig.axes.r2.z});
-  const V3 right = Normalize(V3{rig.axes.r0.x, 0, rig.axes.r0.z});
-  const V3 p = rig.center + forward * z + right * x;
-  return {p.x, 0, p.z};
-}
-
-void Finish(Object& o) {
-  switch (o.shape) {
-    case Shape::kBox:
-      o.bound_radius = Length(o.half);
-      break;
-    case Shape::kSphere:
-      o.bound_radius = o.half.x;
-      break;
-    case Shape::kCylinder:  // radius and half height
-    case Shape::kQuad:      // half width and half height
-      o.bound_radius = std::sqrt(o.half.x * o.half.x + o.half.y * o.half.y);
-      break;
-  }
 }
 
 void AddBuildings(Rng& rng, const Rig& rig, const TextureBank& textures,
@@ -219,12 +173,27 @@ Object RandomThing(Rng& rng, const Rig& rig, const TextureBank& textures,
   return o;
 }
 
-// Depth of the nearest point of an object along the optical axis.
-float NearestDepth(const Rig& rig, const Object& o) {
-  return Dot(o.center - rig.center, rig.axes.r2) - o.bound_radius;
+}  // namespace
+
+World ParseWorld(const std::string& name) {
+  const std::string lower = ToLower(name);
+  if (lower == "outdoor") return World::kOutdoor;
+  if (lower == "indoor") return World::kIndoor;
+  if (lower == "mixed") return World::kMixed;
+  ThrowError("--world must be outdoor, indoor or mixed, not '{}'", name);
 }
 
-}  // namespace
+std::string ToString(World world) {
+  switch (world) {
+    case World::kOutdoor:
+      return "outdoor";
+    case World::kIndoor:
+      return "indoor";
+    case World::kMixed:
+      return "mixed";
+  }
+  return "?";
+}
 
 RigMode ParseRigMode(const std::string& name) {
   const std::string lower = ToLower(name);
@@ -254,7 +223,12 @@ Scene SampleScene(uint64_t seed, int64_t index, const SceneOptions& options,
   Scene scene;
   scene.seed = MixSeed(seed, static_cast<uint64_t>(index));
   Rng rng(scene.seed);
-  scene.rig = RandomRig(rng, options);
+  // Outdoor-only runs draw nothing here, so their worlds stay as they were
+  // before rooms existed.
+  scene.indoor = options.world == World::kIndoor ||
+                 (options.world == World::kMixed && rng.Chance(0.5f));
+  scene.rig =
+      scene.indoor ? RandomRoomRig(rng, options) : RandomRig(rng, options);
   Rig& rig = scene.rig;
 
   scene.ground = RandomMaterial(rng, textures, 0.002f, 0.02f);
@@ -284,24 +258,33 @@ Scene SampleScene(uint64_t seed, int64_t index, const SceneOptions& options,
                       grey * rng.Uniform(1.0f, 1.12f)};
   scene.haze.density = rng.LogUniform(0.0015f, 0.04f);
 
-  AddBuildings(rng, rig, textures, scene.objects);
-  AddWalls(rng, rig, textures, scene.objects);
-  // Things at log-uniform distances, with a cluster near a random subject
-  // distance for heavy mutual occlusion.
-  const int count = rng.Int(8, 32);
-  const float nearest = 0.8f, farthest = 45.0f;
-  const float cluster = rng.LogUniform(2.0f, 15.0f);
-  for (int i = 0; i < count; ++i) {
-    const float z = rng.Chance(0.3f) ? cluster * rng.Uniform(0.8f, 1.3f)
-                                     : rng.LogUniform(nearest, farthest);
-    Object o = RandomThing(rng, rig, textures, z);
-    // Nothing may hold the cameras.
-    if (Length(o.center - rig.center) < o.bound_radius + 0.3f) continue;
-    scene.objects.push_back(o);
+  float cluster = 2.0f;  // a subject distance for converging rigs
+  float z_min = NearestGroundDepth(rig);
+  float back_wall = 0;  // indoors: the screen plane stays in the room
+  if (scene.indoor) {
+    const RoomDepths room = AddRoom(rng, rig, textures, scene);
+    z_min = std::min(z_min, room.nearest_m);
+    back_wall = room.back_wall_m;
+    cluster = 0.5f * back_wall;
+  } else {
+    AddBuildings(rng, rig, textures, scene.objects);
+    AddWalls(rng, rig, textures, scene.objects);
+    // Things at log-uniform distances, with a cluster near a random subject
+    // distance for heavy mutual occlusion.
+    const int count = rng.Int(8, 32);
+    const float nearest = 0.8f, farthest = 45.0f;
+    cluster = rng.LogUniform(2.0f, 15.0f);
+    for (int i = 0; i < count; ++i) {
+      const float z = rng.Chance(0.3f) ? cluster * rng.Uniform(0.8f, 1.3f)
+                                       : rng.LogUniform(nearest, farthest);
+      Object o = RandomThing(rng, rig, textures, z);
+      // Nothing may hold the cameras.
+      if (Length(o.center - rig.center) < o.bound_radius + 0.3f) continue;
+      scene.objects.push_back(o);
+    }
   }
 
   // The nearest depth seen decides how large the baseline may be.
-  float z_min = NearestGroundDepth(rig);
   for (const Object& o : scene.objects) {
     const float z = NearestDepth(rig, o);
     if (z > 0.05f) z_min = std::min(z_min, z);
@@ -319,7 +302,8 @@ Scene SampleScene(uint64_t seed, int64_t index, const SceneOptions& options,
     for (const Object& o : scene.objects) {
       const V3 rel = o.center - rig.center;
       const float z = Dot(rel, rig.axes.r2);
-      if (!(z > 1.5f && z < 25.0f) || o.kind == "building") continue;
+      const float closest = scene.indoor ? 0.6f : 1.5f;
+      if (!(z > closest && z < 25.0f) || o.kind == "building") continue;
       // Only things in the middle of the frame: the screen plane must
       // be on something the viewer sees.
       const float px = rig.focal_px * Dot(rel, rig.axes.r0) / z;
@@ -339,6 +323,7 @@ Scene SampleScene(uint64_t seed, int64_t index, const SceneOptions& options,
       zc = subjects[rng.Int(0, static_cast<int>(subjects.size()) - 1)];
     }
     zc = std::max(zc, 1.5f * z_min);
+    if (scene.indoor) zc = std::min(zc, 0.7f * back_wall);
     rig.convergence_m = zc;
     inverse_range = std::max(1 / z_min - 1 / zc, 1 / zc);
   }

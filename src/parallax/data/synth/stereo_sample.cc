@@ -106,6 +106,7 @@ nlohmann::json Describe(const Scene& scene, const TextureBank& textures,
   for (const Object& o : scene.objects) ++kinds[o.kind];
   nlohmann::json meta;
   meta["seed"] = scene.seed;
+  meta["world"] = scene.indoor ? "indoor" : "outdoor";
   meta["size"] = {rig.width, rig.height};
   meta["camera"] = {
       {"focal_px", rig.focal_px},           {"cx_left", rig.cx(false)},

@@ -22,9 +22,10 @@ const TextureBank& Bank() {
   return bank;
 }
 
-SceneOptions Clean(RigMode rig) {
+SceneOptions Clean(RigMode rig, World world = World::kOutdoor) {
   SceneOptions options;
   options.rig = rig;
+  options.world = world;
   options.camera_effects = false;  // noise and JPEG differ between views
   return options;
 }
@@ -63,50 +64,91 @@ double MaskedPsnr(const cv::Mat& a, const cv::Mat& b, const cv::Mat& mask) {
 }
 
 TEST(StereoSample, WarpingByTheGroundTruthRebuildsTheOtherView) {
-  for (RigMode rig : {RigMode::kParallel, RigMode::kConverging}) {
-    for (int index = 0; index < 3; ++index) {
-      SCOPED_TRACE(ToString(rig) + " sample " + std::to_string(index));
-      const Scene scene = SampleScene(11, index, Clean(rig), Bank());
-      const StereoSample s = RenderStereoSample(scene, Bank());
-      // Most of a view is seen by the other camera.
-      EXPECT_GT(cv::countNonZero(s.mask_left), s.left.total() / 2);
-      const double left_psnr =
-          MaskedPsnr(Warp(s.right, s.disp_left, true), s.left, s.mask_left);
-      const double right_psnr =
-          MaskedPsnr(Warp(s.left, s.disp_right, false), s.right, s.mask_right);
-      EXPECT_GT(left_psnr, 40.0);
-      EXPECT_GT(right_psnr, 40.0);
-      // The wrong sign must not pass: the test can fail.
-      cv::Mat flipped = -s.disp_left;
-      EXPECT_LT(MaskedPsnr(Warp(s.right, flipped, true), s.left, s.mask_left),
-                left_psnr - 10);
+  for (World world : {World::kOutdoor, World::kIndoor})
+    for (RigMode rig : {RigMode::kParallel, RigMode::kConverging}) {
+      for (int index = 0; index < 3; ++index) {
+        SCOPED_TRACE(ToString(world) + " " + ToString(rig) + " sample " +
+                     std::to_string(index));
+        const Scene scene = SampleScene(11, index, Clean(rig, world), Bank());
+        const StereoSample s = RenderStereoSample(scene, Bank());
+        // Most of a view is seen by the other camera.
+        EXPECT_GT(cv::countNonZero(s.mask_left), s.left.total() / 2);
+        const double left_psnr =
+            MaskedPsnr(Warp(s.right, s.disp_left, true), s.left, s.mask_left);
+        const double right_psnr = MaskedPsnr(Warp(s.left, s.disp_right, false),
+                                             s.right, s.mask_right);
+        EXPECT_GT(left_psnr, 40.0);
+        EXPECT_GT(right_psnr, 40.0);
+        // The wrong sign must not pass: the test can fail.
+        cv::Mat flipped = -s.disp_left;
+        EXPECT_LT(MaskedPsnr(Warp(s.right, flipped, true), s.left, s.mask_left),
+                  left_psnr - 10);
+      }
+    }
+}
+
+TEST(StereoSample, DisparityRangeAndSignFollowTheRig) {
+  for (World world : {World::kOutdoor, World::kIndoor}) {
+    SCOPED_TRACE(ToString(world));
+    SceneOptions options = Clean(RigMode::kParallel, world);
+    options.max_disparity = 0.2f;
+    for (int index = 0; index < 4; ++index) {
+      const StereoSample s =
+          RenderStereoSample(SampleScene(5, index, options, Bank()), Bank());
+      double lo, hi;
+      cv::minMaxLoc(s.disp_left, &lo, &hi);
+      EXPECT_GE(lo, 0.0) << index;  // nothing beyond infinity
+      EXPECT_GT(hi, 1.0) << index;
+      EXPECT_LE(hi, 0.2 * 512) << index;
+    }
+    options.rig = RigMode::kConverging;
+    for (int index = 0; index < 4; ++index) {
+      const StereoSample s =
+          RenderStereoSample(SampleScene(5, index, options, Bank()), Bank());
+      double lo, hi;
+      cv::minMaxLoc(s.disp_left, &lo, &hi);
+      EXPECT_LT(lo, -0.5) << index;  // behind the screen plane
+      EXPECT_GT(hi, 0.5) << index;   // in front of it
+      EXPECT_LE(std::max(-lo, hi), 0.2 * 512) << index;
+      EXPECT_EQ(s.meta["rig"]["type"], "converging");
     }
   }
 }
 
-TEST(StereoSample, DisparityRangeAndSignFollowTheRig) {
-  SceneOptions options = Clean(RigMode::kParallel);
-  options.max_disparity = 0.2f;
-  for (int index = 0; index < 4; ++index) {
-    const StereoSample s =
-        RenderStereoSample(SampleScene(5, index, options, Bank()), Bank());
-    double lo, hi;
-    cv::minMaxLoc(s.disp_left, &lo, &hi);
-    EXPECT_GE(lo, 0.0) << index;  // nothing beyond infinity
-    EXPECT_GT(hi, 1.0) << index;
-    EXPECT_LE(hi, 0.2 * 512) << index;
+// Rooms are the close range: every indoor sample's far end (its 5th
+// percentile disparity) is nearer than 12 m, where most outdoor samples
+// see past 30 m; and both kinds are drawn in mixed runs.
+TEST(StereoSample, RoomsAreNearAndMixedRunsDrawBothWorlds) {
+  auto far_depth_m = [](const StereoSample& s) {
+    std::vector<float> d(s.disp_left.begin<float>(), s.disp_left.end<float>());
+    std::nth_element(d.begin(), d.begin() + d.size() / 20, d.end());
+    const double focal = s.meta["camera"]["focal_px"];
+    const double baseline = s.meta["rig"]["baseline_m"];
+    return focal * baseline / std::max(d[d.size() / 20], 1e-6f);
+  };
+  int far_outdoor = 0;
+  for (int index = 0; index < 6; ++index) {
+    const StereoSample room = RenderStereoSample(
+        SampleScene(7, index, Clean(RigMode::kParallel, World::kIndoor),
+                    Bank()),
+        Bank());
+    EXPECT_EQ(room.meta["world"], "indoor");
+    EXPECT_LT(far_depth_m(room), 12.0) << index;
+    EXPECT_GT(room.meta["objects"]["wall"], 0) << index;
+    const StereoSample outdoor = RenderStereoSample(
+        SampleScene(7, index, Clean(RigMode::kParallel), Bank()), Bank());
+    EXPECT_EQ(outdoor.meta["world"], "outdoor");
+    far_outdoor += far_depth_m(outdoor) > 30.0;
   }
-  options.rig = RigMode::kConverging;
-  for (int index = 0; index < 4; ++index) {
-    const StereoSample s =
-        RenderStereoSample(SampleScene(5, index, options, Bank()), Bank());
-    double lo, hi;
-    cv::minMaxLoc(s.disp_left, &lo, &hi);
-    EXPECT_LT(lo, -0.5) << index;  // behind the screen plane
-    EXPECT_GT(hi, 0.5) << index;   // in front of it
-    EXPECT_LE(std::max(-lo, hi), 0.2 * 512) << index;
-    EXPECT_EQ(s.meta["rig"]["type"], "converging");
+  EXPECT_GE(far_outdoor, 4);
+  int indoor = 0;
+  for (int index = 0; index < 40; ++index) {
+    indoor +=
+        SampleScene(7, index, Clean(RigMode::kParallel, World::kMixed), Bank())
+            .indoor;
   }
+  EXPECT_GT(indoor, 10);
+  EXPECT_LT(indoor, 30);
 }
 
 std::string ReadBytes(const fs::path& path) {
