@@ -26,6 +26,9 @@ struct LossWeights {
   double max_probability = 0.02;   // supplement eq. 1
   double supervised = 0.0;         // L1 to GT disparity where present
   int num_scales = kNumScales;     // scales used by the loss (1..4)
+  // Leave pixels whose match falls outside the other view out of the
+  // appearance loss (MaskedAppearanceLoss), disparity head only.
+  bool mask_borders = false;
 
   void Check() const;
 };

@@ -33,6 +33,28 @@ torch::Tensor AppearanceLoss(const torch::Tensor& estimate,
   return alpha * SsimDissimilarity(estimate, target).mean() + (1 - alpha) * l1;
 }
 
+torch::Tensor MaskedAppearanceLoss(const torch::Tensor& estimate,
+                                   const torch::Tensor& target, double alpha,
+                                   const torch::Tensor& valid) {
+  const torch::Tensor mask = valid.detach();
+  const int64_t channels = estimate.size(1);
+  auto masked_mean = [&](const torch::Tensor& value, const torch::Tensor& m) {
+    return (value * m).sum() / (m.sum() * channels).clamp_min(1.0);
+  };
+  const torch::Tensor l1 = masked_mean((estimate - target).abs(), mask);
+  if (alpha == 0) return l1;
+  // An SSIM block counts when all of its 3x3 pixels are valid.
+  const int64_t h = mask.size(2), w = mask.size(3);
+  const torch::Tensor rows = mask.narrow(3, 0, w - 2) *
+                             mask.narrow(3, 1, w - 2) *
+                             mask.narrow(3, 2, w - 2);
+  const torch::Tensor blocks = rows.narrow(2, 0, h - 2) *
+                               rows.narrow(2, 1, h - 2) *
+                               rows.narrow(2, 2, h - 2);
+  return alpha * masked_mean(SsimDissimilarity(estimate, target), blocks) +
+         (1 - alpha) * l1;
+}
+
 torch::Tensor EdgeAwareSmoothness(const torch::Tensor& disparity,
                                   const torch::Tensor& image) {
   const torch::Tensor weight_x =

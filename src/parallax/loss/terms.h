@@ -13,6 +13,15 @@ namespace parallax {
 torch::Tensor AppearanceLoss(const torch::Tensor& estimate,
                              const torch::Tensor& target, double alpha = 0.85);
 
+// The same, averaged only where `valid` ([B,1,H,W], 0 or 1) is 1: pixels
+// whose match lies outside the other view (its left or right border strip)
+// have no true reconstruction, and fitting the clamped border there is what
+// bends a network's disparity at the image edge. The SSIM term counts a
+// block when all of its pixels are valid.
+torch::Tensor MaskedAppearanceLoss(const torch::Tensor& estimate,
+                                   const torch::Tensor& target, double alpha,
+                                   const torch::Tensor& valid);
+
 // Eq. 3: |dx d| exp(-|dx I|) + |dy d| exp(-|dy I|), image gradients averaged
 // over colour channels. disparity [B,1,H,W], image [B,C,H,W].
 torch::Tensor EdgeAwareSmoothness(const torch::Tensor& disparity,

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "parallax/loss/sampler.h"
 #include "parallax/loss/ssim.h"
 
 namespace parallax {
@@ -61,6 +62,31 @@ TEST(Appearance, CombinesSsimAndL1WithAlpha) {
   EXPECT_NEAR(AppearanceLoss(x, y).item<double>(), expected, 1e-12);
   EXPECT_NEAR(AppearanceLoss(x, y, 0.0).item<double>(), 0.1, 1e-12);
   EXPECT_NEAR(AppearanceLoss(x, x).item<double>(), 0.0, 1e-12);
+}
+
+// A right view that is the left one shifted by a known disparity: inside
+// the image the reconstruction is exact, in the left border strip the
+// clamped samples are wrong. Only the masked loss sees a perfect match.
+TEST(Appearance, BorderMaskLeavesOutPixelsWithoutAMatch) {
+  torch::manual_seed(4);
+  const int64_t width = 64, shift = 6;
+  const torch::Tensor scene =
+      torch::rand({1, 3, 16, width + shift}, torch::kDouble);
+  const torch::Tensor left = scene.narrow(3, 0, width);
+  const torch::Tensor right = scene.narrow(3, shift, width);
+  const torch::Tensor disparity = torch::full(
+      {1, 1, 16, width}, shift / static_cast<double>(width), torch::kDouble);
+  const torch::Tensor estimate = ReconstructLeft(right, disparity);
+  const torch::Tensor valid = InsideMask(-disparity);
+  EXPECT_EQ(valid.sum().item<int>(), 16 * (width - shift));
+  EXPECT_GT(AppearanceLoss(estimate, left).item<double>(), 0.01);
+  EXPECT_NEAR(MaskedAppearanceLoss(estimate, left, 0.85, valid).item<double>(),
+              0.0, 1e-9);
+  // With every pixel valid it is the plain loss.
+  EXPECT_NEAR(
+      MaskedAppearanceLoss(estimate, left, 0.85, torch::ones_like(valid))
+          .item<double>(),
+      AppearanceLoss(estimate, left).item<double>(), 1e-12);
 }
 
 TEST(Smoothness, StepOnFlatImageAndOnMatchingEdge) {

@@ -47,6 +47,30 @@ TEST(ModelAverage, UniformAndWeightedMeansOfEveryWeight) {
   }
 }
 
+// Two different random networks: every weight of the average is the mean
+// of the weights of the same name, so no weight is paired with another.
+TEST(ModelAverage, EachWeightIsTheMeanOfTheWeightsOfItsName) {
+  testing::TempDir dir;
+  torch::manual_seed(1);
+  DepthNet a(Small());
+  torch::manual_seed(2);
+  DepthNet b(Small());
+  SaveModel(dir / "a.plx", a);
+  SaveModel(dir / "b.plx", b);
+  AveragedModel mean = AverageModels({dir / "a.plx", dir / "b.plx"}, {3, 1});
+  const auto wa = a->named_parameters(), wb = b->named_parameters();
+  size_t checked = 0;
+  for (const auto& item : mean.net->named_parameters()) {
+    const torch::Tensor expected =
+        0.75 * wa[item.key()].detach() + 0.25 * wb[item.key()].detach();
+    ASSERT_TRUE(torch::allclose(item.value(), expected, 1e-5, 1e-6))
+        << item.key();
+    ++checked;
+  }
+  EXPECT_EQ(checked, wa.size());
+  EXPECT_GT(checked, 20u);
+}
+
 TEST(ModelAverage, AveragingAModelWithItselfKeepsItsOutputs) {
   testing::TempDir dir;
   torch::manual_seed(5);

@@ -20,6 +20,11 @@ void TrainOptions::Check() const {
   }
   model.Check();
   loss.Check();
+  if (loss.mask_borders && model.head == HeadType::kDeep3d) {
+    ThrowError(
+        "--border-mask works with the disparity head only: the Deep3D "
+        "head's plane sums have no single match to test");
+  }
   if (!(learning_rate > 0 && learning_rate < 1)) {
     ThrowError("--lr must be in (0, 1), got {}", learning_rate);
   }
@@ -92,7 +97,8 @@ nlohmann::json LossToJson(const LossWeights& w) {
           {"deep3d_smoothness", w.deep3d_smoothness},
           {"max_probability", w.max_probability},
           {"supervised", w.supervised},
-          {"num_scales", w.num_scales}};
+          {"num_scales", w.num_scales},
+          {"mask_borders", w.mask_borders}};
 }
 
 LossWeights LossFromJson(const nlohmann::json& j) {
@@ -105,6 +111,8 @@ LossWeights LossFromJson(const nlohmann::json& j) {
   w.max_probability = j.at("max_probability");
   w.supervised = j.at("supervised");
   w.num_scales = j.at("num_scales");
+  // Absent from runs started before the option existed.
+  w.mask_borders = j.value("mask_borders", false);
   return w;
 }
 

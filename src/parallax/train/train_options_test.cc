@@ -49,6 +49,7 @@ TEST(TrainOptions, JsonRoundTripKeepsEverything) {
   options.lr_milestones = {0.5};
   options.stereo_hints = true;
   options.exclude = {"*/Teddy.png"};
+  options.loss.mask_borders = true;
   const TrainOptions back = nlohmann::json(options).get<TrainOptions>();
   EXPECT_EQ(nlohmann::json(back), nlohmann::json(options));
   EXPECT_EQ(back.model.disparity_mode, DisparityMode::kSigned);
@@ -57,11 +58,15 @@ TEST(TrainOptions, JsonRoundTripKeepsEverything) {
   EXPECT_EQ(back.seed, 1234567890123ull);
   EXPECT_TRUE(back.stereo_hints);
   EXPECT_EQ(back.exclude, options.exclude);
-  // Checkpoints from before stereo hints still load, without them.
+  EXPECT_TRUE(back.loss.mask_borders);
+  // Checkpoints from before stereo hints and border masks still load,
+  // without them.
   nlohmann::json old = nlohmann::json(options);
   old.erase("stereo_hints");
   old.erase("exclude");
+  old["loss"].erase("mask_borders");
   EXPECT_FALSE(old.get<TrainOptions>().stereo_hints);
+  EXPECT_FALSE(old.get<TrainOptions>().loss.mask_borders);
 }
 
 TEST(TrainOptions, BadValuesAreNamed) {
@@ -86,6 +91,11 @@ TEST(TrainOptions, BadValuesAreNamed) {
   options = Valid();
   options.lr_milestones = {1.5};
   EXPECT_NE(message(options).find("--lr-milestones"), std::string::npos);
+  options = Valid();
+  options.loss.mask_borders = true;
+  EXPECT_EQ(message(options), "");
+  options.model.head = HeadType::kDeep3d;
+  EXPECT_NE(message(options).find("--border-mask"), std::string::npos);
 }
 
 }  // namespace

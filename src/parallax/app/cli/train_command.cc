@@ -140,6 +140,10 @@ int RunTrain(int argc, char** argv) {
                "Pairs without ground truth get semi-global-matching proxy "
                "disparity (left-right checked) as supervised targets; use "
                "with --w-supervised");
+  app.add_flag("--border-mask", options.loss.mask_borders,
+               "Leave pixels whose match falls outside the other view (the "
+               "border strips) out of the appearance loss: no bent "
+               "disparity at the image edges");
   app.add_option("--scales", options.loss.num_scales,
                  "Output scales used by the loss (1-4)")
       ->capture_default_str();

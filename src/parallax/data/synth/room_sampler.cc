@@ -1,5 +1,5 @@
 // Indoor worlds: the close range of most photographs. A room (floor, back
-// and side walls, sometimes a ceiling) around the rig, tables and cabinets
+// and side walls, a ceiling) around the rig, tables and cabinets
 // with small things on them, furniture and things on the floor, flat
 // pictures on the walls (texture that is not depth), and sometimes a thing
 // right in front of the lens. Depths run from 0.3 m to about 10 m, where the
@@ -107,9 +107,22 @@ float NearestPlaneDepth(const Rig& rig, V3 point, V3 normal) {
   return inverse > 0 ? 1 / inverse : 1e9f;
 }
 
-// Keeps things off the cameras.
+// Keeps things off the cameras: a thing's bounding sphere must start at
+// least kNearestThing ahead (along the optical axis), so that the baseline
+// cap, which trusts that figure, holds; or lie wholly behind the rig.
+constexpr float kNearestThing = 0.2f;
 bool ClearOfRig(const Rig& rig, const Object& o) {
-  return Length(o.center - rig.center) > o.bound_radius + 0.15f;
+  const float ahead = Dot(o.center - rig.center, rig.axes.r2);
+  return ahead - o.bound_radius >= kNearestThing || ahead + o.bound_radius < 0;
+}
+
+// Keeps a thing's footprint (radius `r` on the floor plan) inside the room.
+float InsideRoomU(float u, float r, float half_width) {
+  return std::clamp(u, -half_width + r,
+                    std::max(-half_width + r, half_width - r));
+}
+float InsideRoomV(float v, float r, float depth) {
+  return std::min(v, std::max(0.0f, depth - r));
 }
 
 }  // namespace
@@ -165,12 +178,10 @@ RoomDepths AddRoom(Rng& rng, const Rig& rig, const TextureBank& textures,
             {0.5f * t, 0.5f * height, 0.5f * (depth + behind)}, f.yaw,
             wall_material()));
   }
-  const bool ceiling = rng.Chance(0.6f);
-  if (ceiling) {
-    objects.push_back(Box("ceiling", f.At(0, mid_v, height + 0.5f * t),
-                          {half_width + t, 0.5f * t, 0.5f * (depth + behind)},
-                          f.yaw, RandomMaterial(rng, textures, 0.01f, 0.05f)));
-  }
+  // A closed room: no sky at infinity in the close range.
+  objects.push_back(Box("ceiling", f.At(0, mid_v, height + 0.5f * t),
+                        {half_width + t, 0.5f * t, 0.5f * (depth + behind)},
+                        f.yaw, RandomMaterial(rng, textures, 0.01f, 0.05f)));
 
   // Tables (legs and a top) and cabinets, with things on them.
   const int tables = rng.Chance(0.8f) ? rng.Int(1, 2) : 0;
@@ -178,11 +189,17 @@ RoomDepths AddRoom(Rng& rng, const Rig& rig, const TextureBank& textures,
     const float top = rng.Uniform(0.4f, 1.0f);
     const float hx = std::min(rng.Uniform(0.3f, 1.0f), 0.9f * half_width);
     const float hz = rng.Uniform(0.25f, 0.6f);
-    const float v = rng.Uniform(0.8f + hz, std::max(0.9f + hz, depth - hz));
+    // The footprint of the (turned) table stays inside the walls.
+    const float footprint = std::sqrt(hx * hx + hz * hz);
+    const float v =
+        InsideRoomV(rng.Uniform(0.8f + hz, std::max(0.9f + hz, depth - hz)),
+                    footprint, depth);
     // Mostly in view: near the rig's line of sight.
-    const float u = std::clamp(
+    const float u = InsideRoomU(
         f.offset + rng.Uniform(-0.8f, 0.8f) * v * std::tan(0.5f * rig.hfov),
-        -half_width + hx, half_width - hx);
+        footprint, half_width);
+    // A small room may have no place for it in front of the rig.
+    if (v - footprint < 0.3f) continue;
     const float yaw = f.yaw + rng.Uniform(-0.35f, 0.35f);
     const Rotation axes = YawTilt(yaw, 0);
     const V3 base = f.At(u, v, 0);
@@ -240,8 +257,9 @@ RoomDepths AddRoom(Rng& rng, const Rig& rig, const TextureBank& textures,
     } else {
       o = RoomThing(rng, textures, rng.LogUniform(0.12f, 0.9f), &reach);
     }
-    o.center = f.At(u, v, reach);
     Finish(o);
+    o.center = f.At(InsideRoomU(u, o.bound_radius, half_width),
+                    InsideRoomV(v, o.bound_radius, depth), reach);
     if (ClearOfRig(rig, o)) objects.push_back(o);
   }
 
@@ -254,12 +272,14 @@ RoomDepths AddRoom(Rng& rng, const Rig& rig, const TextureBank& textures,
                                 std::max(0.9f, height - 0.6f));
     const Material m = RandomMaterial(rng, textures, 0.0006f, 0.003f);
     if (rng.Chance(0.6f)) {
-      const float u = rng.Uniform(-0.8f, 0.8f) * half_width;
+      const float u = InsideRoomU(rng.Uniform(-0.8f, 0.8f) * half_width, half.x,
+                                  half_width);
       objects.push_back(
           Box("picture", f.At(u, depth - half.z, y), half, f.yaw, m));
     } else {
       const float side = rng.Chance(0.5f) ? -1.0f : 1.0f;
-      const float v = rng.Uniform(0.5f, std::max(0.6f, depth - 0.5f));
+      const float v = InsideRoomV(
+          rng.Uniform(0.5f, std::max(0.6f, depth - 0.5f)), half.x, depth);
       objects.push_back(Box("picture", f.At(side * (half_width - half.z), v, y),
                             half, f.yaw + 0.5f * kPi, m));
     }
@@ -289,7 +309,8 @@ RoomDepths AddRoom(Rng& rng, const Rig& rig, const TextureBank& textures,
   scene.sun.penumbra_m = rng.Uniform(0.03f, 0.2f);
   scene.haze.density = rng.LogUniform(0.0003f, 0.004f);
   scene.shadow_focus_m = 0.5f * depth;
-  scene.shadow_half_extent_m = std::max(depth, half_width) + 2.0f;
+  // The far side wall can be 1.6 half widths to the side of the rig.
+  scene.shadow_half_extent_m = std::max(depth, 1.6f * half_width) + 2.0f;
 
   // Where the walls and the ceiling come nearest in the view.
   RoomDepths depths;
@@ -301,11 +322,9 @@ RoomDepths AddRoom(Rng& rng, const Rig& rig, const TextureBank& textures,
         depths.nearest_m,
         NearestPlaneDepth(rig, f.At(side * half_width, 0, 0), f.right * -side));
   }
-  if (ceiling) {
-    depths.nearest_m =
-        std::min(depths.nearest_m,
-                 NearestPlaneDepth(rig, f.At(0, 0, height), V3{0, -1, 0}));
-  }
+  depths.nearest_m =
+      std::min(depths.nearest_m,
+               NearestPlaneDepth(rig, f.At(0, 0, height), V3{0, -1, 0}));
   return depths;
 }
 

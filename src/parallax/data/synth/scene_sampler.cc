@@ -289,7 +289,8 @@ Scene SampleScene(uint64_t seed, int64_t index, const SceneOptions& options,
     const float z = NearestDepth(rig, o);
     if (z > 0.05f) z_min = std::min(z_min, z);
   }
-  z_min = std::max(z_min, 0.3f);
+  // Rooms keep every thing's front at least 0.2 m ahead (room_sampler.cc).
+  z_min = std::max(z_min, scene.indoor ? 0.2f : 0.3f);
   const float max_px = 0.95f * options.max_disparity * rig.width;
   const bool converge = options.rig == RigMode::kConverging ||
                         (options.rig == RigMode::kMixed && rng.Chance(0.5f));
@@ -322,8 +323,8 @@ Scene SampleScene(uint64_t seed, int64_t index, const SceneOptions& options,
     if (!subjects.empty()) {
       zc = subjects[rng.Int(0, static_cast<int>(subjects.size()) - 1)];
     }
-    zc = std::max(zc, 1.5f * z_min);
     if (scene.indoor) zc = std::min(zc, 0.7f * back_wall);
+    zc = std::max(zc, 1.5f * z_min);
     rig.convergence_m = zc;
     inverse_range = std::max(1 / z_min - 1 / zc, 1 / zc);
   }
