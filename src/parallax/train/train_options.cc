@@ -148,7 +148,8 @@ void to_json(nlohmann::json& json, const TrainOptions& o) {
       {"seed", o.seed},
       {"threads", o.threads},
       {"loader_workers", o.loader_workers},
-      {"fp16_model", o.fp16_model}};
+      {"fp16_model", o.fp16_model},
+      {"keep_checkpoints", o.keep_checkpoints}};
 }
 
 void from_json(const nlohmann::json& j, TrainOptions& o) {
@@ -184,6 +185,7 @@ void from_json(const nlohmann::json& j, TrainOptions& o) {
     o.threads = j.at("threads");
     o.loader_workers = j.at("loader_workers");
     o.fp16_model = j.at("fp16_model");
+    o.keep_checkpoints = j.value("keep_checkpoints", false);
   } catch (const nlohmann::json::exception& e) {
     ThrowError("invalid training options in checkpoint: {}", e.what());
   }

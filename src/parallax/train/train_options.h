@@ -50,6 +50,9 @@ struct TrainOptions {
   int threads = 0;          // torch intra-op threads; 0 = all cores
   int loader_workers = 2;   // background data threads
   bool fp16_model = false;  // store the final model.plx in float16
+  // Also keep the weights of every scheduled checkpoint as
+  // snapshots/step_NNNNNNN.plx (SnapshotPath), for checkpoint averaging.
+  bool keep_checkpoints = false;
   // Data-parallel ranks (not saved: given again when resuming).
   DistributedOptions distributed;
 

@@ -28,6 +28,9 @@ namespace fs = std::filesystem;
 fs::path CheckpointPath(const fs::path& out) { return out / "checkpoint.plx"; }
 fs::path ModelPath(const fs::path& out) { return out / "model.plx"; }
 fs::path LogPath(const fs::path& out) { return out / "train_log.jsonl"; }
+fs::path SnapshotPath(const fs::path& out, int64_t step) {
+  return out / "snapshots" / fmt::format("step_{:07d}.plx", step);
+}
 
 namespace {
 
@@ -228,10 +231,12 @@ class TrainingRun {
       }
       if (step_ % options_.checkpoint_every == 0 && step_ < total_steps_) {
         SaveCheckpoint();
+        SaveSnapshot();
       }
     }
     if (show_progress) progress.Finish();
     SaveCheckpoint();
+    SaveSnapshot();
     if (writer_) {
       SaveModelOptions model_options;
       model_options.fp16 = options_.fp16_model;
@@ -390,6 +395,17 @@ class TrainingRun {
     save.optimizer_state = SerializeOptimizer(*optimizer_);
     save.trainer_state = nlohmann::json{{"step", step_}}.dump();
     SaveModel(CheckpointPath(options_.out), net_, save);
+  }
+
+  // Weights only, float16 with --fp16: one per scheduled checkpoint.
+  void SaveSnapshot() {
+    if (!writer_ || !options_.keep_checkpoints) return;
+    SaveModelOptions save;
+    save.fp16 = options_.fp16_model;
+    save.metadata = Metadata();
+    const fs::path path = SnapshotPath(options_.out, step_);
+    fs::create_directories(path.parent_path());
+    SaveModel(path, net_, save);
   }
 
   TrainOptions options_;

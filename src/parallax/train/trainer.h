@@ -59,5 +59,8 @@ TrainOptions LoadRunOptions(const std::filesystem::path& out);
 std::filesystem::path CheckpointPath(const std::filesystem::path& out);
 std::filesystem::path ModelPath(const std::filesystem::path& out);
 std::filesystem::path LogPath(const std::filesystem::path& out);
+// Weights at `step` of a run with TrainOptions::keep_checkpoints.
+std::filesystem::path SnapshotPath(const std::filesystem::path& out,
+                                   int64_t step);
 
 }  // namespace parallax

@@ -89,6 +89,28 @@ double MaxWeightDifference(const fs::path& a, const fs::path& b) {
   return worst;
 }
 
+TEST_F(TrainerTest, KeepCheckpointsSavesTheWeightsOfEveryCheckpoint) {
+  TrainOptions options = Tiny("snap");
+  options.checkpoint_every = 2;
+  options.keep_checkpoints = true;
+  Train(options, false, Quiet());
+  for (int64_t step : {2, 4, 6}) {
+    const LoadedModel snapshot = LoadModel(SnapshotPath(dir_ / "snap", step));
+    EXPECT_EQ(snapshot.metadata["step"], step);
+    EXPECT_TRUE(snapshot.optimizer_state.empty());
+  }
+  EXPECT_FALSE(fs::exists(SnapshotPath(dir_ / "snap", 1)));
+  // The last snapshot holds the final weights.
+  const LoadedModel last = LoadModel(SnapshotPath(dir_ / "snap", 6));
+  const LoadedModel model = LoadModel(ModelPath(dir_ / "snap"));
+  const auto a = last.net->parameters(), b = model.net->parameters();
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i], b[i]));
+  // Off by default: no snapshots folder.
+  Train(Tiny("plain"), false, Quiet());
+  EXPECT_FALSE(fs::exists(dir_ / "plain" / "snapshots"));
+}
+
 TEST_F(TrainerTest, InitStartsFromAnotherModelsWeights) {
   Train(Tiny("first"), false, Quiet());
   // One step at a negligible rate: the weights stay where they started.

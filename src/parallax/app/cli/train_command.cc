@@ -163,6 +163,10 @@ int RunTrain(int argc, char** argv) {
   app.add_option("--workers", options.loader_workers,
                  "Background threads loading data")
       ->capture_default_str();
+  app.add_flag("--keep-checkpoints", options.keep_checkpoints,
+               "Also keep the weights of every checkpoint as "
+               "snapshots/step_NNNNNNN.plx, to average the last ones with "
+               "'parallax model-average'");
   app.add_flag("--fp16", options.fp16_model,
                "Store the final model.plx in float16 (half the size)");
   app.add_flag("--quiet", quiet, "No progress bar");
