@@ -128,12 +128,7 @@ float InsideRoomV(float v, float r, float depth) {
 }  // namespace
 
 Rig RandomRoomRig(Rng& rng, const SceneOptions& options) {
-  Rig rig;
-  rig.width = options.size.width;
-  rig.height = options.size.height;
-  rig.hfov = rng.Uniform(45.0f, 85.0f) * kPi / 180;
-  rig.focal_px = 0.5f * rig.width / std::tan(0.5f * rig.hfov);
-  rig.cy = 0.5f * rig.height;
+  Rig rig = RigWithRandomLens(rng, options);
   // Standing, sitting, or down at a table top.
   const float height =
       rng.Chance(0.7f) ? rng.Uniform(1.1f, 1.7f) : rng.Uniform(0.45f, 1.1f);

@@ -18,6 +18,17 @@ Material RandomMaterial(Rng& rng, const TextureBank& textures, float texel_lo,
   return m;
 }
 
+Rig RigWithRandomLens(Rng& rng, const SceneOptions& options) {
+  Rig rig;
+  rig.width = options.size.width;
+  rig.height = options.size.height;
+  // Horizontal field of view of phones, compacts and film lenses.
+  rig.hfov = rng.Uniform(45.0f, 85.0f) * kPi / 180;
+  rig.focal_px = 0.5f * rig.width / std::tan(0.5f * rig.hfov);
+  rig.cy = 0.5f * rig.height;
+  return rig;
+}
+
 void SetRigAxes(Rig& rig) {
   const V3 forward{0, std::sin(rig.pitch), std::cos(rig.pitch)};
   const V3 up{0, std::cos(rig.pitch), -std::sin(rig.pitch)};

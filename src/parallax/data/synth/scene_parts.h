@@ -14,6 +14,10 @@ constexpr float kPi = 3.14159265f;
 Material RandomMaterial(Rng& rng, const TextureBank& textures, float texel_lo,
                         float texel_hi);
 
+// A rig of the output size with a random field of view (45-85 degrees,
+// centred principal point); the caller places and points it.
+Rig RigWithRandomLens(Rng& rng, const SceneOptions& options);
+
 // Sets the rig's camera axes from its pitch and roll (no yaw: the rig looks
 // along +z).
 void SetRigAxes(Rig& rig);

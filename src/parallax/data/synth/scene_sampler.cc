@@ -16,13 +16,7 @@ namespace parallax::synth {
 namespace {
 
 Rig RandomRig(Rng& rng, const SceneOptions& options) {
-  Rig rig;
-  rig.width = options.size.width;
-  rig.height = options.size.height;
-  // Horizontal field of view of phones, compacts and film lenses.
-  rig.hfov = rng.Uniform(45.0f, 85.0f) * kPi / 180;
-  rig.focal_px = 0.5f * rig.width / std::tan(0.5f * rig.hfov);
-  rig.cy = 0.5f * rig.height;
+  Rig rig = RigWithRandomLens(rng, options);
   // Mostly eye level; sometimes low (a child, a car) or high (a balcony).
   const float height =
       rng.Chance(0.7f) ? rng.Uniform(1.2f, 2.0f) : rng.LogUniform(0.4f, 6.0f);
