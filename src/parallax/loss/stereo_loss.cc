@@ -79,19 +79,19 @@ StereoLoss ComputeStereoLoss(const DisparityPyramid& prediction,
       left_estimate = ReconstructLeft(image_r, disp_l);
       right_estimate = ReconstructRight(image_l, disp_r);
     }
-    if (weights.mask_borders && !deep3d) {
-      add("appearance", s,
-          MaskedAppearanceLoss(left_estimate, image_l, weights.ssim_alpha,
-                               InsideMask(-disp_l)) +
-              MaskedAppearanceLoss(right_estimate, image_r, weights.ssim_alpha,
-                                   InsideMask(disp_r)),
-          weights.appearance);
-    } else {
-      add("appearance", s,
-          AppearanceLoss(left_estimate, image_l, weights.ssim_alpha) +
-              AppearanceLoss(right_estimate, image_r, weights.ssim_alpha),
-          weights.appearance);
-    }
+    // `offset` is where each pixel's match lies, for the border mask.
+    auto appearance = [&](const torch::Tensor& estimate,
+                          const torch::Tensor& target,
+                          const torch::Tensor& offset) {
+      return weights.mask_borders && !deep3d
+                 ? MaskedAppearanceLoss(estimate, target, weights.ssim_alpha,
+                                        InsideMask(offset))
+                 : AppearanceLoss(estimate, target, weights.ssim_alpha);
+    };
+    add("appearance", s,
+        appearance(left_estimate, image_l, -disp_l) +
+            appearance(right_estimate, image_r, disp_r),
+        weights.appearance);
     if (deep3d) {
       add("cumulative_smoothness", s,
           CumulativeSmoothness(prediction.left_probs[s]) +

@@ -39,6 +39,30 @@ TEST(StereoLoss, SmoothnessIsDividedByTheScaleFactor) {
   EXPECT_EQ(loss.terms.count("supervised"), 0u);
 }
 
+// The border mask is wired to both views with their own signs: with the
+// true disparity of a shifted pair, each view's only error is its border
+// strip (left view: left strip, right view: right strip), and the masked
+// loss leaves exactly that out.
+TEST(StereoLoss, BorderMaskLeavesOutBothViewsBorderStrips) {
+  torch::manual_seed(2);
+  const int64_t width = 64, shift = 5;
+  const torch::Tensor scene = torch::rand({1, 3, 16, width + shift});
+  DisparityPyramid p;
+  p.left = {torch::full({1, 1, 16, width}, shift / double(width))};
+  p.right = p.left;
+  const torch::Tensor left = scene.narrow(3, 0, width);
+  const torch::Tensor right = scene.narrow(3, shift, width);
+  LossWeights weights;
+  weights.num_scales = 1;
+  const double plain =
+      ComputeStereoLoss(p, left, right, {}, {}, weights).terms.at("appearance");
+  weights.mask_borders = true;
+  const double masked =
+      ComputeStereoLoss(p, left, right, {}, {}, weights).terms.at("appearance");
+  EXPECT_GT(plain, 0.02);
+  EXPECT_LT(masked, 1e-5);
+}
+
 TEST(StereoLoss, GradientDescentFindsTheTrueDisparityAndSign) {
   // A fronto-parallel plane 4 px away: optimising free disparity maps
   // through the loss alone must land on +4 px for both views.

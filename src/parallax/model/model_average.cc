@@ -53,10 +53,12 @@ AveragedModel AverageModels(const std::vector<std::filesystem::path>& models,
 
   torch::NoGradGuard no_grad;
   // Accumulate in float64 so that many models average without rounding
-  // drift; each network is loaded, added and released in turn.
-  std::vector<torch::Tensor> sums;
+  // drift; each network is loaded, added and released in turn. Weights are
+  // matched by name.
+  torch::OrderedDict<std::string, torch::Tensor> sums;
   for (const auto& item : result.net->named_parameters(/*recurse=*/true)) {
-    sums.push_back(item.value().to(torch::kFloat64) * result.weights[0]);
+    sums.insert(item.key(),
+                item.value().to(torch::kFloat64) * result.weights[0]);
   }
   for (size_t m = 1; m < models.size(); ++m) {
     LoadedModel other = LoadModel(models[m]);
@@ -66,14 +68,14 @@ AveragedModel AverageModels(const std::vector<std::filesystem::path>& models,
           models[m].string(), models[0].string(),
           ArchitectureOf(other.config).dump(), architecture.dump());
     }
-    size_t i = 0;
+    // Same architecture, so LoadModel has checked every name and shape.
     for (const auto& item : other.net->named_parameters(/*recurse=*/true)) {
-      sums[i++].add_(item.value().to(torch::kFloat64) * result.weights[m]);
+      sums[item.key()].add_(item.value().to(torch::kFloat64) *
+                            result.weights[m]);
     }
   }
-  size_t i = 0;
   for (auto& item : result.net->named_parameters(/*recurse=*/true)) {
-    item.value().copy_(sums[i++].to(torch::kFloat32));
+    item.value().copy_(sums[item.key()].to(torch::kFloat32));
   }
   result.net->eval();
   return result;
