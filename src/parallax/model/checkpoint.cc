@@ -14,6 +14,7 @@ namespace {
 constexpr char kWeightPrefix[] = "weights/";
 constexpr char kOptimizerBlob[] = "state/optimizer";
 constexpr char kTrainerBlob[] = "state/trainer";
+constexpr char kAveragedBlob[] = "state/averaged_weights";
 
 CheckpointBlob TensorToBlob(const std::string& name, const torch::Tensor& t,
                             bool fp16) {
@@ -64,6 +65,9 @@ void SaveModel(const std::filesystem::path& path, DepthNet& net,
   if (!options.trainer_state.empty()) {
     file.blobs.push_back(BytesBlob(kTrainerBlob, options.trainer_state));
   }
+  if (!options.averaged_state.empty()) {
+    file.blobs.push_back(BytesBlob(kAveragedBlob, options.averaged_state));
+  }
   WriteCheckpointFile(path, file);
 }
 
@@ -101,6 +105,7 @@ LoadedModel LoadModel(const std::filesystem::path& path, torch::Device device) {
     if (blob.name.rfind(kWeightPrefix, 0) == 0) ++weights_in_file;
     if (blob.name == kOptimizerBlob) loaded.optimizer_state = blob.data;
     if (blob.name == kTrainerBlob) loaded.trainer_state = blob.data;
+    if (blob.name == kAveragedBlob) loaded.averaged_state = blob.data;
   }
   if (weights_in_file != matched) {
     ThrowError(

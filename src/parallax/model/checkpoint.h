@@ -24,6 +24,8 @@ struct SaveModelOptions {
   std::string optimizer_state;
   // Serialised trainer state (RNG, step, ...), or empty.
   std::string trainer_state;
+  // Serialised moving average of the weights (runs with --ema), or empty.
+  std::string averaged_state;
 };
 
 void SaveModel(const std::filesystem::path& path, DepthNet& net,
@@ -35,6 +37,7 @@ struct LoadedModel {
   nlohmann::json metadata;
   std::string optimizer_state;  // empty if the file has none
   std::string trainer_state;    // empty if the file has none
+  std::string averaged_state;   // empty if the file has none
 };
 
 // Throws parallax::Error naming the file for a missing, truncated, corrupt

@@ -36,6 +36,9 @@ void TrainOptions::Check() const {
   if (!(lr_gamma > 0 && lr_gamma <= 1)) {
     ThrowError("--lr-gamma must be in (0, 1], got {}", lr_gamma);
   }
+  if (!(ema_decay >= 0 && ema_decay < 1)) {
+    ThrowError("--ema must be in [0, 1) (0 = off), got {}", ema_decay);
+  }
   if (checkpoint_every < 1) ThrowError("--checkpoint-every must be >= 1");
   if (validate_every < 0) ThrowError("--val-every must be >= 0");
   distributed.Check();
@@ -142,6 +145,7 @@ void to_json(nlohmann::json& json, const TrainOptions& o) {
       {"learning_rate", o.learning_rate},
       {"lr_milestones", o.lr_milestones},
       {"lr_gamma", o.lr_gamma},
+      {"ema_decay", o.ema_decay},
       {"checkpoint_every", o.checkpoint_every},
       {"validate_every", o.validate_every},
       {"device", o.device},
@@ -178,6 +182,7 @@ void from_json(const nlohmann::json& j, TrainOptions& o) {
     o.learning_rate = j.at("learning_rate");
     o.lr_milestones = j.at("lr_milestones").get<std::vector<double>>();
     o.lr_gamma = j.at("lr_gamma");
+    o.ema_decay = j.value("ema_decay", 0.0);  // absent in older runs
     o.checkpoint_every = j.at("checkpoint_every");
     o.validate_every = j.at("validate_every");
     o.device = j.at("device");

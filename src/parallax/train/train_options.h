@@ -43,6 +43,12 @@ struct TrainOptions {
   std::vector<double> lr_milestones = {0.6, 0.8};  // fractions of steps
   double lr_gamma = 0.5;
 
+  // Exponential moving average of the weights (weight_average.h): 0 = off,
+  // else the decay per step (0.999 averages about the last 1000 steps).
+  // model.plx, the snapshots and validation then use the averaged weights;
+  // the checkpoint keeps both, so resuming is exact.
+  double ema_decay = 0;
+
   int64_t checkpoint_every = 500;  // steps
   int64_t validate_every = 0;      // steps; 0 = at every checkpoint
   std::string device = "auto";

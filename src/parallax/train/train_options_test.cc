@@ -50,6 +50,7 @@ TEST(TrainOptions, JsonRoundTripKeepsEverything) {
   options.stereo_hints = true;
   options.exclude = {"*/Teddy.png"};
   options.loss.mask_borders = true;
+  options.ema_decay = 0.998;
   const TrainOptions back = nlohmann::json(options).get<TrainOptions>();
   EXPECT_EQ(nlohmann::json(back), nlohmann::json(options));
   EXPECT_EQ(back.model.disparity_mode, DisparityMode::kSigned);
@@ -59,12 +60,15 @@ TEST(TrainOptions, JsonRoundTripKeepsEverything) {
   EXPECT_TRUE(back.stereo_hints);
   EXPECT_EQ(back.exclude, options.exclude);
   EXPECT_TRUE(back.loss.mask_borders);
-  // Checkpoints from before stereo hints and border masks still load,
-  // without them.
+  EXPECT_EQ(back.ema_decay, 0.998);
+  // Checkpoints from before stereo hints, border masks and weight averages
+  // still load, without them.
   nlohmann::json old = nlohmann::json(options);
   old.erase("stereo_hints");
   old.erase("exclude");
   old["loss"].erase("mask_borders");
+  old.erase("ema_decay");
+  EXPECT_EQ(old.get<TrainOptions>().ema_decay, 0.0);
   EXPECT_FALSE(old.get<TrainOptions>().stereo_hints);
   EXPECT_FALSE(old.get<TrainOptions>().loss.mask_borders);
 }
@@ -96,6 +100,9 @@ TEST(TrainOptions, BadValuesAreNamed) {
   EXPECT_EQ(message(options), "");
   options.model.head = HeadType::kDeep3d;
   EXPECT_NE(message(options).find("--border-mask"), std::string::npos);
+  options = Valid();
+  options.ema_decay = 1.0;
+  EXPECT_NE(message(options).find("--ema"), std::string::npos);
 }
 
 }  // namespace

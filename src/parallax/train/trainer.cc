@@ -17,6 +17,7 @@
 #include "parallax/train/optimizer_state.h"
 #include "parallax/train/tensor_conversion.h"
 #include "parallax/train/validation.h"
+#include "parallax/train/weight_average.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
 #include "parallax/util/interrupt.h"
@@ -212,9 +213,7 @@ class TrainingRun {
       keep_going = keep_going && !InterruptRequested();
       if (group_) keep_going = !group_->AnyRank(!keep_going);
       if (validator_ && log && step_ % validate_every == 0) {
-        log->Write(
-            {{"step", step_},
-             {"validation", validator_->Run(net_, device_, options_.loss)}});
+        log->Write({{"step", step_}, {"validation", Validate()}});
       }
       if (!keep_going) {
         SaveCheckpoint();
@@ -241,12 +240,10 @@ class TrainingRun {
       SaveModelOptions model_options;
       model_options.fp16 = options_.fp16_model;
       model_options.metadata = Metadata();
-      SaveModel(ModelPath(options_.out), net_, model_options);
+      SaveModel(ModelPath(options_.out), SavedNet(), model_options);
     }
     if (validator_ && log && step_ % validate_every != 0) {
-      log->Write(
-          {{"step", step_},
-           {"validation", validator_->Run(net_, device_, options_.loss)}});
+      log->Write({{"step", step_}, {"validation", Validate()}});
     }
     if (writer_) {
       spdlog::info("trained {} steps; model saved to {}", step_,
@@ -272,6 +269,14 @@ class TrainingRun {
       MakeOptimizer();
       DeserializeOptimizer(*optimizer_, loaded.optimizer_state, device_);
       step_ = nlohmann::json::parse(loaded.trainer_state).at("step");
+      if (options_.ema_decay > 0) {
+        if (loaded.averaged_state.empty()) {
+          ThrowError("'{}' has no averaged weights although the run uses --ema",
+                     CheckpointPath(options_.out).string());
+        }
+        average_.emplace(net_, options_.ema_decay, device_);
+        average_->Deserialize(loaded.averaged_state);
+      }
       if (writer_) TruncateLogAfter(LogPath(options_.out), step_);
       spdlog::info("resuming {} at step {} of {}",
                    CheckpointPath(options_.out).string(), step_, total_steps_);
@@ -284,6 +289,9 @@ class TrainingRun {
     net_->train();
     // Same seed, same initial weights; the broadcast makes sure of it.
     if (group_) group_->Broadcast(net_->parameters());
+    if (options_.ema_decay > 0) {
+      average_.emplace(net_, options_.ema_decay, device_);
+    }
     MakeOptimizer();
     if (writer_) fs::remove(LogPath(options_.out));
     spdlog::info(
@@ -358,6 +366,7 @@ class TrainingRun {
       ThrowOnNonFinite(loss.terms, grad_norm);
     }
     optimizer_->step();
+    if (average_) average_->Update(net_);
     loss.terms["grad_norm"] = grad_norm;
     return loss.terms;
   }
@@ -394,6 +403,7 @@ class TrainingRun {
     save.metadata = Metadata();
     save.optimizer_state = SerializeOptimizer(*optimizer_);
     save.trainer_state = nlohmann::json{{"step", step_}}.dump();
+    if (average_) save.averaged_state = average_->Serialize();
     SaveModel(CheckpointPath(options_.out), net_, save);
   }
 
@@ -405,7 +415,14 @@ class TrainingRun {
     save.metadata = Metadata();
     const fs::path path = SnapshotPath(options_.out, step_);
     fs::create_directories(path.parent_path());
-    SaveModel(path, net_, save);
+    SaveModel(path, SavedNet(), save);
+  }
+
+  // The weights a run hands out: the moving average with --ema.
+  DepthNet& SavedNet() { return average_ ? average_->averaged() : net_; }
+
+  std::map<std::string, double> Validate() {
+    return validator_->Run(SavedNet(), device_, options_.loss);
   }
 
   TrainOptions options_;
@@ -419,6 +436,7 @@ class TrainingRun {
   int64_t step_ = 0;
   DepthNet net_{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer_;
+  std::optional<WeightAverage> average_;  // with --ema
 };
 
 }  // namespace

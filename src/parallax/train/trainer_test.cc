@@ -67,6 +67,8 @@ TEST_F(TrainerTest, WritesCheckpointModelAndLog) {
   EXPECT_TRUE(fs::exists(CheckpointPath(dir_ / "run")));
   const LoadedModel model = LoadModel(ModelPath(dir_ / "run"));
   EXPECT_TRUE(model.optimizer_state.empty());  // weights only
+  // Without --ema the checkpoint carries no average.
+  EXPECT_TRUE(LoadModel(CheckpointPath(dir_ / "run")).averaged_state.empty());
   EXPECT_EQ(model.metadata["step"], 6);
   const auto log = ReadLog(dir_ / "run");
   ASSERT_EQ(log.size(), 6u);
@@ -170,6 +172,46 @@ TEST_F(TrainerTest, ResumeGivesExactlyTheUninterruptedRun) {
   for (size_t i = 0; i < pa.size(); ++i) {
     ASSERT_TRUE(torch::equal(pa[i], pb[i])) << "parameter " << i;
   }
+}
+
+TEST_F(TrainerTest, EmaSavesTheAveragedWeightsAndResumesThemExactly) {
+  TrainOptions options = Tiny("ema");
+  options.ema_decay = 0.9;
+  options.checkpoint_every = 3;
+  options.keep_checkpoints = true;
+  Train(options, false, Quiet());
+  const LoadedModel checkpoint = LoadModel(CheckpointPath(dir_ / "ema"));
+  EXPECT_FALSE(checkpoint.averaged_state.empty());
+  // model.plx is the average, not the last weights the optimiser left.
+  const double off_last = MaxWeightDifference(ModelPath(dir_ / "ema"),
+                                              CheckpointPath(dir_ / "ema"));
+  EXPECT_GT(off_last, 1e-5);
+  EXPECT_EQ(MaxWeightDifference(ModelPath(dir_ / "ema"),
+                                SnapshotPath(dir_ / "ema", 6)),
+            0.0);
+  // Stopped at step 2 and resumed: the same average, bit for bit.
+  TrainCallbacks stop_at_2 = Quiet();
+  stop_at_2.on_step = [](const StepReport& r) { return r.step < 2; };
+  options.out = dir_ / "ema_resumed";
+  Train(options, false, stop_at_2);
+  fs::copy(options.out, dir_ / "ema_broken");
+  Train(LoadRunOptions(dir_ / "ema_resumed"), true, Quiet());
+  EXPECT_EQ(MaxWeightDifference(ModelPath(dir_ / "ema"),
+                                ModelPath(dir_ / "ema_resumed")),
+            0.0);
+
+  // A checkpoint that lost its average cannot resume an --ema run.
+  TrainOptions broken = LoadRunOptions(dir_ / "ema_broken");
+  broken.out = dir_ / "ema_broken";  // the copy still names its original
+  CheckpointFile file = ReadCheckpointFile(CheckpointPath(broken.out));
+  std::erase_if(file.blobs, [](const CheckpointBlob& blob) {
+    return blob.name == "state/averaged_weights";
+  });
+  WriteCheckpointFile(CheckpointPath(broken.out), file);
+  EXPECT_NE(testing::ErrorOf([&] {
+              Train(broken, true, Quiet());
+            }).find("averaged weights"),
+            std::string::npos);
 }
 
 TEST_F(TrainerTest, InterruptSavesAndStops) {

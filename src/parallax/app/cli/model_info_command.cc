@@ -48,6 +48,14 @@ int RunModelInfo(int argc, char** argv) {
     fmt::print("  training state  {}\n", model.optimizer_state.empty()
                                              ? "no (weights only)"
                                              : "yes (resumable checkpoint)");
+    // Runs with --ema hand out the moving average of their weights.
+    const double ema = model.metadata.contains("options")
+                           ? model.metadata["options"].value("ema_decay", 0.0)
+                           : 0.0;
+    if (ema > 0) {
+      fmt::print("  weight average  exponential, decay {}{}\n", ema,
+                 model.averaged_state.empty() ? "" : " (kept for --resume)");
+    }
     return kExitOk;
   });
 }

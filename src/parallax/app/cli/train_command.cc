@@ -30,6 +30,7 @@ const char* const kRunDefiningFlags[] = {"--data",
                                          "--lr",
                                          "--lr-milestones",
                                          "--lr-gamma",
+                                         "--ema",
                                          "--no-augment",
                                          "--crop"};
 
@@ -107,6 +108,12 @@ int RunTrain(int argc, char** argv) {
                  "--lr-gamma (default 0.6,0.8)")
       ->delimiter(',');
   app.add_option("--lr-gamma", options.lr_gamma, "Rate factor per milestone")
+      ->capture_default_str();
+  app.add_option("--ema", options.ema_decay,
+                 "Keep an exponential moving average of the weights with this "
+                 "decay per step (0.999 = about the last 1000 steps) and save "
+                 "it as model.plx and the snapshots; 0 = off")
+      ->type_name("DECAY")
       ->capture_default_str();
   app.add_option("--ssim-alpha", options.loss.ssim_alpha,
                  "SSIM share of the appearance loss")
