@@ -15,7 +15,7 @@ void LossWeights::Check() const {
     ThrowError("SSIM alpha must be in [0, 1], got {}", ssim_alpha);
   }
   for (double w : {appearance, smoothness, lr_consistency, deep3d_smoothness,
-                   max_probability, supervised}) {
+                   max_probability, supervised, supervised_invariant}) {
     if (!(w >= 0)) ThrowError("loss weights must be >= 0, got {}", w);
   }
   if (num_scales < 1 || num_scales > kNumScales) {
@@ -116,6 +116,11 @@ StereoLoss ComputeStereoLoss(const DisparityPyramid& prediction,
     add("supervised", 0,
         SupervisedDisparityLoss(prediction.left[0], gt_disparity),
         weights.supervised);
+  }
+  if (weights.supervised_invariant > 0 && gt_disparity.defined()) {
+    add("supervised_invariant", 0,
+        ScaleShiftInvariantLoss(prediction.left[0], gt_disparity),
+        weights.supervised_invariant);
   }
   loss.terms["total"] = loss.total.item<double>();
   return loss;

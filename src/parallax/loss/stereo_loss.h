@@ -4,8 +4,9 @@
 //                    + a_lr (C_lr^l + C_lr^r)
 //   Deep3D head:     a_ap (C_ap^l + C_ap^r) + a_ds3 (C_cs^l + C_cs^r)
 //                    + a_max (C_max^l + C_max^r)
-// with r = 2^s the downscaling of scale s, plus an optional supervised L1
-// on samples that carry ground-truth disparity.
+// with r = 2^s the downscaling of scale s, plus optional supervised terms
+// (absolute and scale-and-shift-invariant L1) on samples that carry
+// ground-truth disparity.
 #pragma once
 
 #include <map>
@@ -25,7 +26,9 @@ struct LossWeights {
   double deep3d_smoothness = 0.1;  // supplement eq. 3
   double max_probability = 0.02;   // supplement eq. 1
   double supervised = 0.0;         // L1 to GT disparity where present
-  int num_scales = kNumScales;     // scales used by the loss (1..4)
+  // Scale-and-shift-invariant L1 to GT (ScaleShiftInvariantLoss).
+  double supervised_invariant = 0.0;
+  int num_scales = kNumScales;  // scales used by the loss (1..4)
   // Leave pixels whose match falls outside the other view out of the
   // appearance loss (MaskedAppearanceLoss), disparity head only.
   bool mask_borders = false;

@@ -129,5 +129,23 @@ TEST(StereoLoss, SupervisedTermUsesGroundTruth) {
               2.0 * (0.5 - p.left[0]).abs().mean().item<double>(), 1e-6);
 }
 
+TEST(StereoLoss, InvariantSupervisedTermEntersTheTotal) {
+  const auto pair = testing::MakeSlantedPlanePair(32, 64);
+  const DisparityPyramid p = RandomPyramid(32, 64);
+  LossWeights weights;
+  const torch::Tensor gt = 0.01 + 0.1 * torch::rand({1, 1, 32, 64});
+  const double without =
+      ComputeStereoLoss(p, pair.left, pair.right, gt, {}, weights)
+          .terms.at("total");
+  weights.supervised_invariant = 3.0;
+  const StereoLoss loss =
+      ComputeStereoLoss(p, pair.left, pair.right, gt, {}, weights);
+  const double term =
+      3.0 * ScaleShiftInvariantLoss(p.left[0], gt).item<double>();
+  EXPECT_GT(term, 0.1);
+  EXPECT_NEAR(loss.terms.at("supervised_invariant"), term, 1e-5);
+  EXPECT_NEAR(loss.terms.at("total"), without + term, 1e-4);
+}
+
 }  // namespace
 }  // namespace parallax

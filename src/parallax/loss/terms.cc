@@ -115,4 +115,32 @@ torch::Tensor SupervisedDisparityLoss(const torch::Tensor& disparity,
   return diff.abs().sum() / count;
 }
 
+namespace {
+
+// Median-centred values divided by their mean absolute deviation.
+torch::Tensor Normalized(const torch::Tensor& values) {
+  const torch::Tensor centred = values - values.median();
+  return centred / centred.abs().mean().clamp_min(1e-6);
+}
+
+}  // namespace
+
+torch::Tensor ScaleShiftInvariantLoss(const torch::Tensor& disparity,
+                                      const torch::Tensor& gt) {
+  constexpr int64_t kMinPixels = 16;
+  torch::Tensor sum = torch::zeros({}, disparity.options());
+  int64_t images = 0;
+  for (int64_t b = 0; b < disparity.size(0); ++b) {
+    const torch::Tensor target = gt[b].flatten();
+    const torch::Tensor valid = torch::isfinite(target);
+    if (valid.sum().item<int64_t>() < kMinPixels) continue;
+    const torch::Tensor known = target.masked_select(valid);
+    if ((known - known.median()).abs().mean().item<double>() < 1e-6) continue;
+    const torch::Tensor predicted = disparity[b].flatten().masked_select(valid);
+    sum = sum + (Normalized(predicted) - Normalized(known)).abs().mean();
+    ++images;
+  }
+  return images > 0 ? sum / images : sum;
+}
+
 }  // namespace parallax

@@ -53,4 +53,15 @@ torch::Tensor MaxProbabilityLoss(const torch::Tensor& probs);
 torch::Tensor SupervisedDisparityLoss(const torch::Tensor& disparity,
                                       const torch::Tensor& gt);
 
+// Scale-and-shift-invariant L1 (Ranftl et al., MiDaS, 2020): per image,
+// prediction and ground truth are each shifted by their median and divided
+// by their mean absolute deviation over the pixels with finite ground
+// truth, and the loss is the mean |difference| of the two. A monocular
+// network cannot know a pair's baseline, so the absolute L1 above asks of
+// it a scale it can only guess; this term asks for the layout alone, which
+// is what scale-and-shift-aligned evaluation scores. Images with fewer than
+// 16 known pixels or flat ground truth are skipped; zero when none is left.
+torch::Tensor ScaleShiftInvariantLoss(const torch::Tensor& disparity,
+                                      const torch::Tensor& gt);
+
 }  // namespace parallax

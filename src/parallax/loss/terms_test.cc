@@ -157,5 +157,49 @@ TEST(Supervised, IgnoresUnknownPixels) {
   EXPECT_EQ(SupervisedDisparityLoss(pred, none).item<double>(), 0.0);
 }
 
+TEST(ScaleShiftInvariant, IgnoresScaleAndShiftButNotLayout) {
+  torch::manual_seed(3);
+  const torch::Tensor gt = 0.02 + 0.1 * torch::rand({2, 1, 16, 24});
+  // Any positive scale and any shift, different per image: zero loss.
+  const torch::Tensor scale = torch::tensor({3.0f, 0.2f}).view({2, 1, 1, 1});
+  const torch::Tensor shift = torch::tensor({-0.5f, 7.0f}).view({2, 1, 1, 1});
+  EXPECT_LT(ScaleShiftInvariantLoss(scale * gt + shift, gt).item<double>(),
+            1e-4);
+  // The near-far order reversed is the worst case; noise lies between.
+  const double reversed = ScaleShiftInvariantLoss(-gt, gt).item<double>();
+  const double noisy =
+      ScaleShiftInvariantLoss(gt + 0.005 * torch::randn_like(gt), gt)
+          .item<double>();
+  EXPECT_GT(noisy, 0.05);
+  EXPECT_GT(reversed, 4 * noisy);
+  // The absolute L1 does not forgive a scale the invariant term forgives.
+  EXPECT_GT(SupervisedDisparityLoss(3.0 * gt, gt).item<double>(), 0.05);
+}
+
+TEST(ScaleShiftInvariant, UsesOnlyKnownPixelsAndSkipsEmptyImages) {
+  torch::manual_seed(4);
+  const torch::Tensor gt = 0.05 + 0.1 * torch::rand({2, 1, 8, 8});
+  torch::Tensor partial = gt.clone();
+  partial.narrow(3, 4, 4).fill_(NAN);  // right half unknown
+  partial[1].fill_(NAN);               // second image unknown throughout
+  torch::Tensor pred = (2 * gt + 1).clone().requires_grad_(true);
+  {
+    torch::NoGradGuard no_grad;
+    pred.narrow(3, 4, 4).uniform_(-50, 50);  // garbage where GT is unknown
+  }
+  const torch::Tensor loss = ScaleShiftInvariantLoss(pred, partial);
+  EXPECT_LT(loss.item<double>(), 1e-5);
+  loss.backward();
+  EXPECT_TRUE(torch::isfinite(pred.grad()).all().item<bool>());
+  EXPECT_EQ(pred.grad().narrow(3, 4, 4).abs().sum().item<double>(), 0.0);
+  // Flat ground truth and no ground truth give zero, not NaN.
+  EXPECT_EQ(
+      ScaleShiftInvariantLoss(gt, torch::full_like(gt, 0.1)).item<double>(),
+      0.0);
+  EXPECT_EQ(
+      ScaleShiftInvariantLoss(gt, torch::full_like(gt, NAN)).item<double>(),
+      0.0);
+}
+
 }  // namespace
 }  // namespace parallax

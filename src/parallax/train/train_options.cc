@@ -100,6 +100,7 @@ nlohmann::json LossToJson(const LossWeights& w) {
           {"deep3d_smoothness", w.deep3d_smoothness},
           {"max_probability", w.max_probability},
           {"supervised", w.supervised},
+          {"supervised_invariant", w.supervised_invariant},
           {"num_scales", w.num_scales},
           {"mask_borders", w.mask_borders}};
 }
@@ -113,6 +114,7 @@ LossWeights LossFromJson(const nlohmann::json& j) {
   w.deep3d_smoothness = j.at("deep3d_smoothness");
   w.max_probability = j.at("max_probability");
   w.supervised = j.at("supervised");
+  w.supervised_invariant = j.value("supervised_invariant", 0.0);
   w.num_scales = j.at("num_scales");
   // Absent from runs started before the option existed.
   w.mask_borders = j.value("mask_borders", false);

@@ -51,6 +51,7 @@ TEST(TrainOptions, JsonRoundTripKeepsEverything) {
   options.exclude = {"*/Teddy.png"};
   options.loss.mask_borders = true;
   options.ema_decay = 0.998;
+  options.loss.supervised_invariant = 2.5;
   const TrainOptions back = nlohmann::json(options).get<TrainOptions>();
   EXPECT_EQ(nlohmann::json(back), nlohmann::json(options));
   EXPECT_EQ(back.model.disparity_mode, DisparityMode::kSigned);
@@ -61,6 +62,7 @@ TEST(TrainOptions, JsonRoundTripKeepsEverything) {
   EXPECT_EQ(back.exclude, options.exclude);
   EXPECT_TRUE(back.loss.mask_borders);
   EXPECT_EQ(back.ema_decay, 0.998);
+  EXPECT_EQ(back.loss.supervised_invariant, 2.5);
   // Checkpoints from before stereo hints, border masks and weight averages
   // still load, without them.
   nlohmann::json old = nlohmann::json(options);
@@ -68,6 +70,8 @@ TEST(TrainOptions, JsonRoundTripKeepsEverything) {
   old.erase("exclude");
   old["loss"].erase("mask_borders");
   old.erase("ema_decay");
+  old["loss"].erase("supervised_invariant");
+  EXPECT_EQ(old.get<TrainOptions>().loss.supervised_invariant, 0.0);
   EXPECT_EQ(old.get<TrainOptions>().ema_decay, 0.0);
   EXPECT_FALSE(old.get<TrainOptions>().stereo_hints);
   EXPECT_FALSE(old.get<TrainOptions>().loss.mask_borders);

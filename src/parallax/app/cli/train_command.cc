@@ -136,6 +136,10 @@ int RunTrain(int argc, char** argv) {
   app.add_option("--w-supervised", options.loss.supervised,
                  "L1 to ground-truth disparity on pairs that have it")
       ->capture_default_str();
+  app.add_option("--w-supervised-invariant", options.loss.supervised_invariant,
+                 "Scale-and-shift-invariant L1 to ground truth (MiDaS): asks "
+                 "for the layout of the scene, not its absolute disparity")
+      ->capture_default_str();
   app.add_option("--init", options.init,
                  "Start from the weights of this model (.plx) of the same "
                  "architecture: fine-tuning, a later stage of a recipe")
