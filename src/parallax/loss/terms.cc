@@ -128,19 +128,25 @@ torch::Tensor Normalized(const torch::Tensor& values) {
 torch::Tensor ScaleShiftInvariantLoss(const torch::Tensor& disparity,
                                       const torch::Tensor& gt) {
   constexpr int64_t kMinPixels = 16;
+  const torch::Tensor valid = torch::isfinite(gt).flatten(1);
+  // One device-to-host copy per batch, not per image.
+  const torch::Tensor counts = valid.sum(1).to(torch::kCPU);
   torch::Tensor sum = torch::zeros({}, disparity.options());
-  int64_t images = 0;
+  torch::Tensor images = torch::zeros({}, disparity.options());
   for (int64_t b = 0; b < disparity.size(0); ++b) {
-    const torch::Tensor target = gt[b].flatten();
-    const torch::Tensor valid = torch::isfinite(target);
-    if (valid.sum().item<int64_t>() < kMinPixels) continue;
-    const torch::Tensor known = target.masked_select(valid);
-    if ((known - known.median()).abs().mean().item<double>() < 1e-6) continue;
-    const torch::Tensor predicted = disparity[b].flatten().masked_select(valid);
-    sum = sum + (Normalized(predicted) - Normalized(known)).abs().mean();
-    ++images;
+    if (counts[b].item<int64_t>() < kMinPixels) continue;
+    const torch::Tensor known = gt[b].flatten().masked_select(valid[b]);
+    const torch::Tensor predicted =
+        disparity[b].flatten().masked_select(valid[b]);
+    // Flat ground truth has no layout to ask for: weight 0, decided on the
+    // device.
+    const torch::Tensor usable =
+        ((known - known.median()).abs().mean() > 1e-6).to(sum.dtype());
+    sum =
+        sum + usable * (Normalized(predicted) - Normalized(known)).abs().mean();
+    images = images + usable;
   }
-  return images > 0 ? sum / images : sum;
+  return sum / images.clamp_min(1);
 }
 
 }  // namespace parallax

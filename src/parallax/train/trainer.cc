@@ -269,7 +269,7 @@ class TrainingRun {
       MakeOptimizer();
       DeserializeOptimizer(*optimizer_, loaded.optimizer_state, device_);
       step_ = nlohmann::json::parse(loaded.trainer_state).at("step");
-      if (options_.ema_decay > 0) {
+      if (options_.ema_decay > 0 && writer_) {
         if (loaded.averaged_state.empty()) {
           ThrowError("'{}' has no averaged weights although the run uses --ema",
                      CheckpointPath(options_.out).string());
@@ -289,7 +289,8 @@ class TrainingRun {
     net_->train();
     // Same seed, same initial weights; the broadcast makes sure of it.
     if (group_) group_->Broadcast(net_->parameters());
-    if (options_.ema_decay > 0) {
+    // Every rank holds the same weights; only rank 0 saves the average.
+    if (options_.ema_decay > 0 && writer_) {
       average_.emplace(net_, options_.ema_decay, device_);
     }
     MakeOptimizer();

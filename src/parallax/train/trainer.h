@@ -6,7 +6,9 @@
 //   checkpoint.plx     model + optimiser + trainer state, replaced atomically
 //                      every --checkpoint-every steps, on Ctrl-C and at the
 //                      end; --resume continues from it exactly
-//   model.plx          the trained weights alone (written at the end)
+//   model.plx          the trained weights alone (written at the end); with
+//                      --ema their moving average, which the checkpoint
+//                      also carries
 //   train_log.jsonl    one JSON line per step with every loss term, and one
 //                      per validation
 #pragma once

@@ -29,6 +29,10 @@ WeightAverage::WeightAverage(const DepthNet& net, double decay,
     ThrowError("--ema must be in [0, 1), got {}", decay);
   }
   averaged_->to(device_);
+  // The same memory layout as the trained network (channels-last on CPU),
+  // so updates and validation take the fast path; no gradients.
+  averaged_->SetChannelsLast(device_.is_cpu());
+  for (torch::Tensor& p : averaged_->parameters()) p.requires_grad_(false);
   averaged_->eval();
   CopyWeights(net, averaged_);
 }

@@ -32,7 +32,25 @@ const char* const kRunDefiningFlags[] = {"--data",
                                          "--lr-gamma",
                                          "--ema",
                                          "--no-augment",
-                                         "--crop"};
+                                         "--crop",
+                                         "--flow",
+                                         "--val",
+                                         "--val-every",
+                                         "--ssim-alpha",
+                                         "--w-appearance",
+                                         "--w-smoothness",
+                                         "--w-lr",
+                                         "--w-deep3d-smoothness",
+                                         "--w-max-prob",
+                                         "--w-supervised",
+                                         "--w-supervised-invariant",
+                                         "--init",
+                                         "--exclude",
+                                         "--stereo-hints",
+                                         "--border-mask",
+                                         "--scales",
+                                         "--keep-checkpoints",
+                                         "--fp16"};
 
 }  // namespace
 
