@@ -117,11 +117,15 @@ torch::Tensor SupervisedDisparityLoss(const torch::Tensor& disparity,
 
 namespace {
 
-// Median-centred values divided by their mean absolute deviation.
-torch::Tensor Normalized(const torch::Tensor& values) {
-  const torch::Tensor centred = values - values.median();
-  return centred / centred.abs().mean().clamp_min(1e-6);
-}
+// Values shifted by their median, and their mean absolute deviation.
+struct Centred {
+  torch::Tensor values;
+  torch::Tensor spread;
+
+  explicit Centred(const torch::Tensor& v)
+      : values(v - v.median()), spread(values.abs().mean()) {}
+  torch::Tensor Normalized() const { return values / spread.clamp_min(1e-6); }
+};
 
 }  // namespace
 
@@ -135,15 +139,13 @@ torch::Tensor ScaleShiftInvariantLoss(const torch::Tensor& disparity,
   torch::Tensor images = torch::zeros({}, disparity.options());
   for (int64_t b = 0; b < disparity.size(0); ++b) {
     if (counts[b].item<int64_t>() < kMinPixels) continue;
-    const torch::Tensor known = gt[b].flatten().masked_select(valid[b]);
-    const torch::Tensor predicted =
-        disparity[b].flatten().masked_select(valid[b]);
+    const Centred known(gt[b].flatten().masked_select(valid[b]));
+    const Centred predicted(disparity[b].flatten().masked_select(valid[b]));
     // Flat ground truth has no layout to ask for: weight 0, decided on the
     // device.
-    const torch::Tensor usable =
-        ((known - known.median()).abs().mean() > 1e-6).to(sum.dtype());
-    sum =
-        sum + usable * (Normalized(predicted) - Normalized(known)).abs().mean();
+    const torch::Tensor usable = (known.spread > 1e-6).to(sum.dtype());
+    sum = sum +
+          usable * (predicted.Normalized() - known.Normalized()).abs().mean();
     images = images + usable;
   }
   return sum / images.clamp_min(1);

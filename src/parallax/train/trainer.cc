@@ -269,14 +269,7 @@ class TrainingRun {
       MakeOptimizer();
       DeserializeOptimizer(*optimizer_, loaded.optimizer_state, device_);
       step_ = nlohmann::json::parse(loaded.trainer_state).at("step");
-      if (options_.ema_decay > 0 && writer_) {
-        if (loaded.averaged_state.empty()) {
-          ThrowError("'{}' has no averaged weights although the run uses --ema",
-                     CheckpointPath(options_.out).string());
-        }
-        average_.emplace(net_, options_.ema_decay, device_);
-        average_->Deserialize(loaded.averaged_state);
-      }
+      StartAverage(&loaded.averaged_state);
       if (writer_) TruncateLogAfter(LogPath(options_.out), step_);
       spdlog::info("resuming {} at step {} of {}",
                    CheckpointPath(options_.out).string(), step_, total_steps_);
@@ -289,10 +282,7 @@ class TrainingRun {
     net_->train();
     // Same seed, same initial weights; the broadcast makes sure of it.
     if (group_) group_->Broadcast(net_->parameters());
-    // Every rank holds the same weights; only rank 0 saves the average.
-    if (options_.ema_decay > 0 && writer_) {
-      average_.emplace(net_, options_.ema_decay, device_);
-    }
+    StartAverage(nullptr);
     MakeOptimizer();
     if (writer_) fs::remove(LogPath(options_.out));
     spdlog::info(
@@ -304,6 +294,19 @@ class TrainingRun {
         options_.model.input_channels, options_.model.width,
         net_->NumParameters() / 1e6, total_steps_, options_.batch_size,
         options_.model.train_width, options_.model.train_height, device_.str());
+  }
+
+  // With --ema: the moving average, from the current weights or from a
+  // resumed checkpoint's `saved` state. Every rank holds the same weights,
+  // so only rank 0, which saves, keeps the average.
+  void StartAverage(const std::string* saved) {
+    if (options_.ema_decay <= 0 || !writer_) return;
+    if (saved && saved->empty()) {
+      ThrowError("'{}' has no averaged weights although the run uses --ema",
+                 CheckpointPath(options_.out).string());
+    }
+    average_.emplace(net_, options_.ema_decay);
+    if (saved) average_->Deserialize(*saved);
   }
 
   // Fine-tuning: the weights of an earlier model of the same architecture

@@ -22,9 +22,10 @@ void CopyWeights(const DepthNet& from, DepthNet& to) {
 
 }  // namespace
 
-WeightAverage::WeightAverage(const DepthNet& net, double decay,
-                             torch::Device device)
-    : decay_(decay), device_(device), averaged_(net->config()) {
+WeightAverage::WeightAverage(const DepthNet& net, double decay)
+    : decay_(decay),
+      device_(net->parameters().front().device()),
+      averaged_(net->config()) {
   if (!(decay >= 0 && decay < 1)) {
     ThrowError("--ema must be in [0, 1), got {}", decay);
   }

@@ -16,8 +16,8 @@ namespace parallax {
 
 class WeightAverage {
  public:
-  // Starts as a copy of `net`'s weights, on `device`. `decay` in [0, 1).
-  WeightAverage(const DepthNet& net, double decay, torch::Device device);
+  // Starts as a copy of `net`'s weights, on its device. `decay` in [0, 1).
+  WeightAverage(const DepthNet& net, double decay);
 
   // Folds in the weights after one optimiser step. The k-th update uses
   // min(decay, (1 + k) / (10 + k)), so the starting weights are forgotten

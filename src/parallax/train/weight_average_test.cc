@@ -40,7 +40,7 @@ TEST(WeightAverageTest, EarlyUpdatesForgetTheStartQuickly) {
 TEST(WeightAverageTest, FollowsTheExponentialMovingAverage) {
   DepthNet net = TinyNet(1);
   Fill(net, 0.0);
-  WeightAverage average(net, 0.5, torch::kCPU);
+  WeightAverage average(net, 0.5);
   EXPECT_LT(MaxDistance(average.averaged(), 0.0), 1e-12);
   Fill(net, 1.0);
   average.Update(net);  // d = 2/11: 0 -> 9/11
@@ -61,13 +61,13 @@ TEST(WeightAverageTest, FollowsTheExponentialMovingAverage) {
 
 TEST(WeightAverageTest, SerializedStateRestoresTheSameAverage) {
   DepthNet net = TinyNet(2);
-  WeightAverage average(net, 0.9, torch::kCPU);
+  WeightAverage average(net, 0.9);
   Fill(net, 0.5);
   for (int k = 0; k < 4; ++k) average.Update(net);
   const std::string bytes = average.Serialize();
 
   DepthNet other = TinyNet(3);
-  WeightAverage restored(other, 0.9, torch::kCPU);
+  WeightAverage restored(other, 0.9);
   restored.Deserialize(bytes);
   EXPECT_EQ(restored.updates(), 4);
   const auto a = average.averaged()->parameters();
@@ -85,18 +85,16 @@ TEST(WeightAverageTest, SerializedStateRestoresTheSameAverage) {
   ModelConfig wider;
   wider.width = 0.25;
   DepthNet wide(wider);
-  WeightAverage mismatched(wide, 0.9, torch::kCPU);
+  WeightAverage mismatched(wide, 0.9);
   EXPECT_THROW(mismatched.Deserialize(bytes), Error);
   EXPECT_THROW(restored.Deserialize("not an archive"), Error);
 }
 
 TEST(WeightAverageTest, RefusesADecayOutsideZeroToOne) {
   DepthNet net = TinyNet(5);
-  EXPECT_NE(testing::ErrorOf([&] {
-              WeightAverage(net, 1.0, torch::kCPU);
-            }).find("--ema"),
+  EXPECT_NE(testing::ErrorOf([&] { WeightAverage(net, 1.0); }).find("--ema"),
             std::string::npos);
-  EXPECT_THROW(WeightAverage(net, -0.1, torch::kCPU), Error);
+  EXPECT_THROW(WeightAverage(net, -0.1), Error);
 }
 
 }  // namespace
