@@ -38,6 +38,17 @@ void Jitter(cv::Mat& rgb, const AugmentParams& params) {
   cv::max(rgb, 0.0, rgb);
 }
 
+void ReorderChannels(cv::Mat& rgb, const cv::Vec3i& order) {
+  for (int c = 0; c < 3; ++c) {
+    THROW_CHECK_MSG(order[c] >= 0 && order[c] < 3, "channel order {},{},{}",
+                    order[0], order[1], order[2]);
+  }
+  cv::Mat reordered(rgb.size(), rgb.type());
+  const int from_to[6] = {order[0], 0, order[1], 1, order[2], 2};
+  cv::mixChannels(&rgb, 1, &reordered, 1, from_to, 3);
+  rgb = reordered;
+}
+
 }  // namespace
 
 cv::Mat CropAndResize(const cv::Mat& image, const cv::Rect& crop,
@@ -101,6 +112,16 @@ AugmentParams DrawAugmentParams(cv::Size source_size, cv::Size size,
                            int(y_u * (source_size.height - crop_height + 1)));
     params.crop = cv::Rect(x, y, crop_width, crop_height);
   }
+  if (options.channel_shuffle_probability > 0) {
+    const bool shuffle = Uniform(rng) < options.channel_shuffle_probability;
+    const int pick = std::min(4, static_cast<int>(Uniform(rng) * 5));
+    if (shuffle) {
+      static constexpr int kOrders[5][3] = {
+          {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+      params.channel_order = {kOrders[pick][0], kOrders[pick][1],
+                              kOrders[pick][2]};
+    }
+  }
   return params;
 }
 
@@ -139,6 +160,10 @@ TrainingSample ApplyAugmentation(const StereoPair& pair, cv::Size size,
   if (params.color) {
     Jitter(sample.left, params);
     Jitter(sample.right, params);
+  }
+  if (params.channel_order != cv::Vec3i(0, 1, 2)) {
+    ReorderChannels(sample.left, params.channel_order);
+    ReorderChannels(sample.right, params.channel_order);
   }
   return sample;
 }

@@ -26,6 +26,13 @@ struct AugmentOptions {
   double color_min = 0.8, color_max = 1.2;
   ResizeMode resize = ResizeMode::kResize;
   double max_crop_zoom = 1.5;
+  // Probability of reordering the colour channels of both views (one of the
+  // five non-identity orders, uniformly). Synthetic worlds texture surfaces
+  // with photographs whose hues are not spread evenly over depth (foliage
+  // backdrops at infinity); a network trained on them learns "green is
+  // far". Shuffled channels keep every shape and intensity cue and leave
+  // hue without a depth meaning. 0 = off, and then nothing is drawn for it.
+  double channel_shuffle_probability = 0.0;
 };
 
 // Training sample: float RGB in [0, 1] (channel order R, G, B), size WxH.
@@ -54,10 +61,14 @@ struct AugmentParams {
   double gamma = 1.0;
   double brightness = 1.0;
   cv::Vec3d color_scale{1.0, 1.0, 1.0};  // R, G, B
+  // Output channel c of both views is input channel channel_order[c]
+  // (R, G, B = 0, 1, 2); applied after the jitter.
+  cv::Vec3i channel_order{0, 1, 2};
 };
 // Draws a fixed number of values from `rng` whatever the options, except
 // when augmentation is disabled (then the crop is the whole frame and
-// nothing is drawn).
+// nothing is drawn), plus two more, last, when channel shuffling is on (so
+// runs without it draw what they always drew).
 AugmentParams DrawAugmentParams(cv::Size source_size, cv::Size size,
                                 const AugmentOptions& options,
                                 std::mt19937_64& rng);

@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <limits>
 #include <opencv2/imgproc.hpp>
+#include <set>
 
 namespace parallax {
 namespace {
@@ -127,6 +129,60 @@ TEST(Augment, ColourJitterStaysInRangeAndMatchesTheFormula) {
     // Both views get the very same jitter.
     EXPECT_TRUE(Identical(sample.left, sample.right));
   }
+}
+
+// One channel of a float RGB image.
+cv::Mat Channel(const cv::Mat& rgb, int c) {
+  cv::Mat plane;
+  cv::extractChannel(rgb, plane, c);
+  return plane;
+}
+
+TEST(Augment, ChannelShuffleReordersBothViewsAlikeAndNothingElse) {
+  const StereoPair pair = MakePair();
+  AugmentOptions options = Only(0.0, 1.0);
+  options.resize = ResizeMode::kRandomCrop;
+  AugmentOptions shuffling = options;
+  shuffling.channel_shuffle_probability = 1.0;
+  std::set<std::array<int, 3>> orders;
+  for (uint64_t seed = 0; seed < 60; ++seed) {
+    std::mt19937_64 plain_rng(seed), shuffled_rng(seed);
+    const AugmentParams plain =
+        DrawAugmentParams(pair.left.size(), {32, 16}, options, plain_rng);
+    const AugmentParams shuffled =
+        DrawAugmentParams(pair.left.size(), {32, 16}, shuffling, shuffled_rng);
+    // The shuffle's draws come last: crop, flip and jitter are unchanged.
+    EXPECT_EQ(plain.crop, shuffled.crop);
+    EXPECT_EQ(plain.gamma, shuffled.gamma);
+    EXPECT_EQ(plain.color_scale, shuffled.color_scale);
+    EXPECT_EQ(plain.channel_order, cv::Vec3i(0, 1, 2));
+    const cv::Vec3i& order = shuffled.channel_order;
+    ASSERT_NE(order, cv::Vec3i(0, 1, 2)) << "probability 1 always shuffles";
+    orders.insert({order[0], order[1], order[2]});
+    const TrainingSample a = ApplyAugmentation(pair, {32, 16}, plain);
+    const TrainingSample b = ApplyAugmentation(pair, {32, 16}, shuffled);
+    for (int c = 0; c < 3; ++c) {
+      EXPECT_TRUE(Identical(Channel(b.left, c), Channel(a.left, order[c])));
+      EXPECT_TRUE(Identical(Channel(b.right, c), Channel(a.right, order[c])));
+    }
+    EXPECT_TRUE(Identical(a.gt_disparity, b.gt_disparity));
+  }
+  EXPECT_EQ(orders.size(), 5u) << "every non-identity order is drawn";
+}
+
+TEST(Augment, ChannelShuffleFollowsItsProbability) {
+  const StereoPair pair = MakePair();
+  AugmentOptions options;
+  options.channel_shuffle_probability = 0.3;
+  int shuffled = 0;
+  const int draws = 2000;
+  for (int seed = 0; seed < draws; ++seed) {
+    std::mt19937_64 rng(seed);
+    const AugmentParams params =
+        DrawAugmentParams(pair.left.size(), {32, 16}, options, rng);
+    if (params.channel_order != cv::Vec3i(0, 1, 2)) ++shuffled;
+  }
+  EXPECT_NEAR(shuffled / double(draws), 0.3, 0.04);
 }
 
 TEST(Augment, SameSeedSameSample) {

@@ -74,7 +74,8 @@ nlohmann::json AugmentToJson(const AugmentOptions& a) {
           {"brightness", {a.brightness_min, a.brightness_max}},
           {"color", {a.color_min, a.color_max}},
           {"resize", a.resize == ResizeMode::kRandomCrop ? "crop" : "resize"},
-          {"max_crop_zoom", a.max_crop_zoom}};
+          {"max_crop_zoom", a.max_crop_zoom},
+          {"channel_shuffle_probability", a.channel_shuffle_probability}};
 }
 
 AugmentOptions AugmentFromJson(const nlohmann::json& j) {
@@ -89,6 +90,8 @@ AugmentOptions AugmentFromJson(const nlohmann::json& j) {
   a.resize =
       j.at("resize") == "crop" ? ResizeMode::kRandomCrop : ResizeMode::kResize;
   a.max_crop_zoom = j.at("max_crop_zoom");
+  // Runs from before channel shuffling had none.
+  a.channel_shuffle_probability = j.value("channel_shuffle_probability", 0.0);
   return a;
 }
 

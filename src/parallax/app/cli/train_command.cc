@@ -33,6 +33,7 @@ const char* const kRunDefiningFlags[] = {"--data",
                                          "--ema",
                                          "--no-augment",
                                          "--crop",
+                                         "--channel-shuffle",
                                          "--flow",
                                          "--val",
                                          "--val-every",
@@ -180,6 +181,13 @@ int RunTrain(int argc, char** argv) {
                "No flips or colour jitter (resize only)");
   app.add_flag("--crop", crop,
                "Random crops at random scale instead of whole-frame resize");
+  app.add_option("--channel-shuffle",
+                 options.augment.channel_shuffle_probability,
+                 "Probability of reordering the colour channels of a pair "
+                 "(both views alike), so that hue carries no depth meaning "
+                 "learnt from synthetic textures; 0 = off")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   app.add_option("--checkpoint-every", options.checkpoint_every,
                  "Save the training state every N steps")
       ->capture_default_str();
