@@ -10,6 +10,7 @@
 #include "parallax/app/cli/commands.h"
 #include "parallax/app/cli/version.h"
 #include "parallax/eval/baselines.h"
+#include "parallax/eval/channel_order.h"
 #include "parallax/eval/evaluate.h"
 #include "parallax/eval/report.h"
 #include "parallax/infer/default_model.h"
@@ -47,14 +48,19 @@ void CheckSource(const PredictionSource& source) {
 PredictFn MakePredictor(const PredictionSource& source,
                         const std::vector<EvalScene>& scenes,
                         PredictionKind kind, Predictor* predictor,
-                        const UpsampleOptions& upsample) {
+                        const UpsampleOptions& upsample,
+                        const cv::Vec3i& channel_order) {
   CheckSource(source);
   if (!source.baseline.empty()) {
     return MakeBaselinePredictor(ParseBaseline(source.baseline));
   }
   if (predictor) {
-    return [predictor, upsample](const EvalScene& scene) -> Prediction {
-      const cv::Mat image = ReadImage(scene.left, ReadMode::kColor8);
+    return [predictor, upsample,
+            channel_order](const EvalScene& scene) -> Prediction {
+      cv::Mat image = ReadImage(scene.left, ReadMode::kColor8);
+      if (channel_order != cv::Vec3i(0, 1, 2)) {
+        image = ReorderColorChannels(image, channel_order);
+      }
       // Pixels of disparity, but at the scale of the rigs the model was
       // trained on, not of this camera: relative for the scorer's notes.
       return Prediction(EstimateDisparity(*predictor, image, upsample),
@@ -139,6 +145,13 @@ int RunEval(int argc, char** argv) {
   app.add_option("--upsample", upsample,
                  "With --model: guided, joint-bilateral or bilinear")
       ->capture_default_str();
+  std::string channel_order = "rgb";
+  app.add_option("--channel-order", channel_order,
+                 "With --model: the network sees the image's channels in "
+                 "this order (gbr = red takes green, ...): how much of the "
+                 "model's depth rests on hue")
+      ->capture_default_str()
+      ->type_name("ORDER");
   app.add_option("--baseline", source.baseline,
                  "Score a model-free baseline instead: constant, "
                  "vertical-gradient (disparity = row)")
@@ -206,8 +219,15 @@ int RunEval(int argc, char** argv) {
       predictor = std::make_unique<Predictor>(model_path, predictor_options);
       upsample_options.method = ParseUpsampleMethod(upsample);
     }
-    const PredictFn predict =
-        MakePredictor(source, scenes, kind, predictor.get(), upsample_options);
+    const cv::Vec3i rgb_order = ParseChannelOrder(channel_order);
+    const bool reordered = rgb_order != cv::Vec3i(0, 1, 2);
+    if (reordered && source.model.empty()) {
+      ThrowError(
+          "--channel-order changes what a network sees: use it with "
+          "--model");
+    }
+    const PredictFn predict = MakePredictor(
+        source, scenes, kind, predictor.get(), upsample_options, rgb_order);
     EvalReport report;
     try {
       report = RunScoring(scenes, predict, options, quiet);
@@ -221,7 +241,9 @@ int RunEval(int argc, char** argv) {
         "{} scenes under {}, predictions {}\nalign {}, disparity floor {} x "
         "smallest ground-truth disparity, depth = 1/disparity (1/px){}, "
         "mask {}\n\n{}",
-        scenes.size(), gt_dir, Describe(source, kind, model_path),
+        scenes.size(), gt_dir,
+        Describe(source, kind, model_path) +
+            (reordered ? fmt::format(", channels {}", channel_order) : ""),
         ToString(options.alignment), options.min_disp_fraction,
         options.max_depth > 0 ? fmt::format(" up to {}", options.max_depth)
                               : "",
@@ -240,6 +262,7 @@ int RunEval(int argc, char** argv) {
                              : nlohmann::json(source.baseline);
       used["pred_kind"] = ToString(kind);
       used["mask"] = ToString(scan.mask);
+      used["channel_order"] = channel_order;
       json["parallax_version"] = kVersion;
       WriteFileAtomic(json_path, json.dump(2) + "\n");
       fmt::print("\nwrote {}\n", json_path);

@@ -66,8 +66,9 @@ TEST(EvalCommand, HelpAndFlagErrors) {
   ::testing::internal::CaptureStdout();
   EXPECT_EQ(RunEvalWith({"--help"}), kExitOk);
   const std::string help = ::testing::internal::GetCapturedStdout();
-  for (const char* flag : {"--gt", "--pred", "--model", "--baseline", "--align",
-                           "--bad", "--mask", "--max-depth", "--json"}) {
+  for (const char* flag :
+       {"--gt", "--pred", "--model", "--baseline", "--align", "--bad", "--mask",
+        "--max-depth", "--json", "--channel-order"}) {
     EXPECT_NE(help.find(flag), std::string::npos) << flag;
   }
   testing::TempDir dir;
@@ -83,8 +84,16 @@ TEST(EvalCommand, HelpAndFlagErrors) {
   EXPECT_EQ(
       RunEvalWith({"--gt", (dir / "none").string(), "--baseline", "constant"}),
       kExitError);
+  EXPECT_EQ(RunEvalWith({"--gt", gt, "--baseline", "constant",
+                         "--channel-order", "gbr"}),
+            kExitError);
+  EXPECT_EQ(RunEvalWith({"--gt", gt, "--baseline", "constant",
+                         "--channel-order", "rgr"}),
+            kExitError);
   const std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_NE(err.find("--pred DIR, --model FILE"), std::string::npos) << err;
+  EXPECT_NE(err.find("use it with --model"), std::string::npos) << err;
+  EXPECT_NE(err.find("not 'rgr'"), std::string::npos) << err;
   EXPECT_NE(err.find("affine"), std::string::npos) << err;
   EXPECT_NE(err.find("none' does not exist"), std::string::npos) << err;
 }
