@@ -1,6 +1,7 @@
 // Turning a decoded stereo pair into one training sample (Godard et al. 2017,
 // section 4.1): resize or random crop to the training size, horizontal flip
-// with left/right swap, and photometric jitter applied equally to both views.
+// with left/right swap, and photometric jitter (and optionally a colour
+// channel reorder) applied equally to both views.
 #pragma once
 
 #include <random>
@@ -35,7 +36,8 @@ struct AugmentOptions {
   double channel_shuffle_probability = 0.0;
 };
 
-// Training sample: float RGB in [0, 1] (channel order R, G, B), size WxH.
+// Training sample: float RGB in [0, 1] (channel order R, G, B unless the
+// channel shuffle reordered them), size WxH.
 struct TrainingSample {
   cv::Mat left;   // CV_32FC3
   cv::Mat right;  // CV_32FC3
@@ -62,7 +64,8 @@ struct AugmentParams {
   double brightness = 1.0;
   cv::Vec3d color_scale{1.0, 1.0, 1.0};  // R, G, B
   // Output channel c of both views is input channel channel_order[c]
-  // (R, G, B = 0, 1, 2); applied after the jitter.
+  // (R, G, B = 0, 1, 2); applied after the jitter. Same semantics as
+  // ReorderColorChannels in eval/channel_order.h, which works on BGR.
   cv::Vec3i channel_order{0, 1, 2};
 };
 // Draws a fixed number of values from `rng` whatever the options, except

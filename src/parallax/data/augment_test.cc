@@ -170,6 +170,21 @@ TEST(Augment, ChannelShuffleReordersBothViewsAlikeAndNothingElse) {
   EXPECT_EQ(orders.size(), 5u) << "every non-identity order is drawn";
 }
 
+TEST(Augment, ChannelShuffleDrawsTwoValuesOnlyWhenOn) {
+  // Runs without the shuffle must draw what they drew before it existed:
+  // ten values (crop zoom and position, flip, jitter switch, gamma,
+  // brightness, three colour scales); with it, two more.
+  const StereoPair pair = MakePair();
+  for (const double probability : {0.0, 0.4}) {
+    AugmentOptions options;
+    options.channel_shuffle_probability = probability;
+    std::mt19937_64 rng(7), expected(7);
+    DrawAugmentParams(pair.left.size(), {32, 16}, options, rng);
+    expected.discard(probability > 0 ? 12 : 10);
+    EXPECT_EQ(rng(), expected()) << "probability " << probability;
+  }
+}
+
 TEST(Augment, ChannelShuffleFollowsItsProbability) {
   const StereoPair pair = MakePair();
   AugmentOptions options;

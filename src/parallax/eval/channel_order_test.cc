@@ -9,9 +9,11 @@ namespace {
 
 TEST(ChannelOrder, ParsesEveryPermutationInAnyCase) {
   EXPECT_EQ(ParseChannelOrder("rgb"), cv::Vec3i(0, 1, 2));
-  EXPECT_EQ(ParseChannelOrder("gbr"), cv::Vec3i(1, 2, 0));
-  EXPECT_EQ(ParseChannelOrder("BGR"), cv::Vec3i(2, 1, 0));
   EXPECT_EQ(ParseChannelOrder("rBg"), cv::Vec3i(0, 2, 1));
+  EXPECT_EQ(ParseChannelOrder("grb"), cv::Vec3i(1, 0, 2));
+  EXPECT_EQ(ParseChannelOrder("gbr"), cv::Vec3i(1, 2, 0));
+  EXPECT_EQ(ParseChannelOrder("brg"), cv::Vec3i(2, 0, 1));
+  EXPECT_EQ(ParseChannelOrder("BGR"), cv::Vec3i(2, 1, 0));
 }
 
 TEST(ChannelOrder, RefusesWhatIsNotAPermutation) {
@@ -28,7 +30,7 @@ TEST(ChannelOrder, RefusesWhatIsNotAPermutation) {
 }
 
 TEST(ChannelOrder, OutputRedTakesTheNamedInputChannel) {
-  // One pixel, OpenCV layout B = 10, G = 20, R = 30.
+  // Every pixel in OpenCV layout B = 10, G = 20, R = 30.
   const cv::Mat bgr(2, 3, CV_8UC3, cv::Scalar(10, 20, 30));
   const cv::Mat before = bgr.clone();
   // "gbr": red takes green (20), green takes blue (10), blue takes red (30).

@@ -65,7 +65,18 @@ TEST(Cli, BadValuesAreNamedErrors) {
             kExitError);
   EXPECT_EQ(RunCommand(RunModelInfo, {(dir / "none.plx").string()}),
             kExitError);
+  // Switched off by --no-augment, so asking for both is an error.
+  EXPECT_EQ(RunCommand(RunTrain, {"--data", data, "--out", out, "--steps", "2",
+                                  "--no-augment", "--channel-shuffle", "0.5"}),
+            kExitError);
+  EXPECT_EQ(RunCommand(RunTrain, {"--data", data, "--out", out, "--steps", "2",
+                                  "--channel-shuffle", "1.5"}),
+            kExitUsage);
   const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("--no-augment turns off --channel-shuffle"),
+            std::string::npos)
+      << err;
+  EXPECT_FALSE(fs::exists(dir / "run/checkpoint.plx"));
   EXPECT_NE(err.find("alexnet"), std::string::npos);
   EXPECT_NE(err.find("--size"), std::string::npos);
   EXPECT_NE(err.find("none.plx"), std::string::npos);

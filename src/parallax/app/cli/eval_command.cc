@@ -20,6 +20,7 @@
 #include "parallax/util/check.h"
 #include "parallax/util/interrupt.h"
 #include "parallax/util/progress.h"
+#include "parallax/util/strings.h"
 
 namespace parallax {
 namespace {
@@ -203,6 +204,14 @@ int RunEval(int argc, char** argv) {
     EvalScanOptions scan;
     scan.mask = ParseEvalMask(mask_name);
     CheckSource(source);
+    const cv::Vec3i rgb_order = ParseChannelOrder(channel_order);
+    channel_order = ToLower(channel_order);  // one spelling in the report
+    const bool reordered = rgb_order != cv::Vec3i(0, 1, 2);
+    if (reordered && source.model.empty()) {
+      ThrowError(
+          "--channel-order changes what a network sees: use it with "
+          "--model");
+    }
     if (!source.baseline.empty() && app.count("--pred-kind") > 0) {
       spdlog::warn("--pred-kind is ignored with --baseline");
     }
@@ -218,13 +227,6 @@ int RunEval(int argc, char** argv) {
       predictor_options.precision = ParsePrecision(precision);
       predictor = std::make_unique<Predictor>(model_path, predictor_options);
       upsample_options.method = ParseUpsampleMethod(upsample);
-    }
-    const cv::Vec3i rgb_order = ParseChannelOrder(channel_order);
-    const bool reordered = rgb_order != cv::Vec3i(0, 1, 2);
-    if (reordered && source.model.empty()) {
-      ThrowError(
-          "--channel-order changes what a network sees: use it with "
-          "--model");
     }
     const PredictFn predict = MakePredictor(
         source, scenes, kind, predictor.get(), upsample_options, rgb_order);

@@ -1,6 +1,7 @@
 // `parallax eval` in-process on temporary folders (COLMAP style).
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "parallax/eval/ground_truth.h"
 #include "parallax/io/image_io.h"
 #include "parallax/testing/testing.h"
+#include "parallax/testing/tiny_model.h"
 
 namespace parallax {
 namespace {
@@ -24,6 +26,11 @@ int RunEvalWith(std::vector<std::string> args) {
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   return RunEval(static_cast<int>(argv.size()), argv.data());
+}
+
+std::string ToLowerAscii(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(c));
+  return text;
 }
 
 nlohmann::json ReadJson(const fs::path& path) {
@@ -96,6 +103,41 @@ TEST(EvalCommand, HelpAndFlagErrors) {
   EXPECT_NE(err.find("not 'rgr'"), std::string::npos) << err;
   EXPECT_NE(err.find("affine"), std::string::npos) << err;
   EXPECT_NE(err.find("none' does not exist"), std::string::npos) << err;
+}
+
+TEST(EvalCommand, ChannelOrderChangesOnlyWhatTheNetworkSees) {
+  testing::TempDir dir;
+  // A colourful textured scene whose channels differ, so that a network
+  // sees something else when they are reordered.
+  cv::Mat left(48, 64, CV_8UC3);
+  cv::randu(left, 0, 255);
+  cv::GaussianBlur(left, left, {0, 0}, 2.0);
+  cv::Mat disparity(48, 64, CV_8UC1);
+  for (int y = 0; y < disparity.rows; ++y) {
+    disparity.row(y).setTo(10 + y);
+  }
+  fs::create_directories(dir / "gt");
+  WriteImage(dir / "gt/room_left.png", left);
+  WriteImage(dir / "gt/room_gt.png", disparity);
+  const fs::path model = testing::SaveTinyModel(dir / "tiny.plx");
+  const auto scores = [&](const std::string& order) {
+    const fs::path json = dir / ("scores_" + order + ".json");
+    ::testing::internal::CaptureStdout();
+    EXPECT_EQ(RunEvalWith({"--gt", (dir / "gt").string(), "--model",
+                           model.string(), "--channel-order", order, "--json",
+                           json.string(), "--quiet"}),
+              kExitOk);
+    const std::string out = ::testing::internal::GetCapturedStdout();
+    const bool reordered = ToLowerAscii(order) != "rgb";
+    EXPECT_EQ(out.find(", channels ") != std::string::npos, reordered) << out;
+    return ReadJson(json);
+  };
+  const nlohmann::json plain = scores("rgb"), swapped = scores("BRG");
+  EXPECT_EQ(plain["options"]["channel_order"], "rgb");
+  EXPECT_EQ(swapped["options"]["channel_order"], "brg");
+  EXPECT_NE(plain["mean"]["abs_rel"], swapped["mean"]["abs_rel"]);
+  // The default is the plain order, score for score.
+  EXPECT_EQ(scores("rgb")["mean"], plain["mean"]);
 }
 
 TEST(EvalCommand, PerfectPredictionsScorePerfectlyInJson) {

@@ -289,6 +289,13 @@ int RunTrain(int argc, char** argv) {
       }
       options.augment.enabled = !no_augment;
       if (crop) options.augment.resize = ResizeMode::kRandomCrop;
+      // Disabled augmentation draws nothing, crops and shuffles included;
+      // saying both would train something other than what was asked.
+      if (no_augment &&
+          (crop || options.augment.channel_shuffle_probability > 0)) {
+        ThrowError("--no-augment turns off {}: give one or the other",
+                   crop ? "--crop" : "--channel-shuffle");
+      }
     }
     InstallInterruptHandler();
     TrainCallbacks callbacks;
