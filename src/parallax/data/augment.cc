@@ -4,6 +4,7 @@
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
+#include "parallax/io/channel_order.h"
 #include "parallax/util/check.h"
 
 namespace parallax {
@@ -36,17 +37,6 @@ void Jitter(cv::Mat& rgb, const AugmentParams& params) {
   cv::multiply(rgb, cv::Scalar(b * c[0], b * c[1], b * c[2]), rgb);
   cv::min(rgb, 1.0, rgb);
   cv::max(rgb, 0.0, rgb);
-}
-
-void ReorderChannels(cv::Mat& rgb, const cv::Vec3i& order) {
-  for (int c = 0; c < 3; ++c) {
-    THROW_CHECK_MSG(order[c] >= 0 && order[c] < 3, "channel order {},{},{}",
-                    order[0], order[1], order[2]);
-  }
-  cv::Mat reordered(rgb.size(), rgb.type());
-  const int from_to[6] = {order[0], 0, order[1], 1, order[2], 2};
-  cv::mixChannels(&rgb, 1, &reordered, 1, from_to, 3);
-  rgb = reordered;
 }
 
 }  // namespace
@@ -162,8 +152,9 @@ TrainingSample ApplyAugmentation(const StereoPair& pair, cv::Size size,
     Jitter(sample.right, params);
   }
   if (params.channel_order != cv::Vec3i(0, 1, 2)) {
-    ReorderChannels(sample.left, params.channel_order);
-    ReorderChannels(sample.right, params.channel_order);
+    // The samples are RGB, so storage order is colour order.
+    sample.left = ReorderChannels(sample.left, params.channel_order);
+    sample.right = ReorderChannels(sample.right, params.channel_order);
   }
   return sample;
 }

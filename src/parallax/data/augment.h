@@ -31,8 +31,9 @@ struct AugmentOptions {
   // five non-identity orders, uniformly). Synthetic worlds texture surfaces
   // with photographs whose hues are not spread evenly over depth (foliage
   // backdrops at infinity); a network trained on them learns "green is
-  // far". Shuffled channels keep every shape and intensity cue and leave
-  // hue without a depth meaning. 0 = off, and then nothing is drawn for it.
+  // far". Shuffled channels keep every shape, edge and the sum R + G + B,
+  // and leave hue (and the channels' luminance weights) without a depth
+  // meaning. 0 = off, and then nothing is drawn for it.
   double channel_shuffle_probability = 0.0;
 };
 
@@ -64,8 +65,8 @@ struct AugmentParams {
   double brightness = 1.0;
   cv::Vec3d color_scale{1.0, 1.0, 1.0};  // R, G, B
   // Output channel c of both views is input channel channel_order[c]
-  // (R, G, B = 0, 1, 2); applied after the jitter. Same semantics as
-  // ReorderColorChannels in eval/channel_order.h, which works on BGR.
+  // (R, G, B = 0, 1, 2); applied after the jitter with ReorderChannels
+  // (io/channel_order.h).
   cv::Vec3i channel_order{0, 1, 2};
 };
 // Draws a fixed number of values from `rng` whatever the options, except

@@ -1,7 +1,6 @@
 // `parallax eval` in-process on temporary folders (COLMAP style).
 #include <gtest/gtest.h>
 
-#include <cctype>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -16,6 +15,7 @@
 #include "parallax/io/image_io.h"
 #include "parallax/testing/testing.h"
 #include "parallax/testing/tiny_model.h"
+#include "parallax/util/strings.h"
 
 namespace parallax {
 namespace {
@@ -26,11 +26,6 @@ int RunEvalWith(std::vector<std::string> args) {
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   return RunEval(static_cast<int>(argv.size()), argv.data());
-}
-
-std::string ToLowerAscii(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(c));
-  return text;
 }
 
 nlohmann::json ReadJson(const fs::path& path) {
@@ -128,7 +123,7 @@ TEST(EvalCommand, ChannelOrderChangesOnlyWhatTheNetworkSees) {
                            json.string(), "--quiet"}),
               kExitOk);
     const std::string out = ::testing::internal::GetCapturedStdout();
-    const bool reordered = ToLowerAscii(order) != "rgb";
+    const bool reordered = ToLower(order) != "rgb";
     EXPECT_EQ(out.find(", channels ") != std::string::npos, reordered) << out;
     return ReadJson(json);
   };

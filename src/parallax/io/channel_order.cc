@@ -1,4 +1,4 @@
-#include "parallax/eval/channel_order.h"
+#include "parallax/io/channel_order.h"
 
 #include <cctype>
 
@@ -29,18 +29,25 @@ cv::Vec3i ParseChannelOrder(const std::string& order) {
   return rgb_order;
 }
 
-cv::Mat ReorderColorChannels(const cv::Mat& bgr, const cv::Vec3i& rgb_order) {
-  THROW_CHECK_EQ(bgr.channels(), 3);
-  // RGB index c lives at BGR index 2 - c.
+cv::Mat ReorderChannels(const cv::Mat& image, const cv::Vec3i& from) {
+  THROW_CHECK_EQ(image.channels(), 3);
   int from_to[6];
   for (int c = 0; c < 3; ++c) {
-    THROW_CHECK(rgb_order[c] >= 0 && rgb_order[c] < 3);
-    from_to[2 * c] = 2 - rgb_order[c];
-    from_to[2 * c + 1] = 2 - c;
+    THROW_CHECK_MSG(from[c] >= 0 && from[c] < 3, "channel order {},{},{}",
+                    from[0], from[1], from[2]);
+    from_to[2 * c] = from[c];
+    from_to[2 * c + 1] = c;
   }
-  cv::Mat reordered(bgr.size(), bgr.type());
-  cv::mixChannels(&bgr, 1, &reordered, 1, from_to, 3);
+  cv::Mat reordered(image.size(), image.type());
+  cv::mixChannels(&image, 1, &reordered, 1, from_to, 3);
   return reordered;
+}
+
+cv::Mat ReorderColorChannels(const cv::Mat& bgr, const cv::Vec3i& rgb_order) {
+  // RGB index c lives at BGR index 2 - c.
+  cv::Vec3i from;
+  for (int c = 0; c < 3; ++c) from[2 - c] = 2 - rgb_order[c];
+  return ReorderChannels(bgr, from);
 }
 
 }  // namespace parallax

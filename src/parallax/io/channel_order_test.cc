@@ -1,4 +1,4 @@
-#include "parallax/eval/channel_order.h"
+#include "parallax/io/channel_order.h"
 
 #include <gtest/gtest.h>
 
@@ -49,6 +49,9 @@ TEST(ChannelOrder, OutputRedTakesTheNamedInputChannel) {
   const cv::Mat float_out =
       ReorderColorChannels(float_bgr, ParseChannelOrder("bgr"));
   EXPECT_EQ(float_out.at<cv::Vec3f>(0, 0), cv::Vec3f(30, 20, 10));
+  // In storage order: output channel c takes input channel from[c].
+  EXPECT_EQ(ReorderChannels(bgr, {2, 0, 1}).at<cv::Vec3b>(0, 0),
+            cv::Vec3b(30, 10, 20));
 }
 
 }  // namespace
