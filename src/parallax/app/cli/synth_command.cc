@@ -54,6 +54,10 @@ int RunSynth(int argc, char** argv) {
   app.add_option("--max-disparity", options.scene.max_disparity,
                  "Largest |disparity| as a fraction of the width")
       ->capture_default_str();
+  app.add_option("--haze", options.scene.haze_scale,
+                 "Scales the haze density each world draws (0 = clear "
+                 "air; at 1, outdoor worlds fade by 3 to 55% at 20 m)")
+      ->capture_default_str();
   app.add_option("--textures", texture_dirs,
                  "Folders of photographs for surfaces and backdrops "
                  "(default: the wallpaper photos and OpenCV samples "

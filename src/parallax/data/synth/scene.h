@@ -143,6 +143,10 @@ struct SceneOptions {
   float max_disparity = 0.25f;
   bool camera_effects = true;
   World world = World::kOutdoor;
+  // Multiplies the haze density drawn for each world (0 = clear air). Haze
+  // makes far things pale; real photographs of near scenes have none, so a
+  // network trained on heavy haze can learn "pale = far".
+  float haze_scale = 1.0f;
 };
 
 // Builds the world of sample `index` of a run seeded with `seed`; the same

@@ -335,6 +335,9 @@ Scene SampleScene(uint64_t seed, int64_t index, const SceneOptions& options,
     e.noise_sigma = rng.Uniform(0.0f, 0.015f);
     e.jpeg_quality = rng.Chance(0.5f) ? rng.Int(70, 97) : 0;
   }
+  // Scaled after every draw, so a scale changes how far the haze reaches
+  // and nothing else about the world.
+  scene.haze.density *= options.haze_scale;
   return scene;
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iterator>
@@ -11,6 +12,7 @@
 #include "parallax/data/synth/synth_run.h"
 #include "parallax/io/image_io.h"
 #include "parallax/testing/testing.h"
+#include "parallax/util/check.h"
 
 namespace parallax::synth {
 namespace {
@@ -225,6 +227,61 @@ TEST(StereoSample, CameraEffectsChangeTheImagesNotTheTruth) {
   const StereoSample b = RenderStereoSample(noisy, Bank());
   EXPECT_EQ(cv::norm(a.disp_left, b.disp_left, cv::NORM_INF), 0);
   EXPECT_GT(cv::norm(a.left, b.left, cv::NORM_L1) / a.left.total(), 1.0);
+}
+
+// Mean of max - min channel over the pixels whose disparity is below `far`.
+double FarSaturation(const StereoSample& sample, float far) {
+  double sum = 0;
+  int64_t n = 0;
+  for (int y = 0; y < sample.left.rows; ++y) {
+    for (int x = 0; x < sample.left.cols; ++x) {
+      if (sample.disp_left.at<float>(y, x) >= far) continue;
+      const cv::Vec3b p = sample.left.at<cv::Vec3b>(y, x);
+      sum += std::max({p[0], p[1], p[2]}) - std::min({p[0], p[1], p[2]});
+      ++n;
+    }
+  }
+  return n > 0 ? sum / static_cast<double>(n) : 0;
+}
+
+TEST(StereoSample, HazeScaleThinsTheHazeAndKeepsTheWorld) {
+  SceneOptions options = Clean(RigMode::kParallel);
+  const Scene hazy = SampleScene(5, 1, options, Bank());
+  options.haze_scale = 0.2f;
+  const Scene thin = SampleScene(5, 1, options, Bank());
+  options.haze_scale = 0;
+  const Scene clear = SampleScene(5, 1, options, Bank());
+  ASSERT_GT(hazy.haze.density, 0);
+  EXPECT_FLOAT_EQ(thin.haze.density, 0.2f * hazy.haze.density);
+  EXPECT_EQ(clear.haze.density, 0);
+  // Every other draw is the same: the same rig and the same things.
+  EXPECT_EQ(thin.objects.size(), hazy.objects.size());
+  EXPECT_EQ(thin.rig.baseline_m, hazy.rig.baseline_m);
+  EXPECT_EQ(thin.objects.back().center.z, hazy.objects.back().center.z);
+
+  const StereoSample a = RenderStereoSample(hazy, Bank());
+  const StereoSample b = RenderStereoSample(thin, Bank());
+  const StereoSample c = RenderStereoSample(clear, Bank());
+  EXPECT_EQ(cv::norm(a.disp_left, c.disp_left, cv::NORM_INF), 0);
+  // Haze is grey: far things keep more of their colour in thinner air.
+  cv::Mat sorted = a.disp_left.reshape(1, 1).clone();
+  cv::sort(sorted, sorted, cv::SORT_ASCENDING);
+  const float far = sorted.at<float>(0, sorted.cols / 3);
+  EXPECT_LT(FarSaturation(a, far), FarSaturation(b, far));
+  EXPECT_LT(FarSaturation(b, far), FarSaturation(c, far));
+}
+
+TEST(StereoSample, HazeScaleOutsideItsRangeIsRefused) {
+  SynthRunOptions options;
+  options.out = "unused";
+  options.count = 1;
+  options.scene.haze_scale = -0.1f;
+  EXPECT_NE(testing::ErrorOf([&] { options.Check(); }).find("--haze"),
+            std::string::npos);
+  options.scene.haze_scale = std::nanf("");
+  EXPECT_THROW(options.Check(), Error);
+  options.scene.haze_scale = 0;
+  EXPECT_NO_THROW(options.Check());
 }
 
 TEST(VisibleInOtherView, OccludedStripBesideAForegroundSquare) {

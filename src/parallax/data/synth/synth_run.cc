@@ -29,6 +29,9 @@ void SynthRunOptions::Check() const {
     ThrowError("synth: --max-disparity must be in (0, 0.5], got {}",
                scene.max_disparity);
   }
+  if (!(scene.haze_scale >= 0 && scene.haze_scale <= 10)) {
+    ThrowError("synth: --haze must be in [0, 10], got {}", scene.haze_scale);
+  }
 }
 
 fs::path SampleFolder(const fs::path& out, int64_t index) {
