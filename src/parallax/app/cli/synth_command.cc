@@ -58,6 +58,11 @@ int RunSynth(int argc, char** argv) {
                  "Scales the haze density each world draws (0 = clear "
                  "air; at 1, outdoor worlds fade by 3 to 55% at 20 m)")
       ->capture_default_str();
+  app.add_option("--recolor", options.scene.recolor_probability,
+                 "Chance that each surface's photograph has its hue turned "
+                 "at random (breaks the tie of colour to depth: green is "
+                 "not always far)")
+      ->capture_default_str();
   app.add_option("--textures", texture_dirs,
                  "Folders of photographs for surfaces and backdrops "
                  "(default: the wallpaper photos and OpenCV samples "

@@ -210,7 +210,8 @@ class ViewRenderer {
       SurfaceUv(o, texture, hit.point, hit.normal, &u, &v, &texel_m);
       const float footprint = best / cam_.f / cos_view;
       const float lod = std::log2(std::max(footprint / texel_m, 1e-6f));
-      albedo = Mul(texture.Sample(u, v, lod), o.material.tint);
+      albedo =
+          Mul(o.material.hue.Apply(texture.Sample(u, v, lod)), o.material.tint);
     }
     const Sun& sun = scene_.sun;
     const float lambert = std::max(0.0f, Dot(normal, sun.direction));
@@ -232,7 +233,8 @@ class ViewRenderer {
     const float b = ground_sin_ * p.x + ground_cos_ * p.z;
     const float footprint = z / cam_.f / std::max(cos_view, 0.02f);
     const float lod = std::log2(std::max(footprint / m.texel_m, 1e-6f));
-    return Mul(texture.Sample(a / m.texel_m + m.u0, b / m.texel_m + m.v0, lod),
+    return Mul(m.hue.Apply(texture.Sample(a / m.texel_m + m.u0,
+                                          b / m.texel_m + m.v0, lod)),
                m.tint);
   }
 
@@ -249,7 +251,8 @@ class ViewRenderer {
     const float v =
         backdrop.horizon_v * texture.height() - elevation * texels_per_radian;
     const float lod = std::log2(std::max(texels_per_radian / cam_.f, 1e-6f));
-    cv::Vec3f color = texture.Sample(u, v, lod) * backdrop.exposure;
+    cv::Vec3f color =
+        backdrop.hue.Apply(texture.Sample(u, v, lod)) * backdrop.exposure;
     const float haze = std::min(1.0f, scene_.haze.density / 0.01f) * 0.7f *
                        std::exp(-std::max(elevation, 0.0f) / 0.1f);
     return color * (1 - haze) + scene_.haze.color * haze;

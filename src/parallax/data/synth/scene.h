@@ -26,6 +26,19 @@ enum class RigMode {
 RigMode ParseRigMode(const std::string& name);
 std::string ToString(RigMode mode);
 
+// A turn of colours about the grey axis: R + G + B and the distance from
+// grey stay, the hue moves by the angle (2π/3 moves red to green, green to
+// blue, blue to red). Photographs tie hue to depth (foliage and sky far
+// away); turning each surface's hue at random cuts that tie in the worlds.
+struct HueTurn {
+  // The circulant matrix [[a b c] [c a b] [b c a]]; a = 1 is no turn.
+  float a = 1, b = 0, c = 0;
+  static HueTurn Of(float angle_rad);
+  bool is_identity() const { return a == 1 && b == 0 && c == 0; }
+  // Turned colour, clamped at 0 (a turn can leave the colour cube).
+  cv::Vec3f Apply(const cv::Vec3f& color) const;
+};
+
 struct Material {
   int texture = 0;
   // Metres of surface per level-0 texel (texture scale); for billboards
@@ -33,6 +46,7 @@ struct Material {
   float texel_m = 0.01f;
   cv::Vec3f tint{1, 1, 1};
   float u0 = 0, v0 = 0;  // texel offset, so one photo gives many surfaces
+  HueTurn hue;
 };
 
 enum class Shape { kBox, kSphere, kCylinder, kQuad };
@@ -72,6 +86,7 @@ struct Backdrop {
   float fov = 1.6f;        // horizontal angle the photo spans (radians)
   float horizon_v = 0.6f;  // fraction of its height that sits on the horizon
   float exposure = 1.0f;
+  HueTurn hue;
 };
 
 struct CameraEffects {
@@ -147,6 +162,10 @@ struct SceneOptions {
   // makes far things pale; real photographs of near scenes have none, so a
   // network trained on heavy haze can learn "pale = far".
   float haze_scale = 1.0f;
+  // Chance that a surface (each thing, the ground, the backdrop) has its
+  // photograph's hue turned by a random angle. Drawn after everything else,
+  // so 0 gives the same worlds as before the option existed.
+  float recolor_probability = 0.0f;
 };
 
 // Builds the world of sample `index` of a run seeded with `seed`; the same

@@ -169,6 +169,21 @@ Object RandomThing(Rng& rng, const Rig& rig, const TextureBank& textures,
 
 }  // namespace
 
+// Rodrigues' rotation about the unit grey axis k = (1, 1, 1) / sqrt(3):
+// R = cos I + sin [k]x + (1 - cos) k k^T, a circulant matrix.
+HueTurn HueTurn::Of(float angle_rad) {
+  const float cos = std::cos(angle_rad), sin = std::sin(angle_rad);
+  const float share = (1 - cos) / 3, cross = sin / std::sqrt(3.0f);
+  return {cos + share, share - cross, share + cross};
+}
+
+cv::Vec3f HueTurn::Apply(const cv::Vec3f& x) const {
+  if (is_identity()) return x;
+  return {std::max(0.0f, a * x[0] + b * x[1] + c * x[2]),
+          std::max(0.0f, c * x[0] + a * x[1] + b * x[2]),
+          std::max(0.0f, b * x[0] + c * x[1] + a * x[2])};
+}
+
 World ParseWorld(const std::string& name) {
   const std::string lower = ToLower(name);
   if (lower == "outdoor") return World::kOutdoor;
@@ -338,6 +353,15 @@ Scene SampleScene(uint64_t seed, int64_t index, const SceneOptions& options,
   // Scaled after every draw, so a scale changes how far the haze reaches
   // and nothing else about the world.
   scene.haze.density *= options.haze_scale;
+  if (options.recolor_probability > 0) {
+    const float p = options.recolor_probability;
+    const auto turn = [&](HueTurn* hue) {
+      if (rng.Chance(p)) *hue = HueTurn::Of(rng.Uniform(0, 2 * kPi));
+    };
+    for (Object& o : scene.objects) turn(&o.material.hue);
+    turn(&scene.ground.hue);
+    turn(&scene.backdrop.hue);
+  }
   return scene;
 }
 

@@ -130,6 +130,12 @@ nlohmann::json Describe(const Scene& scene, const TextureBank& textures,
                      {"noise_sigma", scene.effects.noise_sigma},
                      {"jpeg_quality", scene.effects.jpeg_quality}};
   meta["objects"] = kinds;
+  int recolored = scene.ground.hue.is_identity() ? 0 : 1;
+  if (!scene.backdrop.hue.is_identity()) ++recolored;
+  for (const Object& o : scene.objects) {
+    if (!o.material.hue.is_identity()) ++recolored;
+  }
+  if (recolored > 0) meta["recolored_surfaces"] = recolored;
   meta["textures"] = {
       {"ground", textures.at(static_cast<size_t>(scene.ground.texture)).source},
       {"backdrop",

@@ -9,6 +9,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "parallax/data/synth/scene_parts.h"
 #include "parallax/data/synth/synth_run.h"
 #include "parallax/io/image_io.h"
 #include "parallax/testing/testing.h"
@@ -271,7 +272,7 @@ TEST(StereoSample, HazeScaleThinsTheHazeAndKeepsTheWorld) {
   EXPECT_LT(FarSaturation(b, far), FarSaturation(c, far));
 }
 
-TEST(StereoSample, HazeScaleOutsideItsRangeIsRefused) {
+TEST(StereoSample, HazeAndRecolorOutsideTheirRangesAreRefused) {
   SynthRunOptions options;
   options.out = "unused";
   options.count = 1;
@@ -282,6 +283,72 @@ TEST(StereoSample, HazeScaleOutsideItsRangeIsRefused) {
   EXPECT_THROW(options.Check(), Error);
   options.scene.haze_scale = 0;
   EXPECT_NO_THROW(options.Check());
+  options.scene.recolor_probability = 1.5f;
+  EXPECT_NE(testing::ErrorOf([&] { options.Check(); }).find("--recolor"),
+            std::string::npos);
+}
+
+TEST(HueTurn, KeepsTheSumAndTheDistanceFromGreyAndTurnsByThirds) {
+  const cv::Vec3f x{0.6f, 0.3f, 0.1f};
+  EXPECT_EQ(HueTurn{}.Apply(x), x);
+  EXPECT_TRUE(HueTurn::Of(0).is_identity());
+  // A third of a turn moves each channel's value to the next channel.
+  const cv::Vec3f third = HueTurn::Of(2 * kPi / 3).Apply(x);
+  EXPECT_NEAR(third[0], x[2], 1e-6);
+  EXPECT_NEAR(third[1], x[0], 1e-6);
+  EXPECT_NEAR(third[2], x[1], 1e-6);
+  const auto grey_distance = [](const cv::Vec3f& v) {
+    const float mean = (v[0] + v[1] + v[2]) / 3;
+    return cv::norm(v - cv::Vec3f(mean, mean, mean));
+  };
+  for (const float angle : {0.4f, 1.3f, 2.9f, 5.0f}) {
+    const cv::Vec3f y = HueTurn::Of(angle).Apply(x);
+    EXPECT_NEAR(y[0] + y[1] + y[2], x[0] + x[1] + x[2], 1e-5) << angle;
+    EXPECT_NEAR(grey_distance(y), grey_distance(x), 1e-5) << angle;
+    EXPECT_GT(cv::norm(y - x), 0.05) << angle;
+  }
+  const cv::Vec3f grey{0.4f, 0.4f, 0.4f};
+  EXPECT_LT(cv::norm(HueTurn::Of(1.0f).Apply(grey) - grey), 1e-6);
+  // A saturated colour turned off the cube is clamped, never negative.
+  const cv::Vec3f red = HueTurn::Of(kPi).Apply({1, 0, 0});
+  EXPECT_GE(red[1], 0);
+  EXPECT_EQ(red[0], 0);
+}
+
+TEST(StereoSample, RecolorTurnsSurfaceHuesAndKeepsTheWorld) {
+  SceneOptions options = Clean(RigMode::kParallel, World::kMixed);
+  const Scene plain = SampleScene(4, 3, options, Bank());
+  options.recolor_probability = 1;
+  const Scene recolored = SampleScene(4, 3, options, Bank());
+  options.recolor_probability = 0.5f;
+  const Scene half = SampleScene(4, 3, options, Bank());
+  ASSERT_EQ(recolored.objects.size(), plain.objects.size());
+  int turned = 0;
+  for (size_t i = 0; i < plain.objects.size(); ++i) {
+    EXPECT_TRUE(plain.objects[i].material.hue.is_identity());
+    EXPECT_FALSE(recolored.objects[i].material.hue.is_identity());
+    EXPECT_EQ(recolored.objects[i].center.z, plain.objects[i].center.z);
+    if (!half.objects[i].material.hue.is_identity()) ++turned;
+  }
+  EXPECT_FALSE(recolored.ground.hue.is_identity());
+  EXPECT_FALSE(recolored.backdrop.hue.is_identity());
+  EXPECT_GT(turned, 0);
+  EXPECT_LT(turned, static_cast<int>(plain.objects.size()));
+
+  const StereoSample a = RenderStereoSample(plain, Bank());
+  const StereoSample b = RenderStereoSample(recolored, Bank());
+  EXPECT_EQ(cv::norm(a.disp_left, b.disp_left, cv::NORM_INF), 0);
+  EXPECT_EQ(cv::norm(a.mask_left, b.mask_left, cv::NORM_INF), 0);
+  EXPECT_GT(cv::norm(a.left, b.left, cv::NORM_L1) / a.left.total(), 5.0);
+  // The views still match each other through the truth.
+  EXPECT_GT(MaskedPsnr(b.left, Warp(b.right, b.disp_left, true), b.mask_left),
+            40);
+  // A turn keeps R + G + B, so the views' brightness barely moves.
+  const auto brightness = [](const cv::Mat& image) {
+    const cv::Scalar mean = cv::mean(image);
+    return mean[0] + mean[1] + mean[2];
+  };
+  EXPECT_NEAR(brightness(b.left), brightness(a.left), 0.1 * brightness(a.left));
 }
 
 TEST(VisibleInOtherView, OccludedStripBesideAForegroundSquare) {

@@ -32,6 +32,10 @@ void SynthRunOptions::Check() const {
   if (!(scene.haze_scale >= 0 && scene.haze_scale <= 10)) {
     ThrowError("synth: --haze must be in [0, 10], got {}", scene.haze_scale);
   }
+  if (!(scene.recolor_probability >= 0 && scene.recolor_probability <= 1)) {
+    ThrowError("synth: --recolor must be in [0, 1], got {}",
+               scene.recolor_probability);
+  }
 }
 
 fs::path SampleFolder(const fs::path& out, int64_t index) {
