@@ -72,6 +72,16 @@ void KeepConsistent(cv::Mat& disparity, const cv::Mat& other_view_disparity,
   }
 }
 
+// Sets `disparity` to NaN where `gray`'s window has too little horizontal
+// texture to pin a match.
+void DropFlat(cv::Mat& disparity, const cv::Mat& gray, double min_texture) {
+  cv::Mat gradient, texture;
+  cv::Sobel(gray, gradient, CV_32F, 1, 0, 3, 1.0 / 8);
+  cv::blur(cv::abs(gradient), texture, {5, 5});
+  disparity.setTo(std::numeric_limits<float>::quiet_NaN(),
+                  texture < min_texture);
+}
+
 cv::Mat Mirror(const cv::Mat& image) {
   cv::Mat mirrored;
   cv::flip(image, mirrored, 1);
@@ -100,8 +110,10 @@ StereoHints ComputeStereoHints(const cv::Mat& left, const cv::Mat& right,
   if (left.depth() != CV_8U || right.depth() != CV_8U) {
     ThrowError("stereo hints: views must be 8-bit");
   }
-  if (options.max_width < 32 || !(options.max_disparity_fraction > 0 &&
-                                  options.max_disparity_fraction <= 1)) {
+  if (options.max_width < 32 ||
+      !(options.max_disparity_fraction > 0 &&
+        options.max_disparity_fraction <= 1) ||
+      !(options.min_texture >= 0)) {
     ThrowError("stereo hints: invalid options");
   }
   const cv::Size size = left.size();
@@ -128,6 +140,10 @@ StereoHints ComputeStereoHints(const cv::Mat& left, const cv::Mat& right,
   cv::Mat checked_l = disp_l.clone();
   KeepConsistent(checked_l, disp_r, +1, options.lr_tolerance);
   KeepConsistent(disp_r, disp_l, -1, options.lr_tolerance);
+  if (options.min_texture > 0) {
+    DropFlat(checked_l, gray_l, options.min_texture);
+    DropFlat(disp_r, gray_r, options.min_texture);
+  }
   return {ScaleBack(checked_l, size), ScaleBack(disp_r, size)};
 }
 

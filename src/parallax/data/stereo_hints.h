@@ -24,6 +24,11 @@ struct StereoHintOptions {
   // Left and right estimates may disagree by this many pixels (at matching
   // scale) and still count as consistent.
   double lr_tolerance = 1.0;
+  // Pixels whose 5x5 window has a mean horizontal gradient (Sobel x / 8, in
+  // gray levels per pixel, at matching scale) below this are dropped: on a
+  // flat patch every disparity costs the same, and SGBM still returns one
+  // that passes the left-right check. 0 keeps them (the trainer's hints).
+  double min_texture = 0;
 };
 
 struct StereoHints {

@@ -31,6 +31,8 @@ const std::vector<Command>& Commands() {
        "Composite a foreground over a background by per-pixel depth"},
       {"train", &parallax::RunTrain,
        "Train a depth network on stereo pairs (no depth labels needed)"},
+      {"match", &parallax::RunMatch,
+       "Disparity of a rectified stereo pair by semi-global matching"},
       {"scan", &parallax::RunScan,
        "List the stereo pairs Parallax finds in folders, and what is wrong"},
       {"model-info", &parallax::RunModelInfo,
