@@ -1,5 +1,6 @@
 // parallax match: disparity of a rectified stereo pair by classical
-// semi-global matching, kept only where the left and right estimates agree.
+// semi-global matching, kept only where the left and right estimates agree
+// on a textured patch.
 // For people who shot stereo and want its depth directly, and for proxy
 // ground truth on real pairs (`parallax eval --gt` reads S.png + S_gt.pfm).
 #include <cmath>

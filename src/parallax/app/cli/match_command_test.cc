@@ -89,9 +89,8 @@ TEST_F(MatchCommandTest, FindsTheBuiltDisparitiesAndMarksTheRest) {
   const cv::Rect wall(40, 10, 40, kHeight - 20);
   EXPECT_LT(MedianError(disp, wall, kWall, &matched), 0.5);
   EXPECT_GT(matched, wall.area() * 8 / 10);
-  // The wall just left of the square is hidden from the right camera:
-  // nothing there may claim the square's or the wall's disparity as trusted
-  // in more than a few pixels.
+  // The wall just left of the square is hidden from the right camera: the
+  // left-right check drops most of it.
   const cv::Rect hidden(square_.x - kSquare + kWall + 2, square_.y + 8, 4,
                         square_.height - 16);
   int trusted = 0;

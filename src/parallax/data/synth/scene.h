@@ -27,8 +27,8 @@ RigMode ParseRigMode(const std::string& name);
 std::string ToString(RigMode mode);
 
 // A turn of colours about the grey axis: R + G + B and the distance from
-// grey stay, the hue moves by the angle (2π/3 moves red to green, green to
-// blue, blue to red). Photographs tie hue to depth (foliage and sky far
+// grey stay, the hue moves by the angle (2π/3 moves each channel's value to
+// the next channel). Photographs tie hue to depth (foliage and sky far
 // away); turning each surface's hue at random cuts that tie in the worlds.
 struct HueTurn {
   // The circulant matrix [[a b c] [c a b] [b c a]]; a = 1 is no turn.
