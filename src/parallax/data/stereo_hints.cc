@@ -113,7 +113,7 @@ StereoHints ComputeStereoHints(const cv::Mat& left, const cv::Mat& right,
   if (options.max_width < 32 ||
       !(options.max_disparity_fraction > 0 &&
         options.max_disparity_fraction <= 1) ||
-      !(options.min_texture >= 0)) {
+      !(options.min_texture >= 0) || !(options.lr_tolerance >= 0)) {
     ThrowError("stereo hints: invalid options");
   }
   const cv::Size size = left.size();

@@ -6,6 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "parallax/model/checkpoint.h"
+#include "parallax/testing/image_checks.h"
 #include "parallax/testing/testing.h"
 #include "parallax/testing/tiny_model.h"
 #include "parallax/util/check.h"
@@ -21,11 +22,7 @@ std::filesystem::path SaveTinyModel(const testing::TempDir& dir,
 }
 
 cv::Mat TexturedImage(cv::Size size, int seed) {
-  cv::Mat image(size, CV_8UC3);
-  cv::RNG rng(seed);
-  rng.fill(image, cv::RNG::UNIFORM, 0, 255);
-  cv::GaussianBlur(image, image, {0, 0}, 2.0);
-  return image;
+  return testing::NoiseTexture(size, seed, 2.0);
 }
 
 PredictorOptions CpuOptions() {

@@ -13,4 +13,12 @@ double Sharpness(const cv::Mat& image, const cv::Rect& area) {
   return stddev[0] * stddev[0];
 }
 
+cv::Mat NoiseTexture(cv::Size size, int seed, double sigma) {
+  cv::Mat texture(size, CV_8UC3);
+  cv::RNG rng(seed);
+  rng.fill(texture, cv::RNG::UNIFORM, 0, 255);
+  cv::GaussianBlur(texture, texture, {0, 0}, sigma);
+  return texture;
+}
+
 }  // namespace parallax::testing

@@ -74,8 +74,8 @@ int RunMatch(int argc, char** argv) {
   options.min_texture = 1.0;
   app.add_option("--min-texture", options.min_texture,
                  "Drop pixels whose 5x5 window's mean horizontal gradient "
-                 "is below this many gray levels per pixel (flat patches "
-                 "match anywhere); 0 keeps them")
+                 "(at matching scale) is below this many gray levels per "
+                 "pixel: flat patches match anywhere; 0 keeps them")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 64.0));
   app.add_option("--min-matched", fraction_matched_min,
@@ -88,6 +88,10 @@ int RunMatch(int argc, char** argv) {
       ->capture_default_str();
 
   return RunCli(app, argc, argv, [&]() -> int {
+    // CLI11's range checks let NaN through.
+    if (!(fraction_matched_min >= 0 && fraction_matched_min <= 1)) {
+      ThrowError("--min-matched must be in [0, 1]");
+    }
     const std::filesystem::path inputs[] = {left_path, right_path};
     CheckNotAnInput(output, inputs);
     DisparityFileOptions file;

@@ -13,6 +13,7 @@
 
 #include "parallax/app/cli/commands.h"
 #include "parallax/io/image_io.h"
+#include "parallax/testing/image_checks.h"
 #include "parallax/testing/testing.h"
 
 namespace parallax {
@@ -32,20 +33,12 @@ std::string Bytes(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-cv::Mat Texture(cv::Size size, int seed) {
-  cv::Mat texture(size, CV_8UC3);
-  cv::RNG rng(seed);
-  rng.fill(texture, cv::RNG::UNIFORM, 0, 255);
-  cv::GaussianBlur(texture, texture, {0, 0}, 1.0);
-  return texture;
-}
-
 class MatchCommandTest : public ::testing::Test {
  protected:
   // Left pixel x sees the wall at u = x and the right view at x - d.
   void SetUp() override {
-    const cv::Mat wall = Texture({kWidth + 64, kHeight}, 1);
-    const cv::Mat square = Texture(square_.size(), 2);
+    const cv::Mat wall = testing::NoiseTexture({kWidth + 64, kHeight}, 1, 1.0);
+    const cv::Mat square = testing::NoiseTexture(square_.size(), 2, 1.0);
     cv::Mat left = wall(cv::Rect(0, 0, kWidth, kHeight)).clone();
     cv::Mat right = wall(cv::Rect(kWall, 0, kWidth, kHeight)).clone();
     square.copyTo(left(square_));
@@ -124,6 +117,13 @@ TEST_F(MatchCommandTest, BadInputIsRefusedAndNothingIsWritten) {
   EXPECT_NE(Match({dir_ / "flat.png", dir_ / "flat.png", "-o", out,
                    "--min-matched", "0.3"}),
             0);
+  // Without the texture check the flat pair "matches" everywhere.
+  EXPECT_EQ(
+      Match({dir_ / "flat.png", dir_ / "flat.png", "-o", dir_ / "flat_disp.pfm",
+             "--min-matched", "0.3", "--min-texture", "0"}),
+      0);
+  EXPECT_NE(Match({left_, right_, "-o", out, "--min-matched", "nan"}), 0);
+  EXPECT_NE(Match({left_, right_, "-o", out, "--lr-tolerance", "nan"}), 0);
   // A float format cannot be a colour preview.
   EXPECT_NE(Match({left_, right_, "-o", out, "--colormap", "turbo"}), 0);
   EXPECT_FALSE(fs::exists(out));

@@ -55,13 +55,13 @@ int RunSynth(int argc, char** argv) {
                  "Largest |disparity| as a fraction of the width")
       ->capture_default_str();
   app.add_option("--haze", options.scene.haze_scale,
-                 "Scales the haze density each world draws (0 = clear "
-                 "air; at 1, outdoor worlds fade by 3 to 55% at 20 m)")
+                 "Scales the haze density each world draws, 0 to 10 (0 = "
+                 "clear air; at 1, outdoor worlds fade by 3 to 55% at 20 m)")
       ->capture_default_str();
   app.add_option("--recolor", options.scene.recolor_probability,
-                 "Chance that each surface's photograph has its hue turned "
-                 "at random (breaks the tie of colour to depth: green is "
-                 "not always far)")
+                 "Chance, 0 to 1, that each surface's photograph has its "
+                 "hue turned at random (breaks the tie of colour to depth: "
+                 "green is not always far)")
       ->capture_default_str();
   app.add_option("--textures", texture_dirs,
                  "Folders of photographs for surfaces and backdrops "
