@@ -110,11 +110,19 @@ StereoHints ComputeStereoHints(const cv::Mat& left, const cv::Mat& right,
   if (left.depth() != CV_8U || right.depth() != CV_8U) {
     ThrowError("stereo hints: views must be 8-bit");
   }
-  if (options.max_width < 32 ||
-      !(options.max_disparity_fraction > 0 &&
-        options.max_disparity_fraction <= 1) ||
-      !(options.min_texture >= 0) || !(options.lr_tolerance >= 0)) {
-    ThrowError("stereo hints: invalid options");
+  if (options.max_width < 32) {
+    ThrowError("stereo hints: max width must be >= 32, got {}",
+               options.max_width);
+  }
+  if (!(options.max_disparity_fraction > 0 &&
+        options.max_disparity_fraction <= 1)) {
+    ThrowError("stereo hints: max disparity must be in (0, 1] of the width");
+  }
+  if (!(options.lr_tolerance >= 0)) {
+    ThrowError("stereo hints: left-right tolerance must be >= 0 pixels");
+  }
+  if (!(options.min_texture >= 0)) {
+    ThrowError("stereo hints: min texture must be >= 0");
   }
   const cv::Size size = left.size();
   cv::Mat gray_l = ToGray(left), gray_r = ToGray(right);
