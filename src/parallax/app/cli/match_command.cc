@@ -3,7 +3,6 @@
 // on a textured patch.
 // For people who shot stereo and want its depth directly, and for proxy
 // ground truth on real pairs (`parallax eval --gt` reads S.png + S_gt.pfm).
-#include <cmath>
 #include <filesystem>
 #include <string>
 
@@ -19,19 +18,6 @@
 #include "parallax/util/check.h"
 
 namespace parallax {
-namespace {
-
-// Unmatched pixels are NaN in float files; normalised and preview formats
-// cannot hold NaN, so there they get the far end of the range.
-cv::Mat FillUnmatched(const cv::Mat& disparity, float value) {
-  cv::Mat filled = disparity.clone();
-  filled.forEach<float>([value](float& d, const int*) {
-    if (!std::isfinite(d)) d = value;
-  });
-  return filled;
-}
-
-}  // namespace
 
 int RunMatch(int argc, char** argv) {
   CLI::App app(
@@ -127,7 +113,9 @@ int RunMatch(int argc, char** argv) {
       if (matched > 0) {
         cv::minMaxLoc(hints.left, &low, nullptr, nullptr, nullptr, finite);
       }
-      const cv::Mat filled = FillUnmatched(hints.left, static_cast<float>(low));
+      // Normalised and preview formats cannot hold NaN: unmatched = far.
+      cv::Mat filled = hints.left.clone();
+      cv::patchNaNs(filled, low);
       WriteDisparityFile(output, filled, file, RobustRange(filled));
     }
     fmt::print("{}: {}x{}, {:.1f}% of pixels matched -> {}\n",
