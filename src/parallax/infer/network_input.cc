@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-
 #include <opencv2/imgproc.hpp>
 
 #include "parallax/util/check.h"
@@ -10,10 +9,11 @@
 namespace parallax {
 
 NetworkGeometry ComputeNetworkGeometry(cv::Size input, double target_pixels,
-                                       int multiple) {
+                                       int multiple, int edge_columns) {
   THROW_CHECK(input.width > 0 && input.height > 0);
   THROW_CHECK_GT(target_pixels, 0.0);
   THROW_CHECK_GT(multiple, 0);
+  THROW_CHECK_GE(edge_columns, 0);
   NetworkGeometry geometry;
   geometry.input = input;
   const double scale =
@@ -28,7 +28,8 @@ NetworkGeometry ComputeNetworkGeometry(cv::Size input, double target_pixels,
                                       width / input.width)));
   geometry.content = cv::Size(width, height);
   const int padded_height = (height + multiple - 1) / multiple * multiple;
-  geometry.padded = cv::Size(width, padded_height);
+  geometry.pad_left = edge_columns;
+  geometry.padded = cv::Size(width + 2 * edge_columns, padded_height);
   geometry.pad_top = (padded_height - height) / 2;
   return geometry;
 }
@@ -42,15 +43,22 @@ cv::Mat PrepareNetworkImage(const cv::Mat& image,
              shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
   const int pad_bottom =
       geometry.padded.height - geometry.content.height - geometry.pad_top;
-  if (geometry.pad_top == 0 && pad_bottom == 0) return content;
-  cv::Mat padded;
-  // Reflection needs at least pad+1 rows; tiny images fall back to
-  // replication.
-  const int border = std::max(geometry.pad_top, pad_bottom) < content.rows
-                         ? cv::BORDER_REFLECT_101
-                         : cv::BORDER_REPLICATE;
-  cv::copyMakeBorder(content, padded, geometry.pad_top, pad_bottom, 0, 0,
-                     border);
+  const int pad_side = geometry.pad_left;
+  if (geometry.pad_top == 0 && pad_bottom == 0 && pad_side == 0) {
+    return content;
+  }
+  // Reflection needs at least pad+1 rows (columns); tiny images fall back
+  // to replication.
+  const int row_border = std::max(geometry.pad_top, pad_bottom) < content.rows
+                             ? cv::BORDER_REFLECT_101
+                             : cv::BORDER_REPLICATE;
+  const int column_border =
+      pad_side < content.cols ? cv::BORDER_REFLECT_101 : cv::BORDER_REPLICATE;
+  cv::Mat rows_padded, padded;
+  cv::copyMakeBorder(content, rows_padded, geometry.pad_top, pad_bottom, 0, 0,
+                     row_border);
+  cv::copyMakeBorder(rows_padded, padded, 0, 0, pad_side, pad_side,
+                     column_border);
   return padded;
 }
 

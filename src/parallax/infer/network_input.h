@@ -1,8 +1,15 @@
 // How an image of any size becomes a network input without distortion: it is
 // scaled (aspect ratio kept) to about the pixel count the model was trained
-// at, its width rounded to the network's size multiple, and its height padded
-// up to that multiple by reflection. The prediction is cropped back to the
-// content and its disparities rescaled to pixels of the original image.
+// at, its width rounded to the network's size multiple, its height padded up
+// to that multiple by reflection, and optionally `edge_columns` reflected
+// columns added on each side. The prediction is cropped back to the content
+// and its disparities rescaled to pixels of the original image.
+//
+// Why the side columns: trained networks put a band of wrong (near)
+// disparity in their outermost one or two output columns, up to twice the
+// disparity beside it on the shipped model (README, "Default model"). With
+// the image's edges moved inside the input the band falls in the padding,
+// which is cropped away.
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -12,28 +19,32 @@ namespace parallax {
 struct NetworkGeometry {
   cv::Size input;    // the original image
   cv::Size content;  // the image scaled for the network (aspect kept)
-  cv::Size padded;   // the network input: content + reflected border rows
+  cv::Size padded;   // the network input: content + reflected borders
   int pad_top = 0;   // rows of padding above the content (the rest below)
+  int pad_left = 0;  // columns of padding on each side
 
-  // Disparity in pixels of the original image per unit of network output
-  // (the network predicts fractions of the padded width).
+  // Disparity in pixels of the original image per unit of network output.
+  // A convolutional network cannot tell how wide its input is: it gives a
+  // pixel the fraction that, in training, times the training width was its
+  // disparity. The content is scaled to about the training size, so the
+  // fraction is one of the content width, with or without side padding.
   double FractionToInputPixels() const {
-    return static_cast<double>(padded.width) * input.width / content.width;
+    return static_cast<double>(input.width);
   }
   cv::Rect ContentRect() const {
-    return cv::Rect(0, pad_top, content.width, content.height);
+    return cv::Rect(pad_left, pad_top, content.width, content.height);
   }
 };
 
 // `target_pixels` is the pixel count to aim for (usually train width x
 // height); `multiple` the network's size multiple. Content width is a
-// multiple of `multiple`, so there is never horizontal padding: padding
-// beside the image would shift the disparity of edge pixels.
+// multiple of `multiple`; `edge_columns` (>= 0) reflected columns go on each
+// side of it.
 NetworkGeometry ComputeNetworkGeometry(cv::Size input, double target_pixels,
-                                       int multiple);
+                                       int multiple, int edge_columns = 0);
 
 // Scales `image` (any type) to geometry.content with area/linear
-// interpolation and pads rows by reflection to geometry.padded.
+// interpolation and pads rows and columns by reflection to geometry.padded.
 cv::Mat PrepareNetworkImage(const cv::Mat& image,
                             const NetworkGeometry& geometry);
 

@@ -10,7 +10,8 @@ TEST(NetworkInputTest, KeepsAspectRatioAndPadsRowsOnly) {
   const NetworkGeometry g =
       ComputeNetworkGeometry({1920, 1080}, 512.0 * 256.0, 64);
   EXPECT_EQ(g.content.width % 64, 0);
-  EXPECT_EQ(g.padded.width, g.content.width);  // no horizontal padding
+  EXPECT_EQ(g.padded.width, g.content.width);  // no side columns asked for
+  EXPECT_EQ(g.pad_left, 0);
   EXPECT_EQ(g.padded.height % 64, 0);
   EXPECT_GE(g.padded.height, g.content.height);
   EXPECT_NEAR(static_cast<double>(g.content.width) / g.content.height,
@@ -27,14 +28,44 @@ TEST(NetworkInputTest, TrainingSizeInputNeedsNoPadding) {
   EXPECT_DOUBLE_EQ(g.FractionToInputPixels(), 1024.0);
 }
 
-TEST(NetworkInputTest, FractionToInputPixelsUsesThePaddedWidth) {
+TEST(NetworkInputTest, FractionToInputPixelsIgnoresThePadding) {
   NetworkGeometry g;
   g.input = {1000, 600};
   g.content = {500, 300};
-  g.padded = {500, 320};
-  // Network output is a fraction of the padded width (500 px), and 1 network
-  // pixel is 2 input pixels.
+  g.padded = {532, 320};
+  g.pad_left = 16;
+  // Network output is a fraction of the content width (500 px), and 1
+  // network pixel is 2 input pixels: padding on any side changes neither.
   EXPECT_DOUBLE_EQ(g.FractionToInputPixels(), 1000.0);
+}
+
+TEST(NetworkInputTest, EdgeColumnsReflectTheImageOnBothSides) {
+  cv::Mat image(64, 128, CV_32FC1);
+  for (int x = 0; x < image.cols; ++x) image.col(x).setTo(x);
+  const NetworkGeometry g =
+      ComputeNetworkGeometry(image.size(), 128 * 64, 64, /*edge_columns=*/16);
+  ASSERT_EQ(g.content, cv::Size(128, 64));
+  EXPECT_EQ(g.padded, cv::Size(160, 64));
+  EXPECT_EQ(g.pad_left, 16);
+  EXPECT_EQ(g.ContentRect(), cv::Rect(16, 0, 128, 64));
+  const cv::Mat prepared = PrepareNetworkImage(image, g);
+  ASSERT_EQ(prepared.size(), g.padded);
+  // The content is the image, unshifted; reflect-101 mirrors about the
+  // first and last columns.
+  EXPECT_EQ(cv::norm(prepared(g.ContentRect()), image, cv::NORM_INF), 0);
+  EXPECT_FLOAT_EQ(prepared.at<float>(5, 15), 1);     // column 1
+  EXPECT_FLOAT_EQ(prepared.at<float>(5, 0), 16);     // column 16
+  EXPECT_FLOAT_EQ(prepared.at<float>(5, 144), 126);  // column 126
+  EXPECT_FLOAT_EQ(prepared.at<float>(5, 159), 111);  // column 111
+}
+
+TEST(NetworkInputTest, EdgeColumnsWiderThanTheImageReplicate) {
+  const cv::Mat image(4, 8, CV_8UC3, cv::Scalar(1, 2, 3));
+  const NetworkGeometry g = ComputeNetworkGeometry(image.size(), 64 * 4, 64,
+                                                   /*edge_columns=*/80);
+  const cv::Mat prepared = PrepareNetworkImage(image, g);
+  EXPECT_EQ(prepared.size(), g.padded);
+  EXPECT_EQ(prepared.at<cv::Vec3b>(0, 0), cv::Vec3b(1, 2, 3));
 }
 
 TEST(NetworkInputTest, TallAndTinyImagesStillGetValidSizes) {

@@ -1,10 +1,10 @@
 #include "parallax/infer/predictor.h"
 
-#include <algorithm>
-#include <thread>
-
 #include <torch/torch.h>
+
+#include <algorithm>
 #include <opencv2/imgproc.hpp>
+#include <thread>
 
 #include "parallax/infer/flip_postprocess.h"
 #include "parallax/model/checkpoint.h"
@@ -300,7 +300,10 @@ NetworkGeometry Predictor::Geometry(cv::Size input) const {
       impl_->options.target_pixels > 0
           ? impl_->options.target_pixels
           : static_cast<double>(config.train_width) * config.train_height;
-  return ComputeNetworkGeometry(input, target, config.SizeMultiple());
+  const int edge_columns =
+      impl_->options.edge_padding ? config.SizeMultiple() / 4 : 0;
+  return ComputeNetworkGeometry(input, target, config.SizeMultiple(),
+                                edge_columns);
 }
 
 DepthPrediction Predictor::Predict(const PredictorInput& input) {

@@ -1,8 +1,8 @@
 #include "parallax/infer/predictor.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 
 #include "parallax/model/checkpoint.h"
@@ -49,6 +49,33 @@ TEST(PredictorTest, OutputCoversTheContentInInputPixels) {
   EXPECT_LE(high, 0.3 * image.cols + 1e-3);
   // A random net's sigmoid sits near 0.15: the scale really is input pixels.
   EXPECT_GT(cv::mean(prediction.disparity)[0], 0.02 * image.cols);
+}
+
+TEST(PredictorTest, EdgePaddingWidensTheInputAndCropsBackToTheContent) {
+  testing::TempDir dir;
+  const std::filesystem::path model = SaveTinyModel(dir);
+  const cv::Mat image = TexturedImage({640, 360}, 2);
+  PredictorOptions options = CpuOptions();
+  ASSERT_TRUE(options.edge_padding);  // on by default
+  Predictor padded(model, options);
+  options.edge_padding = false;
+  Predictor plain(model, options);
+  const NetworkGeometry with = padded.Geometry(image.size());
+  const NetworkGeometry without = plain.Geometry(image.size());
+  // A quarter of the ResNet multiple (64) on each side, same content.
+  EXPECT_EQ(with.pad_left, 16);
+  EXPECT_EQ(without.pad_left, 0);
+  EXPECT_EQ(with.content, without.content);
+  EXPECT_EQ(with.padded.width, without.padded.width + 32);
+  const cv::Mat a = padded.Predict({image, {}, {}}).disparity;
+  const cv::Mat b = plain.Predict({image, {}, {}}).disparity;
+  ASSERT_EQ(a.size(), with.content);
+  ASSERT_EQ(b.size(), with.content);
+  // Same units: the padding moves the edges inside, it does not rescale.
+  const double ratio = cv::mean(a)[0] / cv::mean(b)[0];
+  EXPECT_GT(ratio, 0.8);
+  EXPECT_LT(ratio, 1.25);
+  EXPECT_GT(cv::norm(a, b, cv::NORM_INF), 0);  // the network saw more
 }
 
 TEST(PredictorTest, BatchedEqualsOneByOne) {

@@ -1,9 +1,9 @@
 #include "parallax/app/cli/command_runner.h"
 
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <exception>
-
-#include <fmt/format.h>
 
 #include "parallax/util/check.h"
 #include "parallax/util/strings.h"
@@ -44,7 +44,8 @@ void AddDeviceOption(CLI::App& app, std::string* device) {
       ->capture_default_str();
 }
 
-void AddNetworkSizeOption(CLI::App& app, double* target_pixels) {
+void AddNetworkInputOptions(CLI::App& app, PredictorOptions* options) {
+  double* target_pixels = &options->target_pixels;
   app.add_option_function<std::string>(
          "--net-size",
          [target_pixels](const std::string& text) {
@@ -59,6 +60,11 @@ void AddNetworkSizeOption(CLI::App& app, double* target_pixels) {
          "larger sees finer detail at proportionally more time. Default: "
          "the model's training size")
       ->type_name("WxH");
+  app.add_flag(
+      "--no-edge-pad", [options](int64_t) { options->edge_padding = false; },
+      "Feed the network the image without reflected side columns "
+      "(they keep the band of wrong disparity networks put at their "
+      "outermost columns out of the result)");
 }
 
 void AddVideoEncodeOptions(CLI::App& app, VideoEncodeOptions* encode) {

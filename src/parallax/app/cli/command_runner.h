@@ -4,11 +4,11 @@
 // non-zero exit code, so the same functions run in-process in tests.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
 
-#include <CLI/CLI.hpp>
-
+#include "parallax/infer/predictor.h"
 #include "parallax/io/video_writer.h"
 
 namespace parallax {
@@ -30,9 +30,9 @@ int RunCli(CLI::App& app, int argc, char** argv,
 void AddDeviceOption(CLI::App& app, std::string* device);
 
 // Adds --net-size WxH: the pixel count the network sees (aspect ratio is
-// always kept; only W x H matters). Sets *target_pixels, which stays 0 (the
-// model's training size) when the flag is absent.
-void AddNetworkSizeOption(CLI::App& app, double* target_pixels);
+// always kept; only W x H matters), which stays 0 (the model's training
+// size) when the flag is absent; and --no-edge-pad.
+void AddNetworkInputOptions(CLI::App& app, PredictorOptions* options);
 
 // Adds --codec, --crf, --preset and --pix-fmt to a command that writes
 // video.

@@ -70,7 +70,7 @@ int RunDepth(int argc, char** argv) {
                  "auto (= fp32), fp32 or bf16 (for GPUs; slower than fp32 on "
                  "this project's CPUs with LibTorch 1.13)")
       ->capture_default_str();
-  AddNetworkSizeOption(app, &predictor_options.target_pixels);
+  AddNetworkInputOptions(app, &predictor_options);
   app.add_flag("--pp", predictor_options.flip_postprocess,
                "Godard's flip post-processing (2x network time, cleaner "
                "left edges)");

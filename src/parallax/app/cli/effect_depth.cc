@@ -26,7 +26,7 @@ void AddEffectDepthOptions(CLI::App& app, EffectDepthOptions* options) {
                  "shipped model")
       ->type_name("FILE");
   AddDeviceOption(app, &options->device);
-  AddNetworkSizeOption(app, &options->predictor.target_pixels);
+  AddNetworkInputOptions(app, &options->predictor);
   app.add_option("--depth-kind", options->kind,
                  "What given depth files hold: disparity (larger = nearer, "
                  "as `parallax depth` writes) or depth (Z, inverted)")

@@ -140,7 +140,7 @@ int RunEval(int argc, char** argv) {
   AddDeviceOption(app, &device);
   app.add_option("--precision", precision, "With --model: auto, fp32, bf16")
       ->capture_default_str();
-  AddNetworkSizeOption(app, &predictor_options.target_pixels);
+  AddNetworkInputOptions(app, &predictor_options);
   app.add_flag("--pp", predictor_options.flip_postprocess,
                "With --model: Godard's flip post-processing");
   app.add_option("--upsample", upsample,

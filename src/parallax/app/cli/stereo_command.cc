@@ -49,7 +49,7 @@ int RunStereo(int argc, char** argv) {
                  "Model file (.plx); default: the shipped model")
       ->type_name("FILE");
   AddDeviceOption(app, &device);
-  AddNetworkSizeOption(app, &predictor_options.target_pixels);
+  AddNetworkInputOptions(app, &predictor_options);
   app.add_option("--disparity", disparity,
                  "Use this disparity map (pfm/npy/exr/png) of the one input "
                  "photo instead of the network")

@@ -1,0 +1,69 @@
+// The shipped default model (models/default.plx) against what its model card
+// claims: one file of at most 25 MB that `--model default` finds, scoring
+// better than the vertical-gradient prior on all three mean metrics of
+// ../shared/data/stereo/eval. A retrained model that regresses fails here
+// before it is committed. Skipped when no model or no eval data is present.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "parallax/app/cli/commands.h"
+#include "parallax/testing/testing.h"
+
+namespace parallax {
+namespace {
+namespace fs = std::filesystem;
+
+const fs::path kShippedModel = testing::SourceDir() / "models" / "default.plx";
+const fs::path kEvalScenes =
+    testing::SourceDir() / ".." / "shared" / "data" / "stereo" / "eval";
+
+// The mean scores `parallax eval` writes for `source` (--model or
+// --baseline with its value).
+nlohmann::json MeanScores(const fs::path& json, std::string flag,
+                          std::string value) {
+  std::vector<std::string> args = {
+      "parallax-test", "--gt",   kEvalScenes.string(), flag,
+      value,           "--json", json.string(),        "--quiet"};
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  EXPECT_EQ(RunEval(static_cast<int>(argv.size()), argv.data()), 0);
+  std::ifstream in(json);
+  const nlohmann::json report = nlohmann::json::parse(in);
+  EXPECT_EQ(report.at("scene_count").get<int>(), 5);
+  return report.at("mean");
+}
+
+class ShippedModelTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(kShippedModel)) GTEST_SKIP() << "no models/default.plx";
+    if (!fs::is_directory(kEvalScenes)) GTEST_SKIP() << "no " << kEvalScenes;
+  }
+};
+
+TEST_F(ShippedModelTest, FitsTheSizeBudget) {
+  EXPECT_LE(fs::file_size(kShippedModel), 25u * 1000 * 1000);
+}
+
+TEST_F(ShippedModelTest, BeatsTheVerticalGradientOnAllThreeMeans) {
+  testing::TempDir dir;
+  unsetenv("PARALLAX_MODEL");  // `default` must resolve to the shipped file
+  const nlohmann::json model =
+      MeanScores(dir / "model.json", "--model", "default");
+  const nlohmann::json gradient =
+      MeanScores(dir / "gradient.json", "--baseline", "vertical-gradient");
+  EXPECT_LT(model.at("abs_rel").get<double>(),
+            gradient.at("abs_rel").get<double>());
+  EXPECT_GT(model.at("delta1").get<double>(),
+            gradient.at("delta1").get<double>());
+  EXPECT_GT(model.at("spearman").get<double>(),
+            gradient.at("spearman").get<double>());
+}
+
+}  // namespace
+}  // namespace parallax
