@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -55,6 +56,7 @@ void EvalOptions::Check() const {
       ThrowError("--bad thresholds must be > 0 pixels, got {}", threshold);
     }
   }
+  edges.Check();
 }
 
 ScoredPrediction ScorePrediction(const cv::Mat& pred_disparity,
@@ -90,6 +92,12 @@ ScoredPrediction ScorePrediction(const cv::Mat& pred_disparity,
     s.bad.push_back(BadPixelPercent(aligned, gt.disparity, valid, threshold));
   }
   s.spearman = SpearmanCorrelation(pred_disparity, gt.disparity, valid);
+  // Edges lie on the occluded side of boundaries, which non-occlusion masks
+  // leave out: they are sought wherever the truth is known.
+  const EdgeScores edges =
+      ComputeEdgeScores(aligned, gt.disparity, gt.disparity > 0, options.edges);
+  s.edge_accuracy = edges.accuracy;
+  s.edge_completeness = edges.completeness;
   return scored;
 }
 
@@ -118,6 +126,20 @@ SceneScores MeanScores(const std::vector<SceneScores>& scores) {
     *v /= n;
   }
   for (double& v : mean.bad) v /= n;
+  // Scenes without depth edges have none to score.
+  for (auto field :
+       {&SceneScores::edge_accuracy, &SceneScores::edge_completeness}) {
+    double sum = 0;
+    int count = 0;
+    for (const SceneScores& s : scores) {
+      if (std::isfinite(s.*field)) {
+        sum += s.*field;
+        ++count;
+      }
+    }
+    mean.*field =
+        count > 0 ? sum / count : std::numeric_limits<double>::quiet_NaN();
+  }
   return mean;
 }
 

@@ -20,6 +20,7 @@
 #include <opencv2/core.hpp>
 
 #include "parallax/eval/alignment.h"
+#include "parallax/eval/edge_metrics.h"
 #include "parallax/eval/eval_scene.h"
 #include "parallax/eval/ground_truth.h"
 #include "parallax/eval/metrics.h"
@@ -40,6 +41,8 @@ struct EvalOptions {
   double max_depth = 0;
   // Middlebury bad-N thresholds, pixels of disparity.
   std::vector<double> bad_thresholds = {1, 2, 4};
+  // How depth edges are found and scored.
+  EdgeOptions edges;
 
   void Check() const;  // throws parallax::Error naming the flag
 };
@@ -49,6 +52,10 @@ struct SceneScores {
   double d1_all = 0;        // percent
   std::vector<double> bad;  // percent, one per EvalOptions::bad_thresholds
   double spearman = 0;      // in [-1, 1]
+  // Depth-boundary errors, pixels (edge_metrics.h); NaN for a scene whose
+  // truth has no depth edge, and such scenes are left out of a mean.
+  double edge_accuracy = 0;
+  double edge_completeness = 0;
 };
 
 // The scores of one prediction and how they came about.

@@ -236,6 +236,8 @@ TEST_F(SharedEval, ReproducesTheReferenceFigures) {
   EXPECT_NEAR(constant.mean.depth.abs_rel, 0.356, 1e-3);
   EXPECT_NEAR(constant.mean.depth.delta1, 0.252, 1e-3);
   EXPECT_DOUBLE_EQ(constant.mean.spearman, 0);
+  EXPECT_DOUBLE_EQ(constant.mean.edge_accuracy, 10);
+  EXPECT_DOUBLE_EQ(constant.mean.edge_completeness, 10);
 
   const EvalReport gradient =
       Evaluate(scenes_, MakeBaselinePredictor(Baseline::kVerticalGradient), {});
@@ -248,6 +250,9 @@ TEST_F(SharedEval, ReproducesTheReferenceFigures) {
   // ranks over the whole image, after alignment, pooled) gives 0.672; the
   // nearest figure is Pearson's correlation of depths, 0.676.
   EXPECT_NEAR(gradient.mean.spearman, 0.7196, 1e-3);
+  // A ramp has no depth edge: both edge errors sit at their 10 px limit.
+  EXPECT_DOUBLE_EQ(gradient.mean.edge_accuracy, 10);
+  EXPECT_DOUBLE_EQ(gradient.mean.edge_completeness, 10);
 
   // A predictor may return the disparity map itself.
   const PredictFn perfect = [](const EvalScene& scene) -> cv::Mat {
@@ -258,6 +263,11 @@ TEST_F(SharedEval, ReproducesTheReferenceFigures) {
   EXPECT_DOUBLE_EQ(self.mean.depth.delta1, 1);
   EXPECT_DOUBLE_EQ(self.mean.bad[0], 0);
   EXPECT_NEAR(self.mean.spearman, 1, 1e-9);
+  // Every scene has depth edges, and the truth finds them all, exactly.
+  for (const SceneResult& r : self.scenes) {
+    EXPECT_DOUBLE_EQ(r.result.scores.edge_accuracy, 0) << r.scene.name;
+    EXPECT_DOUBLE_EQ(r.result.scores.edge_completeness, 0) << r.scene.name;
+  }
 }
 
 }  // namespace

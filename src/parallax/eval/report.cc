@@ -1,6 +1,7 @@
 #include "parallax/eval/report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include <fmt/format.h>
@@ -25,6 +26,8 @@ std::vector<Column> Columns(const EvalOptions& options) {
     columns.push_back({name, std::max(6, static_cast<int>(name.size()))});
   }
   columns.push_back({"Spearman", 8});
+  columns.push_back({"EdgeAcc", 7});
+  columns.push_back({"EdgeComp", 8});
   return columns;
 }
 
@@ -41,6 +44,9 @@ std::vector<std::string> Cells(const SceneScores& s, int64_t pixels) {
       fmt::format("{:.2f}", s.d1_all)};
   for (double bad : s.bad) cells.push_back(fmt::format("{:.2f}", bad));
   cells.push_back(fmt::format("{:.3f}", s.spearman));
+  for (double edge : {s.edge_accuracy, s.edge_completeness}) {
+    cells.push_back(std::isfinite(edge) ? fmt::format("{:.2f}", edge) : "-");
+  }
   return cells;
 }
 
@@ -91,12 +97,17 @@ std::string FormatReportTable(const EvalReport& report,
 
 nlohmann::json ScoresToJson(const SceneScores& s, const EvalOptions& options) {
   THROW_CHECK_EQ(s.bad.size(), options.bad_thresholds.size());
-  nlohmann::json json = {
-      {"abs_rel", s.depth.abs_rel}, {"sq_rel", s.depth.sq_rel},
-      {"rmse", s.depth.rmse},       {"rmse_log", s.depth.rmse_log},
-      {"delta1", s.depth.delta1},   {"delta2", s.depth.delta2},
-      {"delta3", s.depth.delta3},   {"d1_all", s.d1_all},
-      {"spearman", s.spearman}};
+  nlohmann::json json = {{"abs_rel", s.depth.abs_rel},
+                         {"sq_rel", s.depth.sq_rel},
+                         {"rmse", s.depth.rmse},
+                         {"rmse_log", s.depth.rmse_log},
+                         {"delta1", s.depth.delta1},
+                         {"delta2", s.depth.delta2},
+                         {"delta3", s.depth.delta3},
+                         {"d1_all", s.d1_all},
+                         {"spearman", s.spearman},
+                         {"edge_accuracy_px", s.edge_accuracy},
+                         {"edge_completeness_px", s.edge_completeness}};
   for (size_t i = 0; i < s.bad.size(); ++i) {
     json[fmt::format("bad_{}", options.bad_thresholds[i])] = s.bad[i];
   }

@@ -1,10 +1,10 @@
 #include "parallax/infer/predictor.h"
 
-#include <torch/torch.h>
-
 #include <algorithm>
-#include <opencv2/imgproc.hpp>
 #include <thread>
+
+#include <torch/torch.h>
+#include <opencv2/imgproc.hpp>
 
 #include "parallax/infer/flip_postprocess.h"
 #include "parallax/model/checkpoint.h"

@@ -6,9 +6,10 @@
 
 #include <filesystem>
 #include <memory>
-#include <opencv2/core.hpp>
 #include <string>
 #include <vector>
+
+#include <opencv2/core.hpp>
 
 #include "parallax/data/optic_flow.h"
 #include "parallax/infer/network_input.h"

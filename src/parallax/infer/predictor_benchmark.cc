@@ -7,12 +7,13 @@
 // BM_PredictFrame arguments: {width multiplier x 1000, bf16 (0/1), flip
 // post-processing}.
 #include <benchmark/benchmark.h>
-#include <fmt/format.h>
 #include <torch/torch.h>
 
 #include <filesystem>
-#include <opencv2/core.hpp>
 #include <random>
+
+#include <fmt/format.h>
+#include <opencv2/core.hpp>
 
 #include "parallax/infer/default_model.h"
 #include "parallax/infer/depth_estimator.h"

@@ -1,8 +1,8 @@
 #include "parallax/infer/predictor.h"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
+
+#include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
 #include "parallax/model/checkpoint.h"

@@ -1,9 +1,9 @@
 #include "parallax/app/cli/command_runner.h"
 
-#include <fmt/format.h>
-
 #include <cstdio>
 #include <exception>
+
+#include <fmt/format.h>
 
 #include "parallax/util/check.h"
 #include "parallax/util/strings.h"

@@ -4,9 +4,10 @@
 // non-zero exit code, so the same functions run in-process in tests.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
+
+#include <CLI/CLI.hpp>
 
 #include "parallax/infer/predictor.h"
 #include "parallax/io/video_writer.h"

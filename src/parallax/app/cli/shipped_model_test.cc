@@ -7,9 +7,10 @@
 
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "parallax/app/cli/commands.h"
 #include "parallax/testing/testing.h"
