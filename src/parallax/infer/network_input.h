@@ -7,9 +7,9 @@
 //
 // Why the side columns: trained networks put a band of wrong (near)
 // disparity in their outermost one or two output columns, up to twice the
-// disparity beside it on the shipped model (README, "Default model"). With
-// the image's edges moved inside the input the band falls in the padding,
-// which is cropped away.
+// disparity beside it on the shipped model (models/README.md, "Edge
+// padding"). With the image's edges moved inside the input the band falls
+// in the padding, which is cropped away.
 #pragma once
 
 #include <opencv2/core.hpp>
