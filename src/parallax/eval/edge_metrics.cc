@@ -1,18 +1,21 @@
 #include "parallax/eval/edge_metrics.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include <opencv2/imgproc.hpp>
 
+#include "parallax/eval/metrics.h"
 #include "parallax/util/check.h"
 
 namespace parallax {
 namespace {
 
-// Gradients are handed to Canny as 16-bit integers in these units of ln d
-// per pixel: fine enough for any threshold worth setting, and a 32 ln/px
-// range, far beyond any real jump.
+// Gradients are handed to Canny as 16-bit integers in these units of the
+// median disparity per pixel: fine enough for any threshold worth setting,
+// and a range of 32 medians per pixel, far beyond any real jump.
 constexpr double kGradientUnits = 1000.0;
 
 // Mean of `distance` (clamped at `limit`) over the non-zero pixels of `at`.
@@ -46,21 +49,16 @@ void EdgeOptions::Check() const {
 }
 
 cv::Mat DepthEdges(const cv::Mat& disparity, const cv::Mat& region,
-                   const EdgeOptions& options) {
+                   double scale, const EdgeOptions& options) {
   THROW_CHECK_EQ(disparity.type(), CV_32FC1);
   THROW_CHECK_EQ(region.type(), CV_8UC1);
   THROW_CHECK(region.size() == disparity.size());
-  cv::Mat edges(disparity.size(), CV_8UC1, cv::Scalar(0));
-  cv::Mat positive = disparity > 0;
-  if (cv::countNonZero(positive) == 0) return edges;
-  double smallest = 0;
-  cv::minMaxLoc(disparity, &smallest, nullptr, nullptr, nullptr, positive);
-  cv::Mat log_disparity = cv::max(disparity, smallest);
-  cv::log(log_disparity, log_disparity);
+  THROW_CHECK_GT(scale, 0.0);
   // Sobel / 8 is the central difference, smoothed across the edge.
+  const double units = kGradientUnits / (8.0 * scale);
   cv::Mat gx, gy;
-  cv::Sobel(log_disparity, gx, CV_32F, 1, 0, 3, kGradientUnits / 8.0);
-  cv::Sobel(log_disparity, gy, CV_32F, 0, 1, 3, kGradientUnits / 8.0);
+  cv::Sobel(disparity, gx, CV_32F, 1, 0, 3, units);
+  cv::Sobel(disparity, gy, CV_32F, 0, 1, 3, units);
   cv::Mat dx, dy;
   gx.convertTo(dx, CV_16S);
   gy.convertTo(dy, CV_16S);
@@ -69,6 +67,7 @@ cv::Mat DepthEdges(const cv::Mat& disparity, const cv::Mat& region,
   const cv::Mat outside = region == 0;
   dx.setTo(0, outside);
   dy.setTo(0, outside);
+  cv::Mat edges;
   cv::Canny(dx, dy, edges, options.low * kGradientUnits,
             options.high * kGradientUnits, /*L2gradient=*/true);
   return edges;
@@ -92,9 +91,23 @@ EdgeScores ComputeEdgeScores(const cv::Mat& pred_disparity,
     cv::erode(region, region,
               cv::getStructuringElement(cv::MORPH_RECT, {size, size}));
   }
-  const cv::Mat true_edges = DepthEdges(gt_disparity, region, options);
-  const cv::Mat predicted_edges = DepthEdges(pred_disparity, region, options);
+  // One scale for both maps, the truth's (the prediction is aligned to it).
+  std::vector<float> known = ValidValues(gt_disparity, region);
+  double scale = 0;
+  if (!known.empty()) {
+    auto middle = known.begin() + known.size() / 2;
+    std::nth_element(known.begin(), middle, known.end());
+    scale = *middle;
+  }
   EdgeScores scores;
+  if (!(scale > 0)) {  // no known truth, or a scene at infinity: no edges
+    scores.accuracy = scores.completeness =
+        std::numeric_limits<double>::quiet_NaN();
+    return scores;
+  }
+  const cv::Mat true_edges = DepthEdges(gt_disparity, region, scale, options);
+  const cv::Mat predicted_edges =
+      DepthEdges(pred_disparity, region, scale, options);
   scores.true_edges = cv::countNonZero(true_edges);
   scores.predicted_edges = cv::countNonZero(predicted_edges);
   if (scores.true_edges == 0) {

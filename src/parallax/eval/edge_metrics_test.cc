@@ -1,6 +1,7 @@
 #include "parallax/eval/edge_metrics.h"
 
 #include <cmath>
+#include <utility>
 
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
@@ -30,8 +31,8 @@ TEST(EdgeMetricsTest, ThePerfectPredictionScoresZero) {
   EXPECT_DOUBLE_EQ(s.completeness, 0);
 }
 
-TEST(EdgeMetricsTest, ScalingTheDisparityChangesNothing) {
-  // Edges are relative jumps: doubling every disparity keeps them.
+TEST(EdgeMetricsTest, ScalingThePredictionKeepsItsEdges) {
+  // Doubling every predicted disparity makes its jumps larger, not new.
   const cv::Mat doubled = BoxOnWall() * 2.0;
   const EdgeScores s = ComputeEdgeScores(doubled, BoxOnWall(), AllKnown());
   EXPECT_DOUBLE_EQ(s.accuracy, 0);
@@ -54,17 +55,64 @@ TEST(EdgeMetricsTest, AShiftedBoxScoresItsShift) {
 }
 
 TEST(EdgeMetricsTest, ASmearedBoundaryIsIncomplete) {
-  // A halo: the same box blurred over ~15 px has no edge steep enough.
+  // A box half a median nearer than the wall, then a halo: the same box
+  // blurred with sigma 4 px has no edge steep enough.
+  cv::Mat truth(kSize, CV_32FC1, cv::Scalar(10));
+  truth(cv::Rect(30, 16, 30, 30)).setTo(15);
   cv::Mat smeared;
-  cv::GaussianBlur(BoxOnWall(), smeared, {0, 0}, 6.0);
-  const EdgeScores s = ComputeEdgeScores(smeared, BoxOnWall(), AllKnown());
+  cv::GaussianBlur(truth, smeared, {0, 0}, 4.0);
+  const EdgeScores s = ComputeEdgeScores(smeared, truth, AllKnown());
+  EXPECT_GT(s.true_edges, 100);
   EXPECT_GT(s.completeness, 5.0);
   // A slight blur stays an edge in the right place.
   cv::Mat soft;
-  cv::GaussianBlur(BoxOnWall(), soft, {0, 0}, 0.7);
-  const EdgeScores sharp = ComputeEdgeScores(soft, BoxOnWall(), AllKnown());
+  cv::GaussianBlur(truth, soft, {0, 0}, 0.7);
+  const EdgeScores sharp = ComputeEdgeScores(soft, truth, AllKnown());
   EXPECT_LT(sharp.completeness, 1.5);
   EXPECT_LT(sharp.accuracy, 1.5);
+}
+
+TEST(EdgeMetricsTest, OnlyJumpsAboveTheThresholdAreEdges) {
+  // The wall is the median: a box 1.18x its disparity jumps by 0.18
+  // medians, below the default step of 0.2; one 1.3x above it.
+  for (const auto& [factor, expect_edges] :
+       {std::pair{1.18, false}, std::pair{1.30, true}}) {
+    cv::Mat truth(kSize, CV_32FC1, cv::Scalar(10));
+    truth(cv::Rect(30, 16, 30, 30)).setTo(10 * factor);
+    const EdgeScores s = ComputeEdgeScores(truth, truth, AllKnown());
+    EXPECT_EQ(s.true_edges > 0, expect_edges) << factor;
+  }
+}
+
+TEST(EdgeMetricsTest, AccuracyLooksFromThePredictionCompletenessFromTheTruth) {
+  // The prediction has the box's edges and a spurious one besides: every
+  // true edge is found (completeness 0), not every predicted edge is true.
+  cv::Mat pred = BoxOnWall();
+  pred(cv::Rect(75, 5, 15, 50)).setTo(40);
+  const EdgeScores s = ComputeEdgeScores(pred, BoxOnWall(), AllKnown());
+  EXPECT_DOUBLE_EQ(s.completeness, 0);
+  EXPECT_GT(s.accuracy, 1);
+  EXPECT_GT(s.predicted_edges, s.true_edges);
+  // And the other way round: a prediction missing the box's right half.
+  cv::Mat half = BoxOnWall();
+  half(cv::Rect(45, 16, 15, 30)).setTo(10);
+  const EdgeScores missing = ComputeEdgeScores(half, BoxOnWall(), AllKnown());
+  EXPECT_GT(missing.completeness, 1);
+  EXPECT_LT(missing.accuracy, missing.completeness);
+}
+
+TEST(EdgeMetricsTest, AGroundPlaneToTheHorizonHasNoEdge) {
+  // Disparity falling linearly to 0.2 at the top row: in ln d its far rows
+  // would be steep (a relative change of 3 per row there); in disparity
+  // they are as flat as the rest.
+  cv::Mat ground(kSize, CV_32FC1);
+  for (int y = 0; y < kSize.height; ++y) {
+    ground.row(y).setTo(0.2 + 40.0 * y / (kSize.height - 1));
+  }
+  EXPECT_EQ(ComputeEdgeScores(ground, ground, AllKnown()).true_edges, 0);
+  // A post standing on it is an edge.
+  ground(cv::Rect(40, 10, 4, 40)).setTo(60);
+  EXPECT_GT(ComputeEdgeScores(ground, ground, AllKnown()).true_edges, 0);
 }
 
 TEST(EdgeMetricsTest, NoPredictedEdgeScoresTheLimit) {

@@ -134,6 +134,19 @@ TEST(MeanScores, AveragesPerScene) {
   EXPECT_DOUBLE_EQ(mean.spearman, 0.5);
 }
 
+TEST(MeanScores, EdgeErrorsSkipScenesWithoutEdges) {
+  SceneScores a, b, c;
+  a.edge_accuracy = 2;
+  a.edge_completeness = 4;
+  b.edge_accuracy = b.edge_completeness = std::nan("");  // no true edge
+  c.edge_accuracy = 6;
+  c.edge_completeness = 8;
+  const SceneScores mean = MeanScores({a, b, c});
+  EXPECT_DOUBLE_EQ(mean.edge_accuracy, 4);
+  EXPECT_DOUBLE_EQ(mean.edge_completeness, 6);
+  EXPECT_TRUE(std::isnan(MeanScores({b}).edge_accuracy));
+}
+
 // Two tiny suffixed scenes (4x2): "a" with a mask, "b" without.
 std::vector<EvalScene> WriteTwoScenes(const std::filesystem::path& dir) {
   const cv::Mat left(2, 4, CV_8UC3, cv::Scalar(50, 60, 70));

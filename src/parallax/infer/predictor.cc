@@ -300,8 +300,14 @@ NetworkGeometry Predictor::Geometry(cv::Size input) const {
       impl_->options.target_pixels > 0
           ? impl_->options.target_pixels
           : static_cast<double>(config.train_width) * config.train_height;
-  const int edge_columns =
-      impl_->options.edge_padding ? config.SizeMultiple() / 4 : 0;
+  // Flow models (7 channels) normalise the flow over the whole input, as
+  // they did in training: reflected columns would change that, so they go
+  // without. The padded width is then an odd multiple of half the size
+  // multiple, so the deepest feature level rounds up to m + 1 columns
+  // under the next level's 2m + 1; nearest upsampling maps column i to
+  // i / 2 there, exactly, so nothing shifts.
+  const bool pad = impl_->options.edge_padding && config.input_channels == 3;
+  const int edge_columns = pad ? config.SizeMultiple() / 4 : 0;
   return ComputeNetworkGeometry(input, target, config.SizeMultiple(),
                                 edge_columns);
 }

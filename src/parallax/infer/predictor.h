@@ -44,6 +44,7 @@ struct PredictorOptions {
   // model's size multiple: 16 for ResNet encoders), so that the band of
   // wrong disparity networks put in their outermost columns is cropped
   // away (network_input.h). About 12 % more network pixels at 256 wide.
+  // RGB models only: flow models are fed as they were trained.
   bool edge_padding = true;
   // Optic flow for 7-channel models.
   FlowMethod flow_method = FlowMethod::kDis;

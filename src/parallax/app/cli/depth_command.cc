@@ -150,7 +150,9 @@ int RunDepth(int argc, char** argv) {
     const std::filesystem::path model_path = ResolveModelPath(model);
     Predictor predictor(model_path, predictor_options);
     if (!quiet) {
-      fmt::print(stderr, "model {} on {} ({}x{} network input)\n",
+      fmt::print(stderr,
+                 "model {} on {} (network input: {}x{} pixels' worth, aspect "
+                 "kept, plus edge padding)\n",
                  model_path.string(), predictor.device(),
                  predictor.config().train_width,
                  predictor.config().train_height);

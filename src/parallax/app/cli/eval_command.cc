@@ -104,8 +104,10 @@ int RunEval(int argc, char** argv) {
   CLI::App app(
       "Score disparity or depth predictions against ground truth: AbsRel, "
       "SqRel, RMSE, RMSE log, δ<1.25^k (on depth = 1/disparity in pixels), "
-      "KITTI D1-all, Middlebury bad-N and Spearman's rank correlation, per "
-      "scene and averaged over scenes. Ground truth layouts: Middlebury "
+      "KITTI D1-all, Middlebury bad-N, Spearman's rank correlation and the "
+      "depth-boundary errors EdgeAcc / EdgeComp (pixels; 10 = no edge "
+      "found), per scene and averaged over scenes. Ground truth layouts: "
+      "Middlebury "
       "2001/2003/2014, ETH3D two-view, KITTI 2012/2015, N_left + N_gt.png, "
       "and S + S_gt.pfm|npy.\n\n"
       "Predictions under --pred are found as PRED/<rel>/<stem>_disp.EXT for "
@@ -265,6 +267,14 @@ int RunEval(int argc, char** argv) {
       used["pred_kind"] = ToString(kind);
       used["mask"] = ToString(scan.mask);
       used["channel_order"] = channel_order;
+      if (!model_path.empty()) {
+        used["net_pixels"] = predictor_options.target_pixels;  // 0 = trained
+        used["edge_padding"] = predictor_options.edge_padding;
+        used["flip_postprocess"] = predictor_options.flip_postprocess;
+      }
+      used["edges"] = {{"low", options.edges.low},
+                       {"high", options.edges.high},
+                       {"max_distance_px", options.edges.max_distance}};
       json["parallax_version"] = kVersion;
       WriteFileAtomic(json_path, json.dump(2) + "\n");
       fmt::print("\nwrote {}\n", json_path);

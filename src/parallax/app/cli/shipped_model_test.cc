@@ -36,6 +36,12 @@ nlohmann::json MeanScores(const fs::path& json, std::string flag,
   std::ifstream in(json);
   const nlohmann::json report = nlohmann::json::parse(in);
   EXPECT_EQ(report.at("scene_count").get<int>(), 5);
+  if (flag == "--model") {
+    // Not a stale copy beside a build's binaries: the committed file.
+    EXPECT_EQ(fs::weakly_canonical(
+                  report.at("options").at("model").get<std::string>()),
+              fs::weakly_canonical(kShippedModel));
+  }
   return report.at("mean");
 }
 
