@@ -12,10 +12,11 @@
 // pixel to the next, or a larger one over a few pixels. Slanted planes are
 // no edges, a ground plane running to its horizon included, and neither is
 // a boundary smeared into a ramp: a jump of half the median blurred with a
-// Gaussian of sigma 4 px (about 10 px wide) is none. Disparity, not depth: far things differ little in disparity, and
-// in a stereo view it is disparity jumps that show. Only the region with
-// known ground truth is searched, less a margin around unknown pixels,
-// where the truth itself jumps to 0.
+// Gaussian of sigma 4 px (about 10 px wide) is none. Disparity, not depth:
+// far things differ little in disparity, and in a stereo view it is
+// disparity jumps that show. Only the region with known ground truth is
+// searched, less a margin around unknown pixels, where the truth itself
+// jumps to 0.
 #pragma once
 
 #include <cstdint>
