@@ -23,11 +23,13 @@ struct NetworkGeometry {
   int pad_top = 0;   // rows of padding above the content (the rest below)
   int pad_left = 0;  // columns of padding on each side
 
-  // Disparity in pixels of the original image per unit of network output.
-  // A convolutional network cannot tell how wide its input is: it gives a
-  // pixel the fraction that, in training, times the training width was its
-  // disparity. The content is scaled to about the training size, so the
-  // fraction is one of the content width, with or without side padding.
+  // Disparity in pixels of the original image per unit of network output,
+  // taken as a fraction of the content width (side padding adds scene, not
+  // scale). For 2:1 images at the default size the content width is the
+  // training width. Other aspect ratios keep the training pixel count, so
+  // their content is narrower or wider than the network was trained at, and
+  // their absolute disparities scale with content / training width; every
+  // consumer but `depth`'s float outputs normalises or aligns them.
   double FractionToInputPixels() const {
     return static_cast<double>(input.width);
   }
