@@ -90,9 +90,7 @@ void BM_ShippedModelFrame(benchmark::State& state) {
     benchmark::DoNotOptimize(
         EstimateDisparity(predictor, image, upsample).data);
   }
-  PredictorInput input;
-  input.image = image;
-  const cv::Size net = predictor.Predict(input).geometry.padded;
+  const cv::Size net = predictor.Geometry(image.size()).padded;
   state.SetLabel(fmt::format("{} network {}x{}", model.filename().string(),
                              net.width, net.height));
 }

@@ -7,6 +7,7 @@
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
 #include "parallax/model/checkpoint.h"
+#include "parallax/testing/command_line.h"
 #include "parallax/testing/testing.h"
 #include "parallax/train/synthetic_stereo.h"
 #include "parallax/train/trainer.h"
@@ -16,10 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 
 int RunCommand(int (*command)(int, char**), std::vector<std::string> args) {
-  args.insert(args.begin(), "parallax-test");
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  return command(static_cast<int>(argv.size()), argv.data());
+  return testing::RunCommandLine(command, std::move(args));
 }
 
 TEST(Cli, HelpSucceedsAndBadFlagsAreUsageErrors) {

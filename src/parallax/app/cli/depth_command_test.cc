@@ -12,6 +12,7 @@
 #include "parallax/io/video_info.h"
 #include "parallax/io/video_test_util.h"
 #include "parallax/model/checkpoint.h"
+#include "parallax/testing/command_line.h"
 #include "parallax/testing/testing.h"
 #include "parallax/testing/tiny_model.h"
 
@@ -21,11 +22,8 @@ namespace {
 namespace fs = std::filesystem;
 
 int RunDepthArgs(std::vector<std::string> args) {
-  args.insert(args.begin(), "parallax-depth");
   args.push_back("--quiet");
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  return RunDepth(static_cast<int>(argv.size()), argv.data());
+  return testing::RunCommandLine(RunDepth, std::move(args), "parallax-depth");
 }
 
 class DepthCommandTest : public ::testing::Test {
@@ -282,13 +280,13 @@ TEST_F(DepthCommandTest, EvalPredictsWithTheModelThenScores) {
   for (int y = 0; y < 64; ++y) disparity.row(y).setTo(4.0 + 0.25 * y);
   parallax::WriteImage(gt / "wall_gt.pfm", disparity);
   const fs::path json_path = dir_ / "scores.json";
-  std::vector<std::string> args = {
-      "parallax-eval", "--gt",   gt.string(),        "--model",
-      model_.string(), "--json", json_path.string(), "--quiet"};
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
   ::testing::internal::CaptureStdout();
-  ASSERT_EQ(RunEval(static_cast<int>(argv.size()), argv.data()), kExitOk);
+  ASSERT_EQ(
+      testing::RunCommandLine(RunEval,
+                              {"--gt", gt.string(), "--model", model_.string(),
+                               "--json", json_path.string(), "--quiet"},
+                              "parallax-eval"),
+      kExitOk);
   const std::string out = ::testing::internal::GetCapturedStdout();
   EXPECT_NE(out.find("wall"), std::string::npos) << out;
   std::ifstream in(json_path);

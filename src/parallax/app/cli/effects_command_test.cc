@@ -12,6 +12,7 @@
 #include "parallax/io/image_io.h"
 #include "parallax/io/video_info.h"
 #include "parallax/io/video_test_util.h"
+#include "parallax/testing/command_line.h"
 #include "parallax/testing/image_checks.h"
 #include "parallax/testing/testing.h"
 #include "parallax/testing/tiny_model.h"
@@ -22,18 +23,13 @@ namespace {
 namespace fs = std::filesystem;
 
 int RunCommand(int (*command)(int, char**), std::vector<std::string> args) {
-  args.insert(args.begin(), "parallax-effect");
   args.push_back("--quiet");
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  return command(static_cast<int>(argv.size()), argv.data());
+  return testing::RunCommandLine(command, std::move(args), "parallax-effect");
 }
 
 int RunComposite(std::vector<std::string> args) {
-  args.insert(args.begin(), "parallax-composite");
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  return parallax::RunComposite(static_cast<int>(argv.size()), argv.data());
+  return testing::RunCommandLine(parallax::RunComposite, std::move(args),
+                                 "parallax-composite");
 }
 
 using testing::Sharpness;

@@ -13,6 +13,7 @@
 #include "parallax/eval/eval_scene.h"
 #include "parallax/eval/ground_truth.h"
 #include "parallax/io/image_io.h"
+#include "parallax/testing/command_line.h"
 #include "parallax/testing/testing.h"
 #include "parallax/testing/tiny_model.h"
 #include "parallax/util/strings.h"
@@ -22,10 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 
 int RunEvalWith(std::vector<std::string> args) {
-  args.insert(args.begin(), "parallax-test");
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  return RunEval(static_cast<int>(argv.size()), argv.data());
+  return testing::RunCommandLine(RunEval, std::move(args));
 }
 
 nlohmann::json ReadJson(const fs::path& path) {

@@ -13,6 +13,7 @@
 
 #include "parallax/app/cli/commands.h"
 #include "parallax/io/image_io.h"
+#include "parallax/testing/command_line.h"
 #include "parallax/testing/image_checks.h"
 #include "parallax/testing/testing.h"
 
@@ -22,10 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 
 int Match(std::vector<std::string> args) {
-  args.insert(args.begin(), "parallax-match");
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  return RunMatch(static_cast<int>(argv.size()), argv.data());
+  return testing::RunCommandLine(RunMatch, std::move(args), "parallax-match");
 }
 
 std::string Bytes(const fs::path& path) {

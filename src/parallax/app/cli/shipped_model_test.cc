@@ -7,12 +7,14 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "parallax/app/cli/commands.h"
+#include "parallax/testing/command_line.h"
 #include "parallax/testing/testing.h"
 
 namespace parallax {
@@ -20,19 +22,16 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path kShippedModel = testing::SourceDir() / "models" / "default.plx";
-const fs::path kEvalScenes =
-    testing::SourceDir() / ".." / "shared" / "data" / "stereo" / "eval";
+const std::optional<fs::path> kSharedStereo = testing::SharedStereoDir();
 
 // The mean scores `parallax eval` writes for `source` (--model or
 // --baseline with its value).
-nlohmann::json MeanScores(const fs::path& json, std::string flag,
-                          std::string value) {
-  std::vector<std::string> args = {
-      "parallax-test", "--gt",   kEvalScenes.string(), flag,
-      value,           "--json", json.string(),        "--quiet"};
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  EXPECT_EQ(RunEval(static_cast<int>(argv.size()), argv.data()), 0);
+nlohmann::json MeanScores(const fs::path& json, const std::string& flag,
+                          const std::string& value) {
+  EXPECT_EQ(testing::RunCommandLine(
+                RunEval, {"--gt", (*kSharedStereo / "eval").string(), flag,
+                          value, "--json", json.string(), "--quiet"}),
+            0);
   std::ifstream in(json);
   const nlohmann::json report = nlohmann::json::parse(in);
   EXPECT_EQ(report.at("scene_count").get<int>(), 5);
@@ -49,7 +48,9 @@ class ShippedModelTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!fs::exists(kShippedModel)) GTEST_SKIP() << "no models/default.plx";
-    if (!fs::is_directory(kEvalScenes)) GTEST_SKIP() << "no " << kEvalScenes;
+    if (!kSharedStereo || !fs::is_directory(*kSharedStereo / "eval")) {
+      GTEST_SKIP() << "no ../shared/data/stereo/eval";
+    }
   }
 };
 

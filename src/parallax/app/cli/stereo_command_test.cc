@@ -17,6 +17,7 @@
 #include "parallax/io/video_reader.h"
 #include "parallax/io/video_test_util.h"
 #include "parallax/model/checkpoint.h"
+#include "parallax/testing/command_line.h"
 #include "parallax/testing/testing.h"
 #include "parallax/testing/tiny_model.h"
 #include "parallax/util/check.h"
@@ -28,11 +29,8 @@ namespace {
 namespace fs = std::filesystem;
 
 int RunStereoArgs(std::vector<std::string> args) {
-  args.insert(args.begin(), "parallax-stereo");
   args.push_back("--quiet");
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  return RunStereo(static_cast<int>(argv.size()), argv.data());
+  return testing::RunCommandLine(RunStereo, std::move(args), "parallax-stereo");
 }
 
 class StereoCommandTest : public ::testing::Test {
