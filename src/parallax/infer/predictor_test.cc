@@ -80,6 +80,40 @@ TEST(PredictorTest, EdgePaddingWidensTheInputAndCropsBackToTheContent) {
   EXPECT_GT(cv::norm(a, b, cv::NORM_INF), 0);  // the network saw more
 }
 
+// Pearson correlation of two CV_32FC1 maps of the same size.
+double Correlation(const cv::Mat& a, const cv::Mat& b) {
+  cv::Scalar mean_a, std_a, mean_b, std_b;
+  cv::meanStdDev(a, mean_a, std_a);
+  cv::meanStdDev(b, mean_b, std_b);
+  const cv::Mat product = (a - mean_a[0]).mul(b - mean_b[0]);
+  return cv::mean(product)[0] / (std_a[0] * std_b[0]);
+}
+
+TEST(PredictorTest, EdgePaddingCropsAtTheContentsOffset) {
+  testing::TempDir dir;
+  const std::filesystem::path model = SaveTinyModel(dir);
+  const cv::Mat image = TexturedImage({640, 360}, 3);
+  PredictorOptions options = CpuOptions();
+  Predictor padded(model, options);
+  options.edge_padding = false;
+  Predictor plain(model, options);
+  const cv::Mat a = padded.Predict({image, {}, {}}).disparity;
+  const cv::Mat b = plain.Predict({image, {}, {}}).disparity;
+  ASSERT_EQ(a.size(), b.size());
+  // Away from the edges both networks see the same texture, so the maps
+  // agree where the crop is right. Cropping at the padded map's origin
+  // instead of after the 16 reflected columns would shift one against the
+  // other by those 16 columns.
+  const int shift = padded.Geometry(image.size()).pad_left;
+  ASSERT_GT(shift, 0);
+  const cv::Rect middle(a.cols / 4, 0, a.cols / 2, a.rows);
+  const double aligned = Correlation(a(middle), b(middle));
+  const double shifted =
+      Correlation(a(middle + cv::Point(shift, 0)), b(middle));
+  EXPECT_GT(aligned, 0.9);
+  EXPECT_GT(aligned, shifted + 0.2);
+}
+
 TEST(PredictorTest, BatchedEqualsOneByOne) {
   testing::TempDir dir;
   PredictorOptions options = CpuOptions();

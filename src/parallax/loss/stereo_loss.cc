@@ -15,7 +15,8 @@ void LossWeights::Check() const {
     ThrowError("SSIM alpha must be in [0, 1], got {}", ssim_alpha);
   }
   for (double w : {appearance, smoothness, lr_consistency, deep3d_smoothness,
-                   max_probability, supervised, supervised_invariant}) {
+                   max_probability, supervised, supervised_invariant,
+                   supervised_gradient}) {
     if (!(w >= 0)) ThrowError("loss weights must be >= 0, got {}", w);
   }
   if (num_scales < 1 || num_scales > kNumScales) {
@@ -121,6 +122,11 @@ StereoLoss ComputeStereoLoss(const DisparityPyramid& prediction,
     add("supervised_invariant", 0,
         ScaleShiftInvariantLoss(prediction.left[0], gt_disparity),
         weights.supervised_invariant);
+  }
+  if (weights.supervised_gradient > 0 && gt_disparity.defined()) {
+    add("supervised_gradient", 0,
+        GradientMatchingLoss(prediction.left[0], gt_disparity),
+        weights.supervised_gradient);
   }
   loss.terms["total"] = loss.total.item<double>();
   return loss;

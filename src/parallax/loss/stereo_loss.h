@@ -28,6 +28,9 @@ struct LossWeights {
   double supervised = 0.0;         // L1 to GT disparity where present
   // Scale-and-shift-invariant L1 to GT (ScaleShiftInvariantLoss).
   double supervised_invariant = 0.0;
+  // Multi-scale gradient matching to GT (GradientMatchingLoss): sharp
+  // depth edges where the truth has them.
+  double supervised_gradient = 0.0;
   int num_scales = kNumScales;  // scales used by the loss (1..4)
   // Leave pixels whose match falls outside the other view out of the
   // appearance loss (MaskedAppearanceLoss), disparity head only.

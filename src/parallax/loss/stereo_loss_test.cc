@@ -5,6 +5,7 @@
 
 #include "parallax/loss/synthetic_views.h"
 #include "parallax/loss/terms.h"
+#include "parallax/util/check.h"
 
 namespace parallax {
 namespace {
@@ -145,6 +146,25 @@ TEST(StereoLoss, InvariantSupervisedTermEntersTheTotal) {
   EXPECT_GT(term, 0.1);
   EXPECT_NEAR(loss.terms.at("supervised_invariant"), term, 1e-5);
   EXPECT_NEAR(loss.terms.at("total"), without + term, 1e-4);
+}
+
+TEST(StereoLoss, GradientMatchingTermEntersTheTotal) {
+  const auto pair = testing::MakeSlantedPlanePair(32, 64);
+  const DisparityPyramid p = RandomPyramid(32, 64);
+  LossWeights weights;
+  const torch::Tensor gt = 0.01 + 0.1 * torch::rand({1, 1, 32, 64});
+  const double without =
+      ComputeStereoLoss(p, pair.left, pair.right, gt, {}, weights)
+          .terms.at("total");
+  weights.supervised_gradient = 0.5;
+  const StereoLoss loss =
+      ComputeStereoLoss(p, pair.left, pair.right, gt, {}, weights);
+  const double term = 0.5 * GradientMatchingLoss(p.left[0], gt).item<double>();
+  EXPECT_GT(term, 0.1);
+  EXPECT_NEAR(loss.terms.at("supervised_gradient"), term, 1e-5);
+  EXPECT_NEAR(loss.terms.at("total"), without + term, 1e-4);
+  weights.supervised_gradient = -1;
+  EXPECT_THROW(weights.Check(), Error);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "parallax/loss/sampler.h"
 #include "parallax/loss/ssim.h"
+#include "parallax/util/check.h"
 
 namespace parallax {
 namespace {
@@ -16,6 +17,17 @@ torch::Tensor GradientX(const torch::Tensor& t) {
 torch::Tensor GradientY(const torch::Tensor& t) {
   const int64_t h = t.size(2);
   return t.narrow(2, 0, h - 1) - t.narrow(2, 1, h - 1);
+}
+
+// 1 where a pixel and its right (lower) neighbour are both 1 in `mask`.
+torch::Tensor BothKnownX(const torch::Tensor& mask) {
+  const int64_t w = mask.size(3);
+  return mask.narrow(3, 0, w - 1) * mask.narrow(3, 1, w - 1);
+}
+
+torch::Tensor BothKnownY(const torch::Tensor& mask) {
+  const int64_t h = mask.size(2);
+  return mask.narrow(2, 0, h - 1) * mask.narrow(2, 1, h - 1);
 }
 
 // Mean that is 0 (not NaN) over an empty tensor: a map one pixel high has
@@ -119,26 +131,32 @@ namespace {
 
 // Values shifted by their median, and their mean absolute deviation.
 struct Centred {
+  torch::Tensor median;
   torch::Tensor values;
   torch::Tensor spread;
 
   explicit Centred(const torch::Tensor& v)
-      : values(v - v.median()), spread(values.abs().mean()) {}
+      : median(v.median()), values(v - median), spread(values.abs().mean()) {}
   torch::Tensor Normalized() const { return values / spread.clamp_min(1e-6); }
+  // Any tensor of the same quantity, normalised like `values`.
+  torch::Tensor Normalize(const torch::Tensor& x) const {
+    return (x - median) / spread.clamp_min(1e-6);
+  }
 };
+
+constexpr int64_t kMinKnownPixels = 16;
 
 }  // namespace
 
 torch::Tensor ScaleShiftInvariantLoss(const torch::Tensor& disparity,
                                       const torch::Tensor& gt) {
-  constexpr int64_t kMinPixels = 16;
   const torch::Tensor valid = torch::isfinite(gt).flatten(1);
   // One device-to-host copy per batch, not per image.
   const torch::Tensor counts = valid.sum(1).to(torch::kCPU);
   torch::Tensor sum = torch::zeros({}, disparity.options());
   torch::Tensor images = torch::zeros({}, disparity.options());
   for (int64_t b = 0; b < disparity.size(0); ++b) {
-    if (counts[b].item<int64_t>() < kMinPixels) continue;
+    if (counts[b].item<int64_t>() < kMinKnownPixels) continue;
     const Centred known(gt[b].flatten().masked_select(valid[b]));
     const Centred predicted(disparity[b].flatten().masked_select(valid[b]));
     // Flat ground truth has no layout to ask for: weight 0, decided on the
@@ -146,6 +164,49 @@ torch::Tensor ScaleShiftInvariantLoss(const torch::Tensor& disparity,
     const torch::Tensor usable = (known.spread > 1e-6).to(sum.dtype());
     sum = sum +
           usable * (predicted.Normalized() - known.Normalized()).abs().mean();
+    images = images + usable;
+  }
+  return sum / images.clamp_min(1);
+}
+
+torch::Tensor GradientMatchingLoss(const torch::Tensor& disparity,
+                                   const torch::Tensor& gt, int levels) {
+  THROW_CHECK_MSG(levels >= 1, "gradient matching needs >= 1 level, got {}",
+                  levels);
+  const torch::Tensor valid = torch::isfinite(gt);
+  const torch::Tensor counts = valid.flatten(1).sum(1).to(torch::kCPU);
+  torch::Tensor sum = torch::zeros({}, disparity.options());
+  torch::Tensor images = torch::zeros({}, disparity.options());
+  for (int64_t b = 0; b < disparity.size(0); ++b) {
+    if (counts[b].item<int64_t>() < kMinKnownPixels) continue;
+    const torch::Tensor known_mask = valid.narrow(0, b, 1);  // [1,1,H,W]
+    const torch::Tensor pred = disparity.narrow(0, b, 1);
+    const torch::Tensor truth = gt.narrow(0, b, 1);
+    const Centred known(truth.masked_select(known_mask));
+    const Centred predicted(pred.masked_select(known_mask));
+    // Unknown pixels get R = 0 and weight 0: no gradient reaches them.
+    const torch::Tensor residual = torch::where(
+        known_mask,
+        predicted.Normalize(pred) - known.Normalize(torch::nan_to_num(truth)),
+        torch::zeros_like(pred));
+    const torch::Tensor mask = known_mask.to(disparity.dtype());
+    torch::Tensor image_loss = torch::zeros({}, disparity.options());
+    int used = 0;
+    for (int level = 0; level < levels; ++level) {
+      const int64_t step = int64_t{1} << level;
+      const torch::Tensor r = residual.slice(2, 0, c10::nullopt, step)
+                                  .slice(3, 0, c10::nullopt, step);
+      const torch::Tensor m =
+          mask.slice(2, 0, c10::nullopt, step).slice(3, 0, c10::nullopt, step);
+      if (r.size(2) < 2 || r.size(3) < 2) break;
+      const torch::Tensor dx = (GradientX(r).abs() * BothKnownX(m)).sum();
+      const torch::Tensor dy = (GradientY(r).abs() * BothKnownY(m)).sum();
+      image_loss = image_loss + (dx + dy) / m.sum().clamp_min(1);
+      ++used;
+    }
+    if (used == 0) continue;
+    const torch::Tensor usable = (known.spread > 1e-6).to(sum.dtype());
+    sum = sum + usable * image_loss / used;
     images = images + usable;
   }
   return sum / images.clamp_min(1);

@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <stdexcept>
 
 #include "parallax/loss/sampler.h"
 #include "parallax/loss/ssim.h"
@@ -199,6 +200,68 @@ TEST(ScaleShiftInvariant, UsesOnlyKnownPixelsAndSkipsEmptyImages) {
   EXPECT_EQ(
       ScaleShiftInvariantLoss(gt, torch::full_like(gt, NAN)).item<double>(),
       0.0);
+}
+
+// A vertical depth step: disparity `near` left of column `edge`, `far` right.
+torch::Tensor StepDisparity(int h, int w, int edge, float near, float far) {
+  torch::Tensor d = torch::full({1, 1, h, w}, far);
+  d.narrow(3, 0, edge).fill_(near);
+  return d;
+}
+
+TEST(GradientMatching, ZeroForAnyScaleAndShiftOfTheTruth) {
+  torch::manual_seed(5);
+  const torch::Tensor gt = 0.02 + 0.1 * torch::rand({2, 1, 16, 24});
+  const torch::Tensor scale = torch::tensor({3.0f, 0.2f}).view({2, 1, 1, 1});
+  const torch::Tensor shift = torch::tensor({-0.5f, 7.0f}).view({2, 1, 1, 1});
+  EXPECT_LT(GradientMatchingLoss(scale * gt + shift, gt).item<double>(), 1e-4);
+  EXPECT_GT(GradientMatchingLoss(-gt, gt).item<double>(), 0.5);
+}
+
+// The step blurred over `width` columns (a box filter, edges replicated).
+torch::Tensor Smeared(const torch::Tensor& d, int width) {
+  namespace F = torch::nn::functional;
+  const int half = width / 2;
+  return torch::avg_pool2d(
+      F::pad(d, F::PadFuncOptions({half, half, 0, 0}).mode(torch::kReplicate)),
+      {1, width}, {1, 1});
+}
+
+TEST(GradientMatching, PunishesASmearedDepthEdge) {
+  const torch::Tensor gt = StepDisparity(32, 64, 32, 0.2f, 0.05f);
+  const torch::Tensor blurred = Smeared(gt, 15);
+  ASSERT_EQ(blurred.sizes(), gt.sizes());
+  // The sharp step at another scale and shift costs nothing, its smear does.
+  EXPECT_LT(GradientMatchingLoss(0.5 * gt + 1, gt).item<double>(), 1e-5);
+  const double smear = GradientMatchingLoss(blurred, gt).item<double>();
+  EXPECT_GT(smear, 0.05);
+  // A smear is not forgiven for being narrow: a third of the width still
+  // costs over half as much.
+  EXPECT_GT(GradientMatchingLoss(Smeared(gt, 5), gt).item<double>(),
+            0.5 * smear);
+}
+
+TEST(GradientMatching, UsesOnlyKnownPixelsAndSkipsEmptyImages) {
+  torch::manual_seed(6);
+  const torch::Tensor gt = 0.05 + 0.1 * torch::rand({2, 1, 16, 16});
+  torch::Tensor partial = gt.clone();
+  partial.narrow(3, 8, 8).fill_(NAN);  // right half unknown
+  partial[1].fill_(NAN);               // second image unknown throughout
+  torch::Tensor pred = (2 * gt + 1).clone().requires_grad_(true);
+  {
+    torch::NoGradGuard no_grad;
+    pred.narrow(3, 8, 8).uniform_(-50, 50);  // garbage where GT is unknown
+  }
+  const torch::Tensor loss = GradientMatchingLoss(pred, partial);
+  EXPECT_LT(loss.item<double>(), 1e-4);
+  loss.backward();
+  EXPECT_TRUE(torch::isfinite(pred.grad()).all().item<bool>());
+  EXPECT_EQ(pred.grad().narrow(3, 8, 8).abs().sum().item<double>(), 0.0);
+  EXPECT_EQ(GradientMatchingLoss(gt, torch::full_like(gt, 0.1)).item<double>(),
+            0.0);
+  EXPECT_EQ(GradientMatchingLoss(gt, torch::full_like(gt, NAN)).item<double>(),
+            0.0);
+  EXPECT_THROW(GradientMatchingLoss(gt, gt, 0), std::logic_error);
 }
 
 }  // namespace

@@ -104,6 +104,7 @@ nlohmann::json LossToJson(const LossWeights& w) {
           {"max_probability", w.max_probability},
           {"supervised", w.supervised},
           {"supervised_invariant", w.supervised_invariant},
+          {"supervised_gradient", w.supervised_gradient},
           {"num_scales", w.num_scales},
           {"mask_borders", w.mask_borders}};
 }
@@ -118,6 +119,7 @@ LossWeights LossFromJson(const nlohmann::json& j) {
   w.max_probability = j.at("max_probability");
   w.supervised = j.at("supervised");
   w.supervised_invariant = j.value("supervised_invariant", 0.0);
+  w.supervised_gradient = j.value("supervised_gradient", 0.0);
   w.num_scales = j.at("num_scales");
   // Absent from runs started before the option existed.
   w.mask_borders = j.value("mask_borders", false);

@@ -52,6 +52,7 @@ TEST(TrainOptions, JsonRoundTripKeepsEverything) {
   options.loss.mask_borders = true;
   options.ema_decay = 0.998;
   options.loss.supervised_invariant = 2.5;
+  options.loss.supervised_gradient = 0.75;
   options.augment.channel_shuffle_probability = 0.25;
   const TrainOptions back = nlohmann::json(options).get<TrainOptions>();
   EXPECT_EQ(nlohmann::json(back), nlohmann::json(options));
@@ -64,6 +65,7 @@ TEST(TrainOptions, JsonRoundTripKeepsEverything) {
   EXPECT_TRUE(back.loss.mask_borders);
   EXPECT_EQ(back.ema_decay, 0.998);
   EXPECT_EQ(back.loss.supervised_invariant, 2.5);
+  EXPECT_EQ(back.loss.supervised_gradient, 0.75);
   EXPECT_EQ(back.augment.channel_shuffle_probability, 0.25);
   // Checkpoints from before stereo hints, border masks and weight averages
   // still load, without them.
@@ -73,9 +75,11 @@ TEST(TrainOptions, JsonRoundTripKeepsEverything) {
   old["loss"].erase("mask_borders");
   old.erase("ema_decay");
   old["loss"].erase("supervised_invariant");
+  old["loss"].erase("supervised_gradient");
   old["augment"].erase("channel_shuffle_probability");
   EXPECT_EQ(old.get<TrainOptions>().augment.channel_shuffle_probability, 0.0);
   EXPECT_EQ(old.get<TrainOptions>().loss.supervised_invariant, 0.0);
+  EXPECT_EQ(old.get<TrainOptions>().loss.supervised_gradient, 0.0);
   EXPECT_EQ(old.get<TrainOptions>().ema_decay, 0.0);
   EXPECT_FALSE(old.get<TrainOptions>().stereo_hints);
   EXPECT_FALSE(old.get<TrainOptions>().loss.mask_borders);

@@ -45,6 +45,7 @@ const char* const kRunDefiningFlags[] = {"--data",
                                          "--w-max-prob",
                                          "--w-supervised",
                                          "--w-supervised-invariant",
+                                         "--w-supervised-gradient",
                                          "--init",
                                          "--exclude",
                                          "--stereo-hints",
@@ -158,6 +159,11 @@ int RunTrain(int argc, char** argv) {
   app.add_option("--w-supervised-invariant", options.loss.supervised_invariant,
                  "Scale-and-shift-invariant L1 to ground truth (MiDaS): asks "
                  "for the layout of the scene, not its absolute disparity")
+      ->capture_default_str();
+  app.add_option("--w-supervised-gradient", options.loss.supervised_gradient,
+                 "Multi-scale gradient matching to ground truth (MiDaS), on "
+                 "the scale-and-shift-normalised disparity: asks for sharp "
+                 "depth edges where the truth has them")
       ->capture_default_str();
   app.add_option("--init", options.init,
                  "Start from the weights of this model (.plx) of the same "
