@@ -1,5 +1,8 @@
 #include "parallax/loss/stereo_loss.h"
 
+#include <functional>
+#include <string>
+
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -130,7 +133,12 @@ TEST(StereoLoss, SupervisedTermUsesGroundTruth) {
               2.0 * (0.5 - p.left[0]).abs().mean().item<double>(), 1e-6);
 }
 
-TEST(StereoLoss, InvariantSupervisedTermEntersTheTotal) {
+// Setting `weight` (a LossWeights member) to 3 adds 3 * term(left[0], GT)
+// to the total, reported under `name`.
+void ExpectTermEntersTheTotal(
+    double LossWeights::*weight, const std::string& name,
+    const std::function<torch::Tensor(const torch::Tensor&,
+                                      const torch::Tensor&)>& term) {
   const auto pair = testing::MakeSlantedPlanePair(32, 64);
   const DisparityPyramid p = RandomPyramid(32, 64);
   LossWeights weights;
@@ -138,33 +146,28 @@ TEST(StereoLoss, InvariantSupervisedTermEntersTheTotal) {
   const double without =
       ComputeStereoLoss(p, pair.left, pair.right, gt, {}, weights)
           .terms.at("total");
-  weights.supervised_invariant = 3.0;
+  weights.*weight = 3.0;
   const StereoLoss loss =
       ComputeStereoLoss(p, pair.left, pair.right, gt, {}, weights);
-  const double term =
-      3.0 * ScaleShiftInvariantLoss(p.left[0], gt).item<double>();
-  EXPECT_GT(term, 0.1);
-  EXPECT_NEAR(loss.terms.at("supervised_invariant"), term, 1e-5);
-  EXPECT_NEAR(loss.terms.at("total"), without + term, 1e-4);
+  const double expected = 3.0 * term(p.left[0], gt).item<double>();
+  EXPECT_GT(expected, 0.1);
+  EXPECT_NEAR(loss.terms.at(name), expected, 1e-5);
+  EXPECT_NEAR(loss.terms.at("total"), without + expected, 1e-4);
+  weights.*weight = -1;
+  EXPECT_THROW(weights.Check(), Error);
+}
+
+TEST(StereoLoss, InvariantSupervisedTermEntersTheTotal) {
+  ExpectTermEntersTheTotal(&LossWeights::supervised_invariant,
+                           "supervised_invariant", ScaleShiftInvariantLoss);
 }
 
 TEST(StereoLoss, GradientMatchingTermEntersTheTotal) {
-  const auto pair = testing::MakeSlantedPlanePair(32, 64);
-  const DisparityPyramid p = RandomPyramid(32, 64);
-  LossWeights weights;
-  const torch::Tensor gt = 0.01 + 0.1 * torch::rand({1, 1, 32, 64});
-  const double without =
-      ComputeStereoLoss(p, pair.left, pair.right, gt, {}, weights)
-          .terms.at("total");
-  weights.supervised_gradient = 0.5;
-  const StereoLoss loss =
-      ComputeStereoLoss(p, pair.left, pair.right, gt, {}, weights);
-  const double term = 0.5 * GradientMatchingLoss(p.left[0], gt).item<double>();
-  EXPECT_GT(term, 0.1);
-  EXPECT_NEAR(loss.terms.at("supervised_gradient"), term, 1e-5);
-  EXPECT_NEAR(loss.terms.at("total"), without + term, 1e-4);
-  weights.supervised_gradient = -1;
-  EXPECT_THROW(weights.Check(), Error);
+  ExpectTermEntersTheTotal(&LossWeights::supervised_gradient,
+                           "supervised_gradient",
+                           [](const torch::Tensor& d, const torch::Tensor& gt) {
+                             return GradientMatchingLoss(d, gt);
+                           });
 }
 
 }  // namespace
