@@ -144,72 +144,85 @@ struct Centred {
   }
 };
 
-constexpr int64_t kMinKnownPixels = 16;
+// One image of a batch, for the scale-and-shift-invariant terms.
+struct ImageWithTruth {
+  torch::Tensor prediction;  // [1,1,H,W]
+  torch::Tensor truth;       // [1,1,H,W], NaN where unknown
+  torch::Tensor known;       // [1,1,H,W] bool: finite truth
+  Centred predicted;         // of the prediction's known pixels
+  Centred target;            // of the truth's known pixels
+};
+
+// The mean of `image_loss(ImageWithTruth)` over the images of a batch that
+// have at least 16 known pixels and truth that is not flat (a flat truth has
+// no layout to ask for: weight 0, decided on the device). 0 when none.
+template <typename ImageLoss>
+torch::Tensor MeanOverImagesWithLayout(const torch::Tensor& disparity,
+                                       const torch::Tensor& gt,
+                                       ImageLoss image_loss) {
+  constexpr int64_t kMinKnownPixels = 16;
+  const torch::Tensor valid = torch::isfinite(gt);
+  // One device-to-host copy per batch, not per image.
+  const torch::Tensor counts = valid.flatten(1).sum(1).to(torch::kCPU);
+  torch::Tensor sum = torch::zeros({}, disparity.options());
+  torch::Tensor images = torch::zeros({}, disparity.options());
+  for (int64_t b = 0; b < disparity.size(0); ++b) {
+    if (counts[b].item<int64_t>() < kMinKnownPixels) continue;
+    const torch::Tensor prediction = disparity.narrow(0, b, 1);
+    const torch::Tensor truth = gt.narrow(0, b, 1);
+    const torch::Tensor known = valid.narrow(0, b, 1);
+    const ImageWithTruth image{prediction, truth, known,
+                               Centred(prediction.masked_select(known)),
+                               Centred(truth.masked_select(known))};
+    const torch::Tensor usable = (image.target.spread > 1e-6).to(sum.dtype());
+    sum = sum + usable * image_loss(image);
+    images = images + usable;
+  }
+  return sum / images.clamp_min(1);
+}
 
 }  // namespace
 
 torch::Tensor ScaleShiftInvariantLoss(const torch::Tensor& disparity,
                                       const torch::Tensor& gt) {
-  const torch::Tensor valid = torch::isfinite(gt).flatten(1);
-  // One device-to-host copy per batch, not per image.
-  const torch::Tensor counts = valid.sum(1).to(torch::kCPU);
-  torch::Tensor sum = torch::zeros({}, disparity.options());
-  torch::Tensor images = torch::zeros({}, disparity.options());
-  for (int64_t b = 0; b < disparity.size(0); ++b) {
-    if (counts[b].item<int64_t>() < kMinKnownPixels) continue;
-    const Centred known(gt[b].flatten().masked_select(valid[b]));
-    const Centred predicted(disparity[b].flatten().masked_select(valid[b]));
-    // Flat ground truth has no layout to ask for: weight 0, decided on the
-    // device.
-    const torch::Tensor usable = (known.spread > 1e-6).to(sum.dtype());
-    sum = sum +
-          usable * (predicted.Normalized() - known.Normalized()).abs().mean();
-    images = images + usable;
-  }
-  return sum / images.clamp_min(1);
+  return MeanOverImagesWithLayout(
+      disparity, gt, [](const ImageWithTruth& image) {
+        return (image.predicted.Normalized() - image.target.Normalized())
+            .abs()
+            .mean();
+      });
 }
 
 torch::Tensor GradientMatchingLoss(const torch::Tensor& disparity,
                                    const torch::Tensor& gt, int levels) {
   THROW_CHECK_MSG(levels >= 1, "gradient matching needs >= 1 level, got {}",
                   levels);
-  const torch::Tensor valid = torch::isfinite(gt);
-  const torch::Tensor counts = valid.flatten(1).sum(1).to(torch::kCPU);
-  torch::Tensor sum = torch::zeros({}, disparity.options());
-  torch::Tensor images = torch::zeros({}, disparity.options());
-  for (int64_t b = 0; b < disparity.size(0); ++b) {
-    if (counts[b].item<int64_t>() < kMinKnownPixels) continue;
-    const torch::Tensor known_mask = valid.narrow(0, b, 1);  // [1,1,H,W]
-    const torch::Tensor pred = disparity.narrow(0, b, 1);
-    const torch::Tensor truth = gt.narrow(0, b, 1);
-    const Centred known(truth.masked_select(known_mask));
-    const Centred predicted(pred.masked_select(known_mask));
-    // Unknown pixels get R = 0 and weight 0: no gradient reaches them.
-    const torch::Tensor residual = torch::where(
-        known_mask,
-        predicted.Normalize(pred) - known.Normalize(torch::nan_to_num(truth)),
-        torch::zeros_like(pred));
-    const torch::Tensor mask = known_mask.to(disparity.dtype());
-    torch::Tensor image_loss = torch::zeros({}, disparity.options());
-    int used = 0;
-    for (int level = 0; level < levels; ++level) {
-      const int64_t step = int64_t{1} << level;
-      const torch::Tensor r = residual.slice(2, 0, c10::nullopt, step)
-                                  .slice(3, 0, c10::nullopt, step);
-      const torch::Tensor m =
-          mask.slice(2, 0, c10::nullopt, step).slice(3, 0, c10::nullopt, step);
-      if (r.size(2) < 2 || r.size(3) < 2) break;
-      const torch::Tensor dx = (GradientX(r).abs() * BothKnownX(m)).sum();
-      const torch::Tensor dy = (GradientY(r).abs() * BothKnownY(m)).sum();
-      image_loss = image_loss + (dx + dy) / m.sum().clamp_min(1);
-      ++used;
-    }
-    if (used == 0) continue;
-    const torch::Tensor usable = (known.spread > 1e-6).to(sum.dtype());
-    sum = sum + usable * image_loss / used;
-    images = images + usable;
-  }
-  return sum / images.clamp_min(1);
+  return MeanOverImagesWithLayout(
+      disparity, gt, [&](const ImageWithTruth& image) {
+        // Unknown pixels get R = 0 and weight 0: no gradient reaches them.
+        const torch::Tensor residual = torch::where(
+            image.known,
+            image.predicted.Normalize(image.prediction) -
+                image.target.Normalize(torch::nan_to_num(image.truth)),
+            torch::zeros_like(image.prediction));
+        const torch::Tensor mask = image.known.to(disparity.dtype());
+        torch::Tensor sum = torch::zeros({}, disparity.options());
+        int used = 0;
+        for (int level = 0; level < levels; ++level) {
+          const int64_t step = int64_t{1} << level;
+          const torch::Tensor r = residual.slice(2, 0, c10::nullopt, step)
+                                      .slice(3, 0, c10::nullopt, step);
+          const torch::Tensor m = mask.slice(2, 0, c10::nullopt, step)
+                                      .slice(3, 0, c10::nullopt, step);
+          if (r.size(2) < 2 || r.size(3) < 2) break;
+          const torch::Tensor dx = (GradientX(r).abs() * BothKnownX(m)).sum();
+          const torch::Tensor dy = (GradientY(r).abs() * BothKnownY(m)).sum();
+          sum = sum + (dx + dy) / m.sum().clamp_min(1);
+          ++used;
+        }
+        // An image one pixel high or wide has no pixel pairs: it costs 0.
+        return used > 0 ? sum / used : sum;
+      });
 }
 
 }  // namespace parallax
