@@ -21,4 +21,17 @@ cv::Mat NoiseTexture(cv::Size size, int seed, double sigma) {
   return texture;
 }
 
+BuiltStereoPair WallAndSquarePair(cv::Size size, cv::Rect square,
+                                  int wall_disparity, int square_disparity,
+                                  double sigma) {
+  const cv::Mat wall = NoiseTexture({size.width + 64, size.height}, 1, sigma);
+  const cv::Mat texture = NoiseTexture(square.size(), 2, sigma);
+  BuiltStereoPair pair;
+  pair.left = wall(cv::Rect({0, 0}, size)).clone();
+  pair.right = wall(cv::Rect({wall_disparity, 0}, size)).clone();
+  texture.copyTo(pair.left(square));
+  texture.copyTo(pair.right(square - cv::Point(square_disparity, 0)));
+  return pair;
+}
+
 }  // namespace parallax::testing

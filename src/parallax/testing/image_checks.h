@@ -13,4 +13,15 @@ double Sharpness(const cv::Mat& image, const cv::Rect& area);
 // `sigma` pixels: texture that matching and networks can lock on to.
 cv::Mat NoiseTexture(cv::Size size, int seed, double sigma);
 
+// A rectified pair with known disparities: a textured `square` (left-view
+// pixels) at `square_disparity` over a textured wall at `wall_disparity`.
+// Left pixel x sees the right view at x - d. Textures: NoiseTexture with
+// `sigma`.
+struct BuiltStereoPair {
+  cv::Mat left, right;
+};
+BuiltStereoPair WallAndSquarePair(cv::Size size, cv::Rect square,
+                                  int wall_disparity, int square_disparity,
+                                  double sigma);
+
 }  // namespace parallax::testing

@@ -7,6 +7,7 @@ int RunTrain(int argc, char** argv);
 int RunDepth(int argc, char** argv);
 int RunScan(int argc, char** argv);
 int RunMatch(int argc, char** argv);
+int RunRectify(int argc, char** argv);
 int RunModelInfo(int argc, char** argv);
 int RunModelAverage(int argc, char** argv);
 int RunEval(int argc, char** argv);

@@ -33,6 +33,8 @@ const std::vector<Command>& Commands() {
        "Train a depth network on stereo pairs (no depth labels needed)"},
       {"match", &parallax::RunMatch,
        "Disparity of a rectified stereo pair by semi-global matching"},
+      {"rectify", &parallax::RunRectify,
+       "Row-align stereo photos a 3D camera left unrectified (MPO, pairs)"},
       {"scan", &parallax::RunScan,
        "List the stereo pairs Parallax finds in folders, and what is wrong"},
       {"model-info", &parallax::RunModelInfo,

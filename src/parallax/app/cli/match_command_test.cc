@@ -35,14 +35,10 @@ class MatchCommandTest : public ::testing::Test {
  protected:
   // Left pixel x sees the wall at u = x and the right view at x - d.
   void SetUp() override {
-    const cv::Mat wall = testing::NoiseTexture({kWidth + 64, kHeight}, 1, 1.0);
-    const cv::Mat square = testing::NoiseTexture(square_.size(), 2, 1.0);
-    cv::Mat left = wall(cv::Rect(0, 0, kWidth, kHeight)).clone();
-    cv::Mat right = wall(cv::Rect(kWall, 0, kWidth, kHeight)).clone();
-    square.copyTo(left(square_));
-    square.copyTo(right(square_ - cv::Point(kSquare, 0)));
-    WriteImage(left_, left);
-    WriteImage(right_, right);
+    const testing::BuiltStereoPair pair = testing::WallAndSquarePair(
+        {kWidth, kHeight}, square_, kWall, kSquare, 1.0);
+    WriteImage(left_, pair.left);
+    WriteImage(right_, pair.right);
   }
 
   static constexpr int kWidth = 240, kHeight = 160, kWall = 6, kSquare = 14;
