@@ -121,6 +121,32 @@ TEST(RectifyCommandTest, ReportsAPairThatIsNotOneAndWritesTheRest) {
   EXPECT_EQ(ScanStereoDataset(dir / "out").pairs.size(), 1u);
 }
 
+// `parallax scan --rows` finds the pair that needs rectifying, and passes
+// it once `rectify` has aligned it.
+TEST(RectifyCommandTest, ScanRowsFlagsTheUnrectifiedPair) {
+  testing::TempDir dir;
+  fs::create_directories(dir / "in");
+  const testing::BuiltStereoPair built = testing::WallAndSquarePair(
+      {kWidth, kHeight}, {110, 60, 90, 90}, kWall, kSquare, 1.5);
+  WriteImage(dir / "in/flat_L.png", built.left);
+  WriteImage(dir / "in/flat_R.png", built.right);
+  const testing::BuiltStereoPair camera = CameraPair();
+  WriteImage(dir / "in/camera_L.png", camera.left);
+  WriteImage(dir / "in/camera_R.png", camera.right);
+  const auto scan = [](std::vector<std::string> args) {
+    return testing::RunCommandLine(RunScan, std::move(args), "parallax-scan");
+  };
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(scan({dir / "in", "--rows"}), 1);
+  const std::string errors = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(errors.find("1 pair(s) not rectified"), std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("camera_L.png"), std::string::npos) << errors;
+  EXPECT_EQ(errors.find("flat_L.png"), std::string::npos) << errors;
+  ASSERT_EQ(Rectify({dir / "in", "-o", dir / "out"}), 0);
+  EXPECT_EQ(scan({dir / "out", "--rows"}), 0);
+}
+
 TEST(RectifyCommandTest, RefusesBadFlagsAndMissingInputs) {
   testing::TempDir dir;
   EXPECT_EQ(Rectify({dir / "missing.mpo", "-o", dir / "out"}), 2);
