@@ -170,6 +170,13 @@ int RunRectify(int argc, char** argv) {
         WriteImage(right_out, aligned.right);
         WriteImage(left_out, aligned.left);
         fmt::print("{}: {}\n", job.name, DescribeRowAlignment(alignment));
+        if (alignment.disparity_high_px - alignment.disparity_low_px < 0.5) {
+          // Aligned, but there is no depth in it for training or viewing.
+          fmt::print(stderr,
+                     "warning: {}: the views show no parallax (the same "
+                     "picture twice?)\n",
+                     job.source.left.string());
+        }
       } catch (const Error& e) {
         failures.push_back(
             fmt::format("{}: {}", job.source.left.string(), e.what()));

@@ -147,6 +147,15 @@ TEST(RectifyCommandTest, ScanRowsFlagsTheUnrectifiedPair) {
   EXPECT_EQ(scan({dir / "out", "--rows"}), 0);
 }
 
+TEST(RectifyCommandTest, WarnsWhenTheViewsShowNoParallax) {
+  testing::TempDir dir;
+  WriteImage(dir / "a.png", CameraPair().left);
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(Rectify({dir / "a.png", dir / "a.png", "-o", dir / "out"}), 0);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("no parallax"),
+            std::string::npos);
+}
+
 TEST(RectifyCommandTest, RefusesBadFlagsAndMissingInputs) {
   testing::TempDir dir;
   EXPECT_EQ(Rectify({dir / "missing.mpo", "-o", dir / "out"}), 2);
