@@ -1,5 +1,6 @@
 // parallax scan: what `train` would find in a folder, before training.
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
@@ -51,7 +52,8 @@ std::vector<std::string> CheckRows(const StereoDataset& dataset,
       errors.push_back(a.vertical_error_before_px);
       if (a.vertical_error_before_px > max_row_error) {
         problems.push_back(fmt::format(
-            "{}: rows off by {:.2f} px (turn {:.3f} deg, shift {:.1f} px); "
+            "{}: rows off by {:.2f} px (turn {:.3f} deg, vertical shift {:.1f} "
+            "px); "
             "parallax rectify aligns it",
             source.left.string(), a.vertical_error_before_px, a.rotation_deg,
             a.right_to_left(1, 2)));
@@ -72,12 +74,11 @@ std::vector<std::string> CheckRows(const StereoDataset& dataset,
   }
   progress.Finish();
   if (!errors.empty()) {
-    std::vector<double> sorted = errors;
-    std::sort(sorted.begin(), sorted.end());
+    std::sort(errors.begin(), errors.end());
     fmt::print(
         "  rows: {} pairs measured, median row error {:.2f} px, worst "
         "{:.2f} px, {} above {} px\n",
-        sorted.size(), sorted[sorted.size() / 2], sorted.back(),
+        errors.size(), errors[errors.size() / 2], errors.back(),
         problems.size(), max_row_error);
   }
   for (const std::string& note : notes) fmt::print("  note: {}\n", note);
@@ -156,6 +157,7 @@ int RunScan(int argc, char** argv) {
     if (!problems.empty()) {
       std::string list_text;
       for (const std::string& problem : problems) list_text += "\n  " + problem;
+      std::fflush(stdout);  // the listing above comes before the error
       ThrowError("{} pair(s) not rectified:{}", problems.size(), list_text);
     }
     return kExitOk;
