@@ -94,6 +94,15 @@ bool FitRowModel(const std::vector<const Match*>& matches, RowModel* model) {
   return std::abs(model->p) < 0.1 && std::abs(model->q - 1) < 0.1;
 }
 
+size_t CountInliers(const std::vector<Match>& matches, const RowModel& model,
+                    double threshold) {
+  size_t count = 0;
+  for (const Match& m : matches) {
+    count += std::abs(model.Residual(m)) < threshold;
+  }
+  return count;
+}
+
 std::vector<const Match*> Inliers(const std::vector<Match>& matches,
                                   const RowModel& model, double threshold) {
   std::vector<const Match*> inliers;
@@ -117,7 +126,7 @@ RowModel FitRobustly(const std::vector<Match>& matches,
       continue;
     }
     const size_t count =
-        Inliers(matches, model, options.inlier_threshold_px).size();
+        CountInliers(matches, model, options.inlier_threshold_px);
     if (count > best_count) {
       best_count = count;
       best = model;

@@ -108,8 +108,9 @@ std::vector<char> ReadFileBytes(const fs::path& path) {
 
 void CheckNotAnInput(const fs::path& output, std::span<const fs::path> inputs) {
   std::error_code ec;
+  if (!fs::exists(output, ec)) return;  // a new file overwrites nothing
   for (const fs::path& input : inputs) {
-    if (fs::exists(output, ec) && fs::equivalent(output, input, ec)) {
+    if (fs::equivalent(output, input, ec)) {
       ThrowError("refusing to overwrite the input file '{}'", input.string());
     }
   }

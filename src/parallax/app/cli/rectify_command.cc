@@ -92,7 +92,7 @@ std::vector<fs::path> InputFiles(const std::vector<Job>& jobs) {
 int RunRectify(int argc, char** argv) {
   CLI::App app(
       "Row-align stereo pairs that the camera left unrectified (consumer 3D "
-      "cameras: Nintendo 3DS, Fujifilm W3, phone rigs). SIFT matches fix "
+      "cameras such as the Nintendo 3DS, phone rigs). SIFT matches fix "
       "the right view's turn, scale and vertical shift so that every point "
       "lies on its left row; the horizontal shift puts the farthest "
       "matched features at disparity 0 (a parallel rig), or is kept with "
@@ -146,6 +146,15 @@ int RunRectify(int argc, char** argv) {
     if (error) {
       ThrowError("cannot create '{}': {}", out_dir.string(), error.message());
     }
+    // Every output is checked before anything is written: a clash with an
+    // input stops the job with nothing lost.
+    const auto output = [&](const Job& job, const char* side) {
+      return out_dir / (job.name + side + ".png");
+    };
+    for (const Job& job : jobs) {
+      CheckNotAnInput(output(job, "_L"), files);
+      CheckNotAnInput(output(job, "_R"), files);
+    }
     InstallInterruptHandler();
     ProgressBar progress("rectify", static_cast<int64_t>(jobs.size()),
                          "pairs/s");
@@ -156,10 +165,6 @@ int RunRectify(int argc, char** argv) {
         return kExitInterrupted;
       }
       const Job& job = jobs[i];
-      const fs::path left_out = out_dir / (job.name + "_L.png");
-      const fs::path right_out = out_dir / (job.name + "_R.png");
-      CheckNotAnInput(left_out, files);
-      CheckNotAnInput(right_out, files);
       try {
         const StereoPair pair = LoadStereoPair(job.source);
         const RowAlignment alignment =
@@ -167,8 +172,8 @@ int RunRectify(int argc, char** argv) {
         const AlignedPair aligned =
             ApplyRowAlignment(pair.left, pair.right, alignment);
         // Right first: a pair whose _L exists is then complete.
-        WriteImage(right_out, aligned.right);
-        WriteImage(left_out, aligned.left);
+        WriteImage(output(job, "_R"), aligned.right);
+        WriteImage(output(job, "_L"), aligned.left);
         fmt::print("{}: {}\n", job.name, DescribeRowAlignment(alignment));
         if (alignment.disparity_high_px - alignment.disparity_low_px < 0.5) {
           // Aligned, but there is no depth in it for training or viewing.

@@ -156,6 +156,21 @@ TEST(RectifyCommandTest, WarnsWhenTheViewsShowNoParallax) {
             std::string::npos);
 }
 
+// Aligning a folder into itself would write shot_L.png over its input:
+// refused before anything is written.
+TEST(RectifyCommandTest, RefusesToOverwriteItsInputs) {
+  testing::TempDir dir;
+  const testing::BuiltStereoPair pair = CameraPair();
+  WriteImage(dir / "shot_L.png", pair.left);
+  WriteImage(dir / "shot_R.png", pair.right);
+  const cv::Mat before = ReadImage(dir / "shot_R.png");
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(Rectify({dir.path(), "-o", dir.path()}), 1);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("overwrite"),
+            std::string::npos);
+  EXPECT_EQ(cv::norm(ReadImage(dir / "shot_R.png"), before, cv::NORM_INF), 0);
+}
+
 TEST(RectifyCommandTest, RefusesBadFlagsAndMissingInputs) {
   testing::TempDir dir;
   EXPECT_EQ(Rectify({dir / "missing.mpo", "-o", dir / "out"}), 2);
