@@ -10,6 +10,7 @@ find_package(CLI11 REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
 find_package(Threads REQUIRED)
+find_package(ZLIB REQUIRED)  # CRC-32 of PyTorch checkpoint records
 
 # FFmpeg libraries for video; only src/parallax/io links them.
 find_package(PkgConfig REQUIRED)

@@ -14,6 +14,18 @@ cv::Mat Guide8(const cv::Mat& image) {
   return eight;
 }
 
+// Relative models (Depth Anything) have no scale or shift of their own from
+// frame to frame: each prediction is aligned fully to the stabilised
+// history (scale and shift), restarting at scene cuts.
+SequenceDepthOptions AdaptToModel(SequenceDepthOptions options,
+                                  const PredictorModelInfo& info) {
+  options.upsample.align_corners = info.align_corners;
+  if (info.relative && options.stabilizer.scale_match_strength > 0) {
+    options.stabilizer.scale_match_strength = 1.0;
+  }
+  return options;
+}
+
 }  // namespace
 
 std::vector<cv::Mat> EstimateDisparities(
@@ -23,11 +35,13 @@ std::vector<cv::Mat> EstimateDisparities(
   inputs.reserve(images.size());
   for (const cv::Mat& image : images) inputs.push_back({image, {}, {}});
   std::vector<DepthPrediction> predictions = predictor.PredictBatch(inputs);
+  UpsampleOptions options = upsample;
+  options.align_corners = predictor.model_info().align_corners;
   std::vector<cv::Mat> disparities;
   disparities.reserve(images.size());
   for (size_t i = 0; i < images.size(); ++i) {
     disparities.push_back(UpsampleDisparity(predictions[i].disparity,
-                                            Guide8(images[i]), upsample));
+                                            Guide8(images[i]), options));
   }
   if (planes) {
     planes->clear();
@@ -51,8 +65,8 @@ cv::Mat EstimateDisparity(Predictor& predictor, const cv::Mat& image,
 SequenceDepthEstimator::SequenceDepthEstimator(
     Predictor& predictor, const SequenceDepthOptions& options)
     : predictor_(predictor),
-      options_(options),
-      stabilizer_(options.stabilizer) {}
+      options_(AdaptToModel(options, predictor.model_info())),
+      stabilizer_(options_.stabilizer) {}
 
 std::vector<DepthFrame> SequenceDepthEstimator::Push(int64_t index,
                                                      const cv::Mat& image) {

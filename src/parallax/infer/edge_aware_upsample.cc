@@ -24,6 +24,42 @@ UpsampleMethod ParseUpsampleMethod(std::string_view name) {
       name);
 }
 
+cv::Mat ResizeAlignCorners(const cv::Mat& map, cv::Size size) {
+  THROW_CHECK(map.type() == CV_32FC1 && !map.empty());
+  THROW_CHECK(size.width > 0 && size.height > 0);
+  // Source coordinate of output index i: i * (n_in - 1) / (n_out - 1).
+  auto taps = [](int n_in, int n_out, std::vector<int>* index,
+                 std::vector<float>* weight) {
+    const double step =
+        n_out > 1 ? static_cast<double>(n_in - 1) / (n_out - 1) : 0.0;
+    for (int i = 0; i < n_out; ++i) {
+      const double x = i * step;
+      const int x0 = std::min(static_cast<int>(x), n_in - 1);
+      index->push_back(x0);
+      weight->push_back(static_cast<float>(x - x0));
+    }
+  };
+  std::vector<int> xi, yi;
+  std::vector<float> xw, yw;
+  taps(map.cols, size.width, &xi, &xw);
+  taps(map.rows, size.height, &yi, &yw);
+  cv::Mat out(size, CV_32FC1);
+  for (int y = 0; y < size.height; ++y) {
+    const float* r0 = map.ptr<float>(yi[y]);
+    const float* r1 = map.ptr<float>(std::min(yi[y] + 1, map.rows - 1));
+    const float wy = yw[y];
+    float* o = out.ptr<float>(y);
+    for (int x = 0; x < size.width; ++x) {
+      const int x0 = xi[x], x1 = std::min(x0 + 1, map.cols - 1);
+      const float wx = xw[x];
+      const float top = r0[x0] + wx * (r0[x1] - r0[x0]);
+      const float bottom = r1[x0] + wx * (r1[x1] - r1[x0]);
+      o[x] = top + wy * (bottom - top);
+    }
+  }
+  return out;
+}
+
 std::string_view UpsampleMethodName(UpsampleMethod method) {
   switch (method) {
     case UpsampleMethod::kBilinear:
@@ -70,7 +106,11 @@ cv::Mat UpsampleDisparity(const cv::Mat& disp_low, const cv::Mat& guide,
   cv::Mat out;
   switch (options.method) {
     case UpsampleMethod::kBilinear:
-      cv::resize(disp, out, guide.size(), 0, 0, cv::INTER_LINEAR);
+      if (options.align_corners) {
+        out = ResizeAlignCorners(disp, guide.size());
+      } else {
+        cv::resize(disp, out, guide.size(), 0, 0, cv::INTER_LINEAR);
+      }
       break;
     case UpsampleMethod::kJointBilateral:
       out = JointBilateralUpsample(disp, guide, options.joint_sigma_spatial,

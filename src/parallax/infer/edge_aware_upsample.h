@@ -63,8 +63,18 @@ struct UpsampleOptions {
   // global [min, max] of the input.
   bool clamp_to_local_range = true;
 
+  // kBilinear only: map corner pixels onto corner pixels (PyTorch's
+  // align_corners=True), as Depth Anything's reference code upsamples its
+  // output; the predictor sets it for such models. Otherwise pixel centres
+  // are aligned (OpenCV's INTER_LINEAR).
+  bool align_corners = false;
+
   bool Check() const;
 };
+
+// Bilinear resize of a CV_32FC1 map to `size` with corner pixels aligned
+// (exact float weights, unlike cv::remap's 1/32-pixel table).
+cv::Mat ResizeAlignCorners(const cv::Mat& map, cv::Size size);
 
 // disp_low: CV_32FC1 at network resolution, values already in pixels of the
 // full-resolution image, no NaN/Inf. guide: CV_8UC3 (BGR) or CV_8UC1 image at

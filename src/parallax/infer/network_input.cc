@@ -35,6 +35,35 @@ NetworkGeometry ComputeNetworkGeometry(cv::Size input, double target_pixels,
   return geometry;
 }
 
+NetworkGeometry ComputeShortSideGeometry(cv::Size input, int short_side,
+                                         int multiple, double max_pixels) {
+  THROW_CHECK(input.width > 0 && input.height > 0);
+  THROW_CHECK_GT(short_side, 0);
+  THROW_CHECK_GT(multiple, 0);
+  const double scale =
+      std::max(static_cast<double>(short_side) / input.height,
+               static_cast<double>(short_side) / input.width);
+  auto constrain = [&](double x) {
+    // std::nearbyint rounds halves to even in the default rounding mode.
+    double y = std::nearbyint(x / multiple) * multiple;
+    if (y < short_side) y = std::ceil(x / multiple) * multiple;
+    return y;
+  };
+  const double width = constrain(scale * input.width);
+  const double height = constrain(scale * input.height);
+  if (width * height > max_pixels) {
+    ThrowError(
+        "a {}x{} image would need a {:.0f}x{:.0f} network input (short side "
+        "{}): too elongated; crop it or give a smaller --net-size",
+        input.width, input.height, width, height, short_side);
+  }
+  NetworkGeometry geometry;
+  geometry.input = input;
+  geometry.content = cv::Size(static_cast<int>(width), static_cast<int>(height));
+  geometry.padded = geometry.content;
+  return geometry;
+}
+
 cv::Mat PrepareNetworkImage(const cv::Mat& image,
                             const NetworkGeometry& geometry) {
   THROW_CHECK(image.size() == geometry.input);

@@ -45,6 +45,16 @@ struct NetworkGeometry {
 NetworkGeometry ComputeNetworkGeometry(cv::Size input, double target_pixels,
                                        int multiple, int edge_columns = 0);
 
+// Depth Anything's rule (the official `Resize(..., keep_aspect_ratio,
+// ensure_multiple_of=14, resize_method='lower_bound')`): scale so that the
+// short side is `short_side`, then round each side to the nearest multiple
+// (halves to even, as numpy does), rounding up where that would fall below
+// `short_side`. No padding: content == padded. Throws parallax::Error when
+// the network input would exceed `max_pixels` (extremely elongated images).
+NetworkGeometry ComputeShortSideGeometry(cv::Size input, int short_side,
+                                         int multiple,
+                                         double max_pixels = 16e6);
+
 // Scales `image` (any type) to geometry.content with area/linear
 // interpolation and pads rows and columns by reflection to geometry.padded.
 cv::Mat PrepareNetworkImage(const cv::Mat& image,

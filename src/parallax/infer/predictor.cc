@@ -1,6 +1,7 @@
 #include "parallax/infer/predictor.h"
 
 #include <algorithm>
+#include <cmath>
 #include <thread>
 
 #include <torch/torch.h>
@@ -8,6 +9,7 @@
 
 #include "parallax/infer/flip_postprocess.h"
 #include "parallax/model/checkpoint.h"
+#include "parallax/model/depth_anything_file.h"
 #include "parallax/util/check.h"
 #include "parallax/util/strings.h"
 
@@ -37,6 +39,10 @@ void PredictorOptions::Check() const {
   if (batch < 1) ThrowError("--batch must be at least 1, not {}", batch);
   if (target_pixels < 0) ThrowError("network size must be positive");
   if (threads < 0) ThrowError("threads must be >= 0, not {}", threads);
+  if (net_short_side < 0 || net_short_side > 8192) {
+    ThrowError("network short side must be in 1..8192, not {}",
+               net_short_side);
+  }
 }
 
 cv::Mat ToRgbFloat(const cv::Mat& image) {
@@ -102,16 +108,31 @@ cv::Mat NetworkFlow(const cv::Mat& current8, const cv::Mat& neighbour,
 
 }  // namespace
 
+// Depth Anything's default network input: short side 518 (37 patches).
+constexpr int kDepthAnythingShortSide = 518;
+
 struct Predictor::Impl {
   PredictorOptions options;
   torch::Device device{torch::kCPU};
-  LoadedModel model;
+  LoadedModel model;                // Parallax models
+  LoadedDepthAnything depth_anything;  // Depth Anything checkpoints
+  ModelConfig config;
+  PredictorModelInfo info;
   torch::Dtype dtype = torch::kFloat32;
+
+  bool IsDepthAnything() const { return static_cast<bool>(depth_anything.net); }
 
   // The network input of one image as an H x W x C float Mat (channel order
   // of ModelConfig: RGB, or flow_prev, RGB, flow_next).
   cv::Mat BuildInput(const PredictorInput& input,
                      const NetworkGeometry& geometry) const {
+    if (IsDepthAnything()) {
+      // As the official code: bicubic resize of the [0, 1] RGB image.
+      cv::Mat rgb;
+      cv::resize(ToRgbFloat(input.image), rgb, geometry.content, 0, 0,
+                 cv::INTER_CUBIC);
+      return rgb;
+    }
     cv::Mat rgb = PrepareNetworkImage(ToRgbFloat(input.image), geometry);
     if (model.config.input_channels == 3) return rgb;
     const cv::Mat current8 =
@@ -160,8 +181,17 @@ struct Predictor::Impl {
     // The NCHW view of NHWC memory is channels-last: no copy for the CPU net.
     torch::Tensor x = nhwc.permute({0, 3, 1, 2}).to(device, dtype);
     c10::InferenceMode guard;
-    DisparityPyramid pyramid = model.net->forward(x);
     NetworkOutput out;
+    if (IsDepthAnything()) {
+      torch::Tensor y =
+          depth_anything.net->ForwardRgb(x.contiguous()).to(torch::kCPU,
+                                                            torch::kFloat32);
+      // Metric models give metres; Parallax's maps are "larger = nearer".
+      if (info.metric) y = 1.0 / y.clamp_min(1e-3);
+      out.disparity = y.contiguous();
+      return out;
+    }
+    DisparityPyramid pyramid = model.net->forward(x);
     out.disparity = pyramid.left[0]
                         .squeeze(1)
                         .to(torch::kCPU, torch::kFloat32)
@@ -215,16 +245,38 @@ struct Predictor::Impl {
     return planes;
   }
 
-  // One output plane -> disparity in input pixels at content size.
-  static cv::Mat ToDisparity(const torch::Tensor& plane,
-                             const NetworkGeometry& geometry) {
+  // One output plane -> disparity in input pixels at content size (for
+  // relative models: the network's own units).
+  cv::Mat ToDisparity(const torch::Tensor& plane,
+                      const NetworkGeometry& geometry) const {
     cv::Mat view(static_cast<int>(plane.size(0)),
                  static_cast<int>(plane.size(1)), CV_32FC1,
                  const_cast<float*>(plane.data_ptr<float>()));
     cv::Mat disparity;
-    view(geometry.ContentRect())
-        .convertTo(disparity, CV_32F, geometry.FractionToInputPixels());
+    const double scale =
+        IsDepthAnything() ? 1.0 : geometry.FractionToInputPixels();
+    view(geometry.ContentRect()).convertTo(disparity, CV_32F, scale);
     return disparity;
+  }
+
+  void LoadDepthAnythingModel(const std::filesystem::path& path) {
+    depth_anything = LoadDepthAnything(path, device);
+    const DepthAnythingConfig& c = depth_anything.config;
+    info.kind = "depth-anything-v2";
+    info.name = c.DisplayName();
+    info.licence = c.Licence();
+    info.metric = c.metric;
+    info.relative = !c.metric;
+    info.align_corners = true;
+    config = ModelConfig();
+    config.input_channels = 3;
+    config.train_width = config.train_height = kDepthAnythingShortSide;
+    config.mean = {0.485f, 0.456f, 0.406f};
+    config.std = {0.229f, 0.224f, 0.225f};
+    if (options.precision == Precision::kBFloat16) {
+      dtype = torch::kBFloat16;
+      depth_anything.net->to(torch::kBFloat16);
+    }
   }
 
   void PredictGroup(const std::vector<PredictorInput>& inputs, size_t begin,
@@ -272,7 +324,20 @@ Predictor::Predictor(const std::filesystem::path& model,
     torch::set_num_threads(threads);
     at::globalContext().setFlushDenormal(true);
   }
+  if (IsTorchCheckpoint(model)) {
+    if (options.right_planes || options.left_planes) {
+      ThrowError(
+          "{} is a Depth Anything model: it has no plane distributions (the "
+          "deep3d renderer needs a model trained with --head deep3d)",
+          model.string());
+    }
+    impl_->LoadDepthAnythingModel(model);
+    return;
+  }
   impl_->model = LoadModel(model, impl_->device);
+  impl_->config = impl_->model.config;
+  impl_->info.kind = "parallax";
+  impl_->info.name = model.filename().string();
   if ((options.right_planes || options.left_planes) &&
       impl_->model.config.head != HeadType::kDeep3d) {
     ThrowError(
@@ -290,12 +355,35 @@ Predictor::Predictor(const std::filesystem::path& model,
 
 Predictor::~Predictor() = default;
 
-const ModelConfig& Predictor::config() const { return impl_->model.config; }
+const ModelConfig& Predictor::config() const { return impl_->config; }
+const PredictorModelInfo& Predictor::model_info() const { return impl_->info; }
 const PredictorOptions& Predictor::options() const { return impl_->options; }
 std::string Predictor::device() const { return impl_->device.str(); }
 
 NetworkGeometry Predictor::Geometry(cv::Size input) const {
+  const PredictorOptions& options = impl_->options;
+  if (impl_->IsDepthAnything()) {
+    int short_side = options.net_short_side;
+    if (short_side == 0) short_side = options.target_short_side;
+    if (short_side == 0 && options.target_pixels > 0) {
+      short_side =
+          static_cast<int>(std::lround(std::sqrt(options.target_pixels)));
+    }
+    if (short_side == 0) short_side = kDepthAnythingShortSide;
+    return ComputeShortSideGeometry(
+        input, short_side, impl_->depth_anything.config.vit.patch_size);
+  }
   const ModelConfig& config = impl_->model.config;
+  if (options.net_short_side > 0) {
+    const double aspect =
+        static_cast<double>(std::max(input.width, input.height)) /
+        std::min(input.width, input.height);
+    const double side = options.net_short_side;
+    const bool pad = options.edge_padding && config.input_channels == 3;
+    return ComputeNetworkGeometry(input, side * side * aspect,
+                                  config.SizeMultiple(),
+                                  pad ? config.SizeMultiple() / 4 : 0);
+  }
   const double target =
       impl_->options.target_pixels > 0
           ? impl_->options.target_pixels

@@ -40,6 +40,14 @@ struct PredictorOptions {
   // Pixels of the network input; 0 = the model's training width x height.
   // Larger sees finer detail and costs time in proportion.
   double target_pixels = 0;
+  // Short side of the network input in pixels (aspect kept), used instead
+  // of target_pixels when > 0. Depth Anything models always size their
+  // input this way (default 518, both sides multiples of 14, as the
+  // official code does).
+  int net_short_side = 0;
+  // min(W, H) of a W x H network size given as target_pixels: what Depth
+  // Anything models take as their short side then (0 = none given).
+  int target_short_side = 0;
   // Reflected columns on both sides of the network input (a quarter of the
   // model's size multiple: 16 for ResNet encoders), so that the band of
   // wrong disparity networks put in their outermost columns is cropped
@@ -77,16 +85,36 @@ struct DepthPrediction {
   PlaneDistributions planes;
 };
 
+// What a predictor runs and what its output means.
+struct PredictorModelInfo {
+  std::string kind;     // "parallax" (.plx) or "depth-anything-v2" (.pth)
+  std::string name;     // e.g. "Depth Anything V2 Small"
+  std::string licence;  // empty for Parallax's own models
+  // The output is known only up to scale and shift (Depth Anything's
+  // relative inverse depth), not disparity in pixels: consumers normalise
+  // or align it, and the video stabiliser aligns it fully to its history.
+  bool relative = false;
+  // Depth Anything metric models: the output is 1 / depth in metres.
+  bool metric = false;
+  // The network's output is upsampled bilinearly with corner pixels
+  // aligned by its reference implementation (Depth Anything).
+  bool align_corners = false;
+};
+
 class Predictor {
  public:
-  // Loads the model (throws parallax::Error naming the file).
+  // Loads the model: a Parallax .plx file, or a Depth Anything V2
+  // checkpoint as published (.pth); throws parallax::Error naming the file.
   Predictor(const std::filesystem::path& model,
             const PredictorOptions& options);
   ~Predictor();
   Predictor(const Predictor&) = delete;
   Predictor& operator=(const Predictor&) = delete;
 
+  // For Depth Anything models: an equivalent RGB, disparity-head
+  // configuration whose training size is the default network input.
   const ModelConfig& config() const;
+  const PredictorModelInfo& model_info() const;
   const PredictorOptions& options() const;
   // "cpu", "cuda:0", ...
   std::string device() const;

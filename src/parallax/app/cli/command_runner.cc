@@ -45,21 +45,31 @@ void AddDeviceOption(CLI::App& app, std::string* device) {
 }
 
 void AddNetworkInputOptions(CLI::App& app, PredictorOptions* options) {
-  double* target_pixels = &options->target_pixels;
   app.add_option_function<std::string>(
          "--net-size",
-         [target_pixels](const std::string& text) {
+         [options](const std::string& text) {
            try {
+             if (text.find_first_not_of("0123456789") == std::string::npos) {
+               const int side = text.empty() ? 0 : std::stoi(text.substr(0, 6));
+               if (side < 1 || side > 8192) {
+                 ThrowError("the short side must be 1..8192, not '{}'", text);
+               }
+               options->net_short_side = side;
+               return;
+             }
              const auto [width, height] = ParseSize(text, "--net-size");
-             *target_pixels = static_cast<double>(width) * height;
+             options->target_pixels = static_cast<double>(width) * height;
+             options->target_short_side = std::min(width, height);
            } catch (const Error& e) {
              throw CLI::ValidationError("--net-size", e.what());
            }
          },
-         "Network input size WxH as a pixel budget (aspect ratio kept); "
-         "larger sees finer detail at proportionally more time. Default: "
-         "the model's training size")
-      ->type_name("WxH");
+         "Network input size: WxH as a pixel budget, or N for a short side "
+         "of N pixels (aspect ratio kept either way); larger sees finer "
+         "detail at proportionally more time. Default: the model's training "
+         "size; for Depth Anything a short side of 518 (WxH means "
+         "min(W, H) there)")
+      ->type_name("WxH|N");
   app.add_flag(
       "--no-edge-pad", [options](int64_t) { options->edge_padding = false; },
       "Feed the network the image without reflected side columns "

@@ -1,0 +1,232 @@
+// Every bad file a user can hand to --model FILE.pth gives an error that
+// names the file and, where there is one, the key.
+#include "parallax/model/depth_anything_file.h"
+
+#include <fstream>
+
+#include <caffe2/serialize/inline_container.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "parallax/testing/testing.h"
+#include "parallax/testing/torch_archive.h"
+
+namespace parallax {
+namespace {
+
+namespace fs = std::filesystem;
+using Entries = std::vector<std::pair<std::string, torch::Tensor>>;
+using ::testing::HasSubstr;
+
+class DepthAnythingFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto fixtures = testing::DepthAnythingFixtureDir();
+    if (!fixtures) GTEST_SKIP() << "no ../shared/fixtures/depth-anything-v2";
+    fixtures_ = *fixtures;
+    entries_ = ReadTorchStateDict(fixtures_ / "tiny.pth").entries;
+  }
+
+  // Writes `entries` as dir/NAME.pth (with the fixture's NAME.json beside
+  // it) and returns the loader's error.
+  std::string LoadError(const Entries& entries,
+                        const testing::PickleOptions& options = {},
+                        const std::string& name = "model") {
+    const fs::path path = dir_ / (name + ".pth");
+    testing::WriteStateDictArchive(path, entries, options);
+    fs::copy_file(fixtures_ / "tiny.json", dir_ / (name + ".json"),
+                  fs::copy_options::overwrite_existing);
+    return testing::ErrorOf([&] { LoadDepthAnything(path); });
+  }
+
+  std::string BytesError(const std::string& bytes) {
+    const fs::path path = dir_ / "bad.pth";
+    std::ofstream(path, std::ios::binary) << bytes;
+    return testing::ErrorOf([&] { LoadDepthAnything(path); });
+  }
+
+  std::string FixtureBytes() {
+    std::ifstream in(fixtures_ / "tiny.pth", std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  fs::path fixtures_;
+  Entries entries_;
+  testing::TempDir dir_;
+};
+
+TEST_F(DepthAnythingFileTest, OwnWriterRoundTrips) {
+  EXPECT_EQ(LoadError(entries_), "no error");
+}
+
+TEST_F(DepthAnythingFileTest, MissingFile) {
+  const std::string error = testing::ErrorOf(
+      [&] { LoadDepthAnything(dir_ / "nothing.pth"); });
+  EXPECT_THAT(error, HasSubstr("nothing.pth: no such file"));
+  EXPECT_THAT(testing::ErrorOf([&] { LoadDepthAnything(dir_.path()); }),
+              HasSubstr("not a regular file"));
+}
+
+TEST_F(DepthAnythingFileTest, NotAnArchive) {
+  EXPECT_THAT(BytesError("this is a text file, not weights\n"),
+              HasSubstr("bad.pth: not a PyTorch zip archive"));
+  EXPECT_THAT(BytesError(""), HasSubstr("bad.pth: not a PyTorch zip archive"));
+}
+
+TEST_F(DepthAnythingFileTest, TruncatedArchive) {
+  const std::string bytes = FixtureBytes();
+  for (double fraction : {0.1, 0.5, 0.99}) {
+    const std::string error =
+        BytesError(bytes.substr(0, static_cast<size_t>(bytes.size() * fraction)));
+    EXPECT_THAT(error, HasSubstr("bad.pth")) << fraction;
+    EXPECT_NE(error, "no error") << fraction;
+  }
+}
+
+TEST_F(DepthAnythingFileTest, CorruptRecordIsCaughtByItsChecksum) {
+  std::string bytes = FixtureBytes();
+  // A byte inside the weights of the first storage record (records are
+  // stored, not compressed, 64-byte aligned after data.pkl).
+  const size_t at = bytes.find("tiny/data/0") + 200;
+  ASSERT_LT(at, bytes.size());
+  bytes[at] = static_cast<char>(bytes[at] ^ 0x5a);
+  const std::string error = BytesError(bytes);
+  EXPECT_THAT(error, HasSubstr("bad.pth: record 'data/0' is damaged"));
+  EXPECT_NE(error, "no error");
+}
+
+TEST_F(DepthAnythingFileTest, RefusesGlobalsAStateDictNeverNeeds) {
+  testing::PickleOptions code;
+  code.injected_call = "os\nsystem";
+  const std::string error = LoadError(entries_, code);
+  EXPECT_THAT(error, HasSubstr("model.pth"));
+  EXPECT_THAT(error, HasSubstr("'os.system'"));
+  EXPECT_THAT(error, HasSubstr("refused"));
+
+  testing::PickleOptions storage;
+  storage.storage_global_override = "torch\nEvilStorage";
+  EXPECT_THAT(LoadError(entries_, storage), HasSubstr("'torch.EvilStorage'"));
+}
+
+TEST_F(DepthAnythingFileTest, WrappedCheckpointIsExplained) {
+  testing::PickleOptions wrap;
+  wrap.wrap_key = "model";
+  const std::string error = LoadError(entries_, wrap);
+  EXPECT_THAT(error, HasSubstr("'model' is a dict"));
+  EXPECT_THAT(error, HasSubstr("model.state_dict()"));
+}
+
+TEST_F(DepthAnythingFileTest, AnotherNetwork) {
+  const std::string error = LoadError(
+      {{"conv1.weight", torch::zeros({8, 3, 3, 3})},
+       {"conv1.bias", torch::zeros({8})}});
+  EXPECT_THAT(error, HasSubstr("model.pth: not a Depth Anything V2 model"));
+  EXPECT_THAT(error, HasSubstr("'conv1.weight'"));
+}
+
+TEST_F(DepthAnythingFileTest, MissingKey) {
+  Entries entries;
+  for (const auto& e : entries_) {
+    if (e.first != "depth_head.scratch.refinenet2.out_conv.bias") {
+      entries.push_back(e);
+    }
+  }
+  const std::string error = LoadError(entries);
+  EXPECT_THAT(error, HasSubstr("model.pth: missing key "
+                               "'depth_head.scratch.refinenet2.out_conv.bias'"));
+}
+
+TEST_F(DepthAnythingFileTest, ExtraKey) {
+  Entries entries = entries_;
+  entries.emplace_back("depth_head.extra.weight", torch::zeros({2, 2}));
+  EXPECT_THAT(LoadError(entries),
+              HasSubstr("model.pth: unexpected key 'depth_head.extra.weight'"));
+}
+
+TEST_F(DepthAnythingFileTest, ShapeThatDoesNotFit) {
+  Entries entries = entries_;
+  for (auto& [key, tensor] : entries) {
+    if (key == "depth_head.scratch.output_conv1.weight") {
+      tensor = torch::zeros({8, 16, 5, 5});
+    }
+  }
+  const std::string error = LoadError(entries);
+  EXPECT_THAT(error, HasSubstr("'depth_head.scratch.output_conv1.weight' has "
+                               "shape [8, 16, 5, 5]"));
+  EXPECT_THAT(error, HasSubstr("needs [8, 16, 3, 3]"));
+}
+
+TEST_F(DepthAnythingFileTest, NanWeights) {
+  Entries entries = entries_;
+  entries[5].second = entries[5].second.clone();
+  entries[5].second.view(-1)[0] = NAN;
+  EXPECT_THAT(LoadError(entries),
+              HasSubstr("'" + entries[5].first + "' holds NaN"));
+}
+
+TEST_F(DepthAnythingFileTest, NonOfficialWidthWithoutHeadCount) {
+  const fs::path path = dir_ / "custom.pth";
+  testing::WriteStateDictArchive(path, entries_);
+  const std::string error =
+      testing::ErrorOf([&] { LoadDepthAnything(path); });
+  EXPECT_THAT(error, HasSubstr("width 48 is not an official one"));
+  EXPECT_THAT(error, HasSubstr("custom.json"));
+}
+
+TEST_F(DepthAnythingFileTest, MetricNeedsItsRange) {
+  EXPECT_THAT(LoadError(entries_, {}, "depth_anything_v2_metric_vits"),
+              HasSubstr("maximum depth is not known"));
+  EXPECT_EQ(LoadError(entries_, {}, "depth_anything_v2_metric_hypersim_x"),
+            "no error");
+  const LoadedDepthAnything metric =
+      LoadDepthAnything(dir_ / "depth_anything_v2_metric_hypersim_x.pth");
+  EXPECT_TRUE(metric.config.metric);
+  EXPECT_EQ(metric.config.max_depth, 20);
+}
+
+TEST_F(DepthAnythingFileTest, StorageRecordsShorterThanTheirTensors) {
+  const fs::path path = dir_ / "short.pth";
+  {
+    caffe2::serialize::PyTorchStreamWriter writer(path.string());
+    const std::string pickle =
+        testing::PickleStateDict({{"a", torch::zeros({100})}});
+    writer.writeRecord("data.pkl", pickle.data(), pickle.size());
+    const std::vector<float> ten(10, 0.f);
+    writer.writeRecord("data/0", ten.data(), ten.size() * sizeof(float));
+    writer.writeEndOfFile();
+  }
+  EXPECT_THAT(testing::ErrorOf([&] { ReadTorchStateDict(path); }),
+              HasSubstr("short.pth: record data/0 holds 40 bytes, its storage "
+                        "needs 400"));
+  const fs::path missing = dir_ / "missing.pth";
+  {
+    caffe2::serialize::PyTorchStreamWriter writer(missing.string());
+    const std::string pickle =
+        testing::PickleStateDict({{"a", torch::zeros({100})}});
+    writer.writeRecord("data.pkl", pickle.data(), pickle.size());
+    writer.writeEndOfFile();
+  }
+  EXPECT_THAT(testing::ErrorOf([&] { ReadTorchStateDict(missing); }),
+              HasSubstr("missing.pth: the archive has no record 'data/0'"));
+}
+
+TEST(TorchStateDictTest, DamagedPicklePrograms) {
+  auto no_records = [](const std::string&) -> std::string { return ""; };
+  auto error = [&](const std::string& program) {
+    return testing::ErrorOf(
+        [&] { ParseStateDictPickle(program, no_records, "x.pth"); });
+  };
+  EXPECT_THAT(error(""), HasSubstr("x.pth: not a readable state dict: the "
+                                   "pickle is cut short"));
+  EXPECT_THAT(error("\x80\x02}q\x05h\x07."), HasSubstr("memo entry 7"));
+  EXPECT_THAT(error("\x80\x02u."), HasSubstr("a mark is missing"));
+  EXPECT_THAT(error("\x80\x02s."), HasSubstr("empty stack"));
+  EXPECT_THAT(error("\x80\x02\xff"), HasSubstr("opcode 0xff"));
+  EXPECT_THAT(error("\x80\x02]."), HasSubstr("a pickled list, not a state dict"));
+  // An empty dict is a state dict with nothing in it.
+  EXPECT_EQ(ParseStateDictPickle("\x80\x02}.", no_records, "x").size(), 0u);
+}
+
+}  // namespace
+}  // namespace parallax
