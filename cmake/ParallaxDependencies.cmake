@@ -11,6 +11,8 @@ find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
 find_package(Threads REQUIRED)
 find_package(ZLIB REQUIRED)  # CRC-32 of PyTorch checkpoint records
+find_package(CURL REQUIRED)  # parallax models fetch
+find_package(OpenSSL REQUIRED)  # SHA-256 of model files
 
 # FFmpeg libraries for video; only src/parallax/io links them.
 find_package(PkgConfig REQUIRED)

@@ -4,6 +4,7 @@
 #include <string>
 #include <system_error>
 
+#include "parallax/infer/model_registry.h"
 #include "parallax/util/check.h"
 
 namespace parallax {
@@ -55,7 +56,16 @@ std::filesystem::path FindDefaultModel() {
 }
 
 std::filesystem::path ResolveModelPath(const std::filesystem::path& model) {
-  return model.empty() ? FindDefaultModel() : model;
+  if (model.empty()) return FindDefaultModel();
+  // A known name that is not a file here ("depth-anything-v2-small",
+  // "depth_anything_v2_vits.pth") is looked up in the model folders; any
+  // other path is given to the loader as it is (its errors name the file).
+  std::error_code error;
+  if (!std::filesystem::exists(model, error) &&
+      FindKnownModel(model.string())) {
+    return ResolveModelArgument(model.string());
+  }
+  return model;
 }
 
 }  // namespace parallax

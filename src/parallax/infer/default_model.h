@@ -23,7 +23,8 @@ std::vector<std::filesystem::path> DefaultModelCandidates();
 // tried and how to proceed when none does.
 std::filesystem::path FindDefaultModel();
 
-// `model` when given, else FindDefaultModel().
+// `model` when given, else FindDefaultModel(). A known model name
+// (model_registry.h) that is not a file here is found in the model folders.
 std::filesystem::path ResolveModelPath(const std::filesystem::path& model);
 
 }  // namespace parallax

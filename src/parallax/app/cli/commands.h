@@ -9,6 +9,7 @@ int RunScan(int argc, char** argv);
 int RunMatch(int argc, char** argv);
 int RunRectify(int argc, char** argv);
 int RunModelInfo(int argc, char** argv);
+int RunModels(int argc, char** argv);
 int RunModelAverage(int argc, char** argv);
 int RunEval(int argc, char** argv);
 int RunSynth(int argc, char** argv);

@@ -1,24 +1,77 @@
-// parallax model-info: what a .plx file holds.
+// parallax model-info: what a model file holds (.plx, or an official Depth
+// Anything V2 checkpoint).
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
 #include "parallax/model/checkpoint.h"
+#include "parallax/model/depth_anything_file.h"
 
 namespace parallax {
+namespace {
+
+int DescribeDepthAnything(const std::string& path, bool json) {
+  const LoadedDepthAnything model = LoadDepthAnything(path);
+  const DepthAnythingConfig& c = model.config;
+  const std::string output =
+      c.metric ? fmt::format("depth in metres (up to {:g} m); Parallax uses "
+                             "1 / depth",
+                             c.max_depth)
+               : "relative inverse depth (larger = nearer, known up to "
+                 "scale and shift)";
+  if (json) {
+    fmt::print("{}\n",
+               nlohmann::json{{"kind", "depth-anything-v2"},
+                              {"name", c.DisplayName()},
+                              {"encoder", c.EncoderName()},
+                              {"embed_dim", c.vit.embed_dim},
+                              {"blocks", c.vit.depth},
+                              {"heads", c.vit.num_heads},
+                              {"features", c.dpt.features},
+                              {"out_channels", c.dpt.out_channels},
+                              {"layers", c.layers},
+                              {"metric", c.metric},
+                              {"max_depth", c.max_depth},
+                              {"parameters", model.net->NumParameters()},
+                              {"stored_dtype", model.stored_dtype},
+                              {"file_bytes", model.file_bytes},
+                              {"licence", c.Licence()}}
+                   .dump(2));
+    return kExitOk;
+  }
+  fmt::print("{}\n", path);
+  fmt::print("  model           {}\n", c.DisplayName());
+  fmt::print("  architecture    DINOv2 {} ({} blocks, width {}, {} heads) + "
+             "DPT head ({} features)\n",
+             c.EncoderName(), c.vit.depth, c.vit.embed_dim, c.vit.num_heads,
+             c.dpt.features);
+  fmt::print("  parameters      {:.2f} M, stored as {}\n",
+             model.net->NumParameters() / 1e6, model.stored_dtype);
+  fmt::print("  output          {}\n", output);
+  fmt::print("  input           RGB, short side 518 by default "
+             "(--net-size N), sides multiples of {}\n",
+             c.vit.patch_size);
+  fmt::print("  licence         {}\n", c.Licence());
+  return kExitOk;
+}
+
+}  // namespace
 
 int RunModelInfo(int argc, char** argv) {
   CLI::App app(
-      "Describe a Parallax model file: architecture, head, disparity range, "
-      "input, training size and how it was trained. The file is fully "
-      "loaded, so this also verifies it.",
+      "Describe a model file: a Parallax .plx (architecture, head, "
+      "disparity range, input, training size and how it was trained) or a "
+      "Depth Anything V2 checkpoint (configuration, output, licence). The "
+      "file is fully loaded, so this also verifies it.",
       "parallax model-info");
   std::string path;
   bool json = false;
-  app.add_option("model", path, "Model file (.plx)")->required();
+  app.add_option("model", path, "Model file (.plx or Depth Anything .pth)")
+      ->required();
   app.add_flag("--json", json, "Print the description as JSON");
   return RunCli(app, argc, argv, [&]() -> int {
+    if (IsTorchCheckpoint(path)) return DescribeDepthAnything(path, json);
     const LoadedModel model = LoadModel(path);
     const ModelConfig& c = model.config;
     if (json) {
