@@ -360,6 +360,32 @@ const PredictorModelInfo& Predictor::model_info() const { return impl_->info; }
 const PredictorOptions& Predictor::options() const { return impl_->options; }
 std::string Predictor::device() const { return impl_->device.str(); }
 
+std::string Predictor::Describe(const std::string& model_path) const {
+  const PredictorOptions& o = impl_->options;
+  if (impl_->IsDepthAnything()) {
+    int side = o.net_short_side > 0 ? o.net_short_side : o.target_short_side;
+    if (side == 0) side = kDepthAnythingShortSide;
+    return fmt::format(
+        "model {} ({}, licence {}) on {} (network input: short side {}, "
+        "sides multiples of {}, aspect kept)",
+        model_path, impl_->info.name, impl_->info.licence, device(), side,
+        impl_->depth_anything.config.vit.patch_size);
+  }
+  const ModelConfig& c = impl_->config;
+  const std::string size =
+      o.net_short_side > 0
+          ? fmt::format("short side {}", o.net_short_side)
+          : o.target_pixels > 0
+                ? fmt::format("{:.0f} pixels", o.target_pixels)
+                : fmt::format("{}x{} pixels' worth", c.train_width,
+                              c.train_height);
+  return fmt::format("model {} on {} (network input: {}, aspect kept{})",
+                     model_path, device(), size,
+                     o.edge_padding && c.input_channels == 3
+                         ? ", plus edge padding"
+                         : "");
+}
+
 NetworkGeometry Predictor::Geometry(cv::Size input) const {
   const PredictorOptions& options = impl_->options;
   if (impl_->IsDepthAnything()) {

@@ -118,6 +118,9 @@ class Predictor {
   const PredictorOptions& options() const;
   // "cpu", "cuda:0", ...
   std::string device() const;
+  // One line for progress output: the model, its licence where known, the
+  // device and how inputs are sized.
+  std::string Describe(const std::string& model_path) const;
   NetworkGeometry Geometry(cv::Size input) const;
 
   DepthPrediction Predict(const PredictorInput& input);

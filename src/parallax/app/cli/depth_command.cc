@@ -60,7 +60,8 @@ int RunDepth(int argc, char** argv) {
                  "Output file (one image), video (.mp4/.mkv/...) or folder")
       ->required();
   app.add_option("--model", model,
-                 "Model file (.plx); default: the shipped model")
+                 "Model: a .plx file, a Depth Anything V2 .pth as published, or "
+                 "a name from `parallax models`; default: the shipped model")
       ->type_name("FILE");
   AddDeviceOption(app, &device);
   app.add_option("--batch", predictor_options.batch,
@@ -150,12 +151,7 @@ int RunDepth(int argc, char** argv) {
     const std::filesystem::path model_path = ResolveModelPath(model);
     Predictor predictor(model_path, predictor_options);
     if (!quiet) {
-      fmt::print(stderr,
-                 "model {} on {} (network input: {}x{} pixels' worth, aspect "
-                 "kept, plus edge padding)\n",
-                 model_path.string(), predictor.device(),
-                 predictor.config().train_width,
-                 predictor.config().train_height);
+      fmt::print(stderr, "{}\n", predictor.Describe(model_path.string()));
     }
     InstallInterruptHandler();
     DepthJobReport report;

@@ -22,7 +22,8 @@ namespace fs = std::filesystem;
 
 void AddEffectDepthOptions(CLI::App& app, EffectDepthOptions* options) {
   app.add_option("--model", options->model,
-                 "Model file (.plx) for estimated depth; default: the "
+                 "Model (.plx, Depth Anything .pth, or a name from `parallax "
+                 "models`) for estimated depth; default: the "
                  "shipped model")
       ->type_name("FILE");
   AddDeviceOption(app, &options->device);
@@ -55,8 +56,7 @@ Predictor& EffectDepth::predictor(bool quiet) {
     const fs::path path = ResolveModelPath(options_.model);
     predictor_ = std::make_unique<Predictor>(path, options_.predictor);
     if (!quiet) {
-      fmt::print(stderr, "model {} on {}\n", path.string(),
-                 predictor_->device());
+      fmt::print(stderr, "{}\n", predictor_->Describe(path.string()));
     }
   }
   return *predictor_;

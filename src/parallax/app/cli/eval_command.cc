@@ -134,7 +134,8 @@ int RunEval(int argc, char** argv) {
   app.add_option("--pred", source.pred_dir, "Folder with the predictions")
       ->type_name("DIR");
   app.add_option("--model", source.model,
-                 "Predict with this model (.plx) first; 'default' = the "
+                 "Predict with this model (.plx, Depth Anything .pth or a name) "
+                 "first; 'default' = the "
                  "shipped model")
       ->type_name("FILE");
   std::string device = "auto", precision = "auto", upsample = "guided";

@@ -1,6 +1,7 @@
 // parallax model-info: what a model file holds (.plx, or an official Depth
 // Anything V2 checkpoint).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "parallax/app/cli/command_runner.h"
@@ -42,10 +43,10 @@ int DescribeDepthAnything(const std::string& path, bool json) {
   }
   fmt::print("{}\n", path);
   fmt::print("  model           {}\n", c.DisplayName());
-  fmt::print("  architecture    DINOv2 {} ({} blocks, width {}, {} heads) + "
-             "DPT head ({} features)\n",
-             c.EncoderName(), c.vit.depth, c.vit.embed_dim, c.vit.num_heads,
-             c.dpt.features);
+  fmt::print("  architecture    DINOv2 ViT ({} blocks, width {}, {} heads, "
+             "patch {}) + DPT head ({} features, layers {})\n",
+             c.vit.depth, c.vit.embed_dim, c.vit.num_heads, c.vit.patch_size,
+             c.dpt.features, fmt::join(c.layers, "/"));
   fmt::print("  parameters      {:.2f} M, stored as {}\n",
              model.net->NumParameters() / 1e6, model.stored_dtype);
   fmt::print("  output          {}\n", output);

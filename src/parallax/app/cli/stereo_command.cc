@@ -46,7 +46,8 @@ int RunStereo(int argc, char** argv) {
                  "Output image (one photo), video (.mkv/.mp4/...) or folder")
       ->required();
   app.add_option("--model", model,
-                 "Model file (.plx); default: the shipped model")
+                 "Model: a .plx file, a Depth Anything V2 .pth as published, or "
+                 "a name from `parallax models`; default: the shipped model")
       ->type_name("FILE");
   AddDeviceOption(app, &device);
   AddNetworkInputOptions(app, &predictor_options);
@@ -176,8 +177,8 @@ int RunStereo(int argc, char** argv) {
                                  std::filesystem::absolute(model_path).string(),
                                  std::filesystem::file_size(model_path, error));
       if (!quiet) {
-        fmt::print(stderr, "model {} on {}\n", model_path.string(),
-                   predictor->device());
+        fmt::print(stderr, "{}\n",
+                   predictor->Describe(model_path.string()));
       }
     }
     InstallInterruptHandler();
