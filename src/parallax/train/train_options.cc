@@ -9,7 +9,33 @@
 namespace parallax {
 
 void TrainOptions::Check() const {
-  if (data.empty()) ThrowError("no training data: pass --data DIR");
+  if (data.empty() && images.empty()) {
+    ThrowError("no training data: pass --data DIR (or --images with --teacher)");
+  }
+  if (!images.empty() && teacher.empty()) {
+    ThrowError("--images gives mono images, which only a --teacher can label");
+  }
+  if (!teacher.empty()) {
+    if (stereo_hints) {
+      ThrowError("--teacher and --stereo-hints both set the targets: choose one");
+    }
+    if (!(loss.supervised_invariant > 0 || loss.supervised_gradient > 0 ||
+          loss.supervised > 0)) {
+      ThrowError("--teacher needs a supervised loss to follow it "
+                 "(--w-supervised-invariant, --w-supervised-gradient)");
+    }
+    const bool stereo_terms = loss.appearance > 0 || loss.smoothness > 0 ||
+                              loss.lr_consistency > 0;
+    if (!images.empty() && stereo_terms) {
+      ThrowError("--images are single views: the stereo losses cannot use "
+                 "them; set --w-appearance 0 --w-smoothness 0 --w-lr 0, or "
+                 "train on stereo --data only");
+    }
+    if (frame_step < 1) ThrowError("--frame-step must be at least 1");
+    if (teacher_net_short_side < 0) {
+      ThrowError("--teacher-net-size must be positive");
+    }
+  }
   if (out.empty()) ThrowError("no output folder: pass --out DIR");
   if (steps < 0) ThrowError("--steps must be >= 0");
   if (steps == 0 && !(epochs > 0)) {
@@ -133,6 +159,10 @@ void to_json(nlohmann::json& json, const TrainOptions& o) {
   for (const DatasetSpec& spec : o.data) {
     data.push_back({{"path", spec.path.string()}, {"weight", spec.weight}});
   }
+  nlohmann::json images = nlohmann::json::array();
+  for (const DatasetSpec& spec : o.images) {
+    images.push_back({{"path", spec.path.string()}, {"weight", spec.weight}});
+  }
   json = {
       {"data", data},
       {"packed",
@@ -141,6 +171,10 @@ void to_json(nlohmann::json& json, const TrainOptions& o) {
       {"out", o.out.string()},
       {"validation", o.validation.string()},
       {"init", o.init.string()},
+      {"teacher", o.teacher.string()},
+      {"teacher_net_short_side", o.teacher_net_short_side},
+      {"images", images},
+      {"frame_step", o.frame_step},
       {"steps", o.steps},
       {"epochs", o.epochs},
       {"batch_size", o.batch_size},
@@ -177,6 +211,16 @@ void from_json(const nlohmann::json& j, TrainOptions& o) {
     o.out = j.at("out").get<std::string>();
     o.validation = j.at("validation").get<std::string>();
     o.init = j.value("init", std::string());
+    // Absent in runs from before distillation.
+    o.teacher = j.value("teacher", std::string());
+    o.teacher_net_short_side = j.value("teacher_net_short_side", 0);
+    o.images.clear();
+    for (const nlohmann::json& spec :
+         j.value("images", nlohmann::json::array())) {
+      o.images.push_back({spec.at("path").get<std::string>(),
+                          spec.at("weight").get<double>()});
+    }
+    o.frame_step = j.value("frame_step", 24);
     o.steps = j.at("steps");
     o.epochs = j.at("epochs");
     o.batch_size = j.at("batch_size");

@@ -26,6 +26,16 @@ struct TrainOptions {
   std::filesystem::path out;           // run folder
   std::filesystem::path validation;    // --val DIR (optional)
   std::filesystem::path init;          // --init MODEL: start from its weights
+  // Distillation (teacher_targets.h): the teacher's disparity of every
+  // training image becomes its target for the supervised invariant and
+  // gradient losses. A Depth Anything .pth, a model name or a .plx.
+  std::filesystem::path teacher;
+  int teacher_net_short_side = 0;  // 0 = the teacher's default
+  // Plain images, image folders and videos (--images, repeatable): mono
+  // samples with teacher targets only. Videos give every frame_step-th
+  // frame of each shot.
+  std::vector<DatasetSpec> images;
+  int frame_step = 24;
 
   int64_t steps = 0;   // total steps; 0 = derive from epochs
   double epochs = 0;   // passes over all pairs (used when steps == 0)

@@ -15,6 +15,7 @@
 #include "parallax/model/checkpoint_file.h"
 #include "parallax/train/distributed.h"
 #include "parallax/train/optimizer_state.h"
+#include "parallax/train/teacher_targets.h"
 #include "parallax/train/tensor_conversion.h"
 #include "parallax/train/validation.h"
 #include "parallax/train/weight_average.h"
@@ -138,6 +139,7 @@ class TrainingRun {
     }
     size_t total_pairs = 0;
     datasets_ = ScanAll(options_, &total_pairs);
+    if (!options_.teacher.empty()) AttachTeacher(&total_pairs);
     total_steps_ = options_.TotalSteps(total_pairs);
     if (!options_.validation.empty() && writer_) {
       ScanOptions scan;
@@ -294,6 +296,38 @@ class TrainingRun {
         options_.model.input_channels, options_.model.width,
         net_->NumParameters() / 1e6, total_steps_, options_.batch_size,
         options_.model.train_width, options_.model.train_height, device_.str());
+  }
+
+  // Distillation: mono datasets from --images, then the teacher's maps as
+  // every pair's target (computed once, cached in the run folder).
+  void AttachTeacher(size_t* total_pairs) {
+    for (const DatasetSpec& spec : options_.images) {
+      StereoDataset dataset =
+          ScanMonoDataset(spec.path, options_.out, options_.frame_step);
+      dataset.weight = spec.weight;
+      spdlog::info("data: {} images from {} (weight {})",
+                   dataset.pairs.size(), spec.path.string(), spec.weight);
+      *total_pairs += dataset.pairs.size();
+      datasets_.push_back(std::move(dataset));
+    }
+    TeacherOptions teacher;
+    teacher.teacher = options_.teacher;
+    teacher.cache = options_.out;
+    teacher.device = options_.device;
+    teacher.net_short_side = options_.teacher_net_short_side;
+    std::unique_ptr<ProgressBar> bar;
+    teacher.progress = [&](int64_t done, int64_t total) {
+      if (InterruptRequested()) return false;
+      if (callbacks_.show_progress && writer_) {
+        if (!bar) bar = std::make_unique<ProgressBar>("teacher", total, "maps/s");
+        bar->Update(done);
+      }
+      return true;
+    };
+    const int64_t computed = AttachTeacherTargets(datasets_, teacher);
+    if (bar) bar->Finish();
+    spdlog::info("teacher {}: {} maps computed, the rest from the cache",
+                 options_.teacher.string(), computed);
   }
 
   // With --ema: the moving average, from the current weights or from a

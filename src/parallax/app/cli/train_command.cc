@@ -47,6 +47,10 @@ const char* const kRunDefiningFlags[] = {"--data",
                                          "--w-supervised-invariant",
                                          "--w-supervised-gradient",
                                          "--init",
+                                         "--teacher",
+                                         "--teacher-net-size",
+                                         "--images",
+                                         "--frame-step",
                                          "--exclude",
                                          "--stereo-hints",
                                          "--border-mask",
@@ -66,11 +70,13 @@ int RunTrain(int argc, char** argv) {
       "runs/a\n"
       "  parallax train --out runs/a --resume            # continue a run\n"
       "  parallax train --data synth:3 --data real:1 --disparity-mode signed "
-      "--epochs 10 --out runs/b",
+      "--epochs 10 --out runs/b\n"
+      "  parallax train --teacher depth-anything-v2-small --images photos/ "
+      "--images film.mkv --steps 2000 --out runs/student   # distillation",
       "parallax train");
   app.get_formatter()->column_width(34);
   TrainOptions options;
-  std::vector<std::string> data, milestones;
+  std::vector<std::string> data, milestones, images;
   std::string size = "512x256", arch = "resnet18", head = "disparity";
   std::string mode = "positive", layout, flow = "dis";
   double max_disparity = 0;
@@ -164,6 +170,23 @@ int RunTrain(int argc, char** argv) {
                  "Multi-scale gradient matching to ground truth (MiDaS), on "
                  "the scale-and-shift-normalised disparity: asks for sharp "
                  "depth edges where the truth has them")
+      ->capture_default_str();
+  app.add_option("--teacher", options.teacher,
+                 "Distil this model (Depth Anything .pth, a model name, or "
+                 ".plx): its disparity of every training image, computed "
+                 "once and cached in the run folder, becomes the target of "
+                 "the invariant and gradient losses. Stereo losses default "
+                 "to 0 then; give --w-appearance etc. to add them on stereo "
+                 "--data");
+  app.add_option("--teacher-net-size", options.teacher_net_short_side,
+                 "The teacher's input short side (default: its own, 518 "
+                 "for Depth Anything)");
+  app.add_option("--images", images,
+                 "With --teacher: plain images, folders of images or videos "
+                 "(PATH[:WEIGHT], repeatable), labelled by the teacher alone");
+  app.add_option("--frame-step", options.frame_step,
+                 "--images videos: every Nth frame of each shot (scene cuts "
+                 "found, the frames right after a cut skipped)")
       ->capture_default_str();
   app.add_option("--init", options.init,
                  "Start from the weights of this model (.plx) of the same "
@@ -274,6 +297,24 @@ int RunTrain(int argc, char** argv) {
       for (const std::string& spec : data) {
         options.data.push_back(ParseDatasetSpec(spec));
       }
+      for (const std::string& spec : images) {
+        options.images.push_back(ParseDatasetSpec(spec));
+      }
+      if (!options.teacher.empty()) {
+        // Distillation follows the teacher (MiDaS's scale-and-shift-
+        // invariant loss with gradient matching, weights as MiDaS); the
+        // stereo losses join only when asked for.
+        auto set_default = [&](const char* flag, double* weight, double value) {
+          if (app.count(flag) == 0) *weight = value;
+        };
+        set_default("--w-supervised-invariant",
+                    &options.loss.supervised_invariant, 1.0);
+        set_default("--w-supervised-gradient",
+                    &options.loss.supervised_gradient, 0.5);
+        set_default("--w-appearance", &options.loss.appearance, 0.0);
+        set_default("--w-smoothness", &options.loss.smoothness, 0.0);
+        set_default("--w-lr", &options.loss.lr_consistency, 0.0);
+      }
       options.out = out_dir;
       const auto [width, height] = ParseSize(size, "--size");
       options.model.train_width = width;
@@ -306,7 +347,17 @@ int RunTrain(int argc, char** argv) {
     InstallInterruptHandler();
     TrainCallbacks callbacks;
     callbacks.show_progress = !quiet;
-    const TrainResult result = Train(options, resume, callbacks);
+    TrainResult result;
+    try {
+      result = Train(options, resume, callbacks);
+    } catch (const Cancelled&) {
+      fmt::print(stderr,
+                 "interrupted before training started: the teacher maps "
+                 "computed so far are cached in {} and are reused when the "
+                 "same command runs again\n",
+                 options.out.string());
+      return kExitInterrupted;
+    }
     return result.interrupted ? kExitInterrupted : kExitOk;
   });
 }
