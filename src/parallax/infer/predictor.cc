@@ -108,6 +108,15 @@ cv::Mat NetworkFlow(const cv::Mat& current8, const cv::Mat& neighbour,
 
 }  // namespace
 
+// Reflected columns on each side: a quarter of the size multiple for the
+// convolutional encoders (whose decoders round odd sizes), half a patch
+// for a transformer, whose input must stay a whole number of patches.
+static int EdgeColumns(const ModelConfig& config) {
+  return config.architecture == Architecture::kDepthAnythingV2
+             ? config.SizeMultiple() / 2
+             : config.SizeMultiple() / 4;
+}
+
 // Depth Anything's default network input: short side 518 (37 patches).
 constexpr int kDepthAnythingShortSide = 518;
 
@@ -408,7 +417,7 @@ NetworkGeometry Predictor::Geometry(cv::Size input) const {
     const bool pad = options.edge_padding && config.input_channels == 3;
     return ComputeNetworkGeometry(input, side * side * aspect,
                                   config.SizeMultiple(),
-                                  pad ? config.SizeMultiple() / 4 : 0);
+                                  pad ? EdgeColumns(config) : 0);
   }
   const double target =
       impl_->options.target_pixels > 0
@@ -421,7 +430,7 @@ NetworkGeometry Predictor::Geometry(cv::Size input) const {
   // under the next level's 2m + 1; nearest upsampling maps column i to
   // i / 2 there, exactly, so nothing shifts.
   const bool pad = impl_->options.edge_padding && config.input_channels == 3;
-  const int edge_columns = pad ? config.SizeMultiple() / 4 : 0;
+  const int edge_columns = pad ? EdgeColumns(config) : 0;
   return ComputeNetworkGeometry(input, target, config.SizeMultiple(),
                                 edge_columns);
 }

@@ -39,6 +39,47 @@ DepthAnythingConfig DepthAnythingConfig::Official(
   return config;
 }
 
+DepthAnythingConfig DepthAnythingConfig::FromSpec(const TransformerSpec& spec,
+                                                  int outputs) {
+  DepthAnythingConfig config;
+  config.encoder = DepthAnythingEncoder::kCustom;
+  config.vit.embed_dim = spec.embed_dim;
+  config.vit.depth = spec.depth;
+  config.vit.num_heads = spec.num_heads;
+  config.vit.patch_size = spec.patch_size;
+  config.vit.img_size = spec.img_size;
+  config.dpt.in_channels = spec.embed_dim;
+  config.dpt.features = spec.features;
+  config.dpt.out_channels = spec.out_channels;
+  config.dpt.outputs = outputs;
+  config.layers.assign(spec.layers.begin(), spec.layers.end());
+  for (DepthAnythingEncoder encoder :
+       {DepthAnythingEncoder::kVitS, DepthAnythingEncoder::kVitB,
+        DepthAnythingEncoder::kVitL}) {
+    const DepthAnythingConfig official = Official(encoder);
+    if (official.ToSpec().embed_dim == spec.embed_dim &&
+        official.vit.depth == spec.depth &&
+        official.dpt.features == spec.features &&
+        official.dpt.out_channels == spec.out_channels) {
+      config.encoder = encoder;
+    }
+  }
+  return config;
+}
+
+TransformerSpec DepthAnythingConfig::ToSpec() const {
+  TransformerSpec spec;
+  spec.embed_dim = vit.embed_dim;
+  spec.depth = vit.depth;
+  spec.num_heads = vit.num_heads;
+  spec.patch_size = vit.patch_size;
+  spec.img_size = vit.img_size;
+  spec.features = dpt.features;
+  spec.out_channels = dpt.out_channels;
+  for (int i = 0; i < 4; ++i) spec.layers[i] = layers[i];
+  return spec;
+}
+
 std::string DepthAnythingConfig::EncoderName() const {
   switch (encoder) {
     case DepthAnythingEncoder::kVitS:
@@ -103,7 +144,8 @@ void DepthAnythingConfig::Check() const {
       ThrowError("layer {} is not one of the {} blocks", layer, vit.depth);
     }
   }
-  if (dpt.in_channels != vit.embed_dim || dpt.features < 2) {
+  if (dpt.in_channels != vit.embed_dim || dpt.features < 2 ||
+      dpt.outputs < 1) {
     ThrowError("the DPT head does not fit the transformer");
   }
   if (metric && !(max_depth > 0)) {

@@ -14,6 +14,7 @@
 #include <torch/nn/pimpl.h>
 
 #include "parallax/model/dpt_head.h"
+#include "parallax/model/model_config.h"
 #include "parallax/model/vision_transformer.h"
 
 namespace parallax {
@@ -37,6 +38,11 @@ struct DepthAnythingConfig {
 
   // The official configuration of an encoder (not kCustom).
   static DepthAnythingConfig Official(DepthAnythingEncoder encoder);
+  // The network a Parallax model of Architecture::kDepthAnythingV2
+  // describes, with `outputs` maps, and back.
+  static DepthAnythingConfig FromSpec(const TransformerSpec& spec,
+                                      int outputs);
+  TransformerSpec ToSpec() const;
 
   // "ViT-S", "ViT-B", "ViT-L" or "custom (embed 48, 12 blocks)".
   std::string EncoderName() const;
@@ -55,7 +61,7 @@ class DepthAnythingV2Impl : public torch::nn::Module {
 
   // input: [B, 3, H, W] normalised with the ImageNet mean and std, H and W
   // multiples of 14. Returns [B, H, W]: relative inverse depth (>= 0) or,
-  // for metric models, metres.
+  // for metric models, metres ([B, outputs, H, W] when outputs > 1).
   torch::Tensor forward(const torch::Tensor& input);
 
   // input: RGB in [0, 1]; normalises, then forward().

@@ -232,6 +232,18 @@ void LoadDepthAnythingWeights(DepthAnythingV2& net, const StateDict& weights,
                  name, key, net->config().EncoderName(),
                  ShapeString(target.sizes()));
     }
+    torch::Tensor widened;
+    const bool last_conv =
+        key.rfind("depth_head.scratch.output_conv2.2.", 0) == 0;
+    if (last_conv && source->size(0) == 1 && target.size(0) > 1 &&
+        source->sizes().slice(1) == target.sizes().slice(1)) {
+      // One official output map becomes Parallax's left and right maps,
+      // both starting from the pretrained one.
+      std::vector<int64_t> repeats(source->dim(), 1);
+      repeats[0] = target.size(0);
+      widened = source->repeat(repeats);
+      source = &widened;
+    }
     if (source->sizes() != target.sizes()) {
       ThrowError("{}: '{}' has shape {}, the recognised {} needs {}", name,
                  key, ShapeString(source->sizes()),

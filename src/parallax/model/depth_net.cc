@@ -1,5 +1,7 @@
 #include "parallax/model/depth_net.h"
 
+#include <cmath>
+
 #include <torch/nn/functional/activation.h>
 #include <torch/torch.h>
 
@@ -53,6 +55,30 @@ std::pair<torch::Tensor, torch::Tensor> DisparityHeadImpl::forward(
 
 DepthNetImpl::DepthNetImpl(const ModelConfig& config) : config_(config) {
   config_.Check();
+  auto register_normalization = [&] {
+    mean_ = register_buffer(
+        "mean",
+        torch::tensor(std::vector<float>(config_.mean.begin(),
+                                         config_.mean.end()))
+            .view({1, 3, 1, 1}));
+    std_ = register_buffer(
+        "std", torch::tensor(std::vector<float>(config_.std.begin(),
+                                                config_.std.end()))
+                   .view({1, 3, 1, 1}));
+  };
+  if (config_.architecture == Architecture::kDepthAnythingV2) {
+    transformer_ = register_module(
+        "transformer",
+        DepthAnythingV2(DepthAnythingConfig::FromSpec(config_.transformer, 2)));
+    log_scale_ = register_parameter("log_scale", torch::zeros({1}));
+    shift_ = register_parameter("shift", torch::zeros({1}));
+    // A parameter without gradient, so that model files (which hold
+    // parameters) carry it and a resumed run does not start it again.
+    scale_ready_ = register_parameter("scale_ready", torch::zeros({1}),
+                                      /*requires_grad=*/false);
+    register_normalization();
+    return;
+  }
   encoder_ = register_module("encoder", MakeEncoder(config_));
   const std::vector<int>& skip = encoder_->channels();
   const int levels = static_cast<int>(skip.size());
@@ -74,14 +100,37 @@ DepthNetImpl::DepthNetImpl(const ModelConfig& config) : config_(config) {
     }
     previous = out;
   }
-  mean_ = register_buffer(
-      "mean", torch::tensor(
-                  std::vector<float>(config_.mean.begin(), config_.mean.end()))
-                  .view({1, 3, 1, 1}));
-  std_ = register_buffer(
-      "std",
-      torch::tensor(std::vector<float>(config_.std.begin(), config_.std.end()))
-          .view({1, 3, 1, 1}));
+  register_normalization();
+}
+
+DisparityPyramid DepthNetImpl::ForwardTransformer(
+    const torch::Tensor& normalized) {
+  // [B, 2, H, W], >= 0: relative inverse depth of the left and right view.
+  const torch::Tensor relative = transformer_->forward(normalized);
+  if (is_training() && scale_ready_.item<float>() == 0.f) {
+    // Data-dependent start: median disparity = max / 10 (tanh is linear
+    // there), whatever the scale of the pretrained network's output.
+    torch::NoGradGuard no_grad;
+    const double median =
+        std::max(relative.detach().median().item<double>(), 1e-6);
+    log_scale_.fill_(std::log(std::atanh(0.1) / median));
+    scale_ready_.fill_(1.f);
+  }
+  torch::Tensor logits = relative * torch::exp(log_scale_);
+  if (config_.disparity_mode == DisparityMode::kSigned) logits = logits + shift_;
+  const torch::Tensor disparity =
+      config_.max_disparity * torch::tanh(logits);
+  DisparityPyramid out;
+  for (int s = 0; s < kNumScales; ++s) {
+    const torch::Tensor level =
+        s == 0 ? disparity
+               : torch::nn::functional::avg_pool2d(
+                     disparity, torch::nn::functional::AvgPool2dFuncOptions(
+                                    1 << s));
+    out.left.push_back(level.narrow(1, 0, 1));
+    out.right.push_back(level.narrow(1, 1, 1));
+  }
+  return out;
 }
 
 torch::Tensor DepthNetImpl::Normalize(const torch::Tensor& input) const {
@@ -98,6 +147,7 @@ DisparityPyramid DepthNetImpl::forward(const torch::Tensor& input) {
                   "expected [B,{},H,W] input, got {}", config_.input_channels,
                   fmt::join(input.sizes(), "x"));
   torch::Tensor normalized = Normalize(input);
+  if (transformer_) return ForwardTransformer(normalized.contiguous());
   if (channels_last_) {
     normalized = normalized.contiguous(at::MemoryFormat::ChannelsLast);
   }

@@ -10,6 +10,7 @@
 #include <torch/nn/modules/container/modulelist.h>
 #include <torch/nn/pimpl.h>
 
+#include "parallax/model/depth_anything.h"
 #include "parallax/model/encoders.h"
 #include "parallax/model/layers.h"
 #include "parallax/model/model_config.h"
@@ -72,8 +73,14 @@ class DepthNetImpl : public torch::nn::Module {
   torch::Tensor planes() const;
   int64_t NumParameters() const;
 
+  // Architecture::kDepthAnythingV2: the transformer (its parameters are
+  // named "transformer.pretrained...", "transformer.depth_head..."), for
+  // loading an official checkpoint into it.
+  DepthAnythingV2& transformer() { return transformer_; }
+
  private:
   torch::Tensor Normalize(const torch::Tensor& input) const;
+  DisparityPyramid ForwardTransformer(const torch::Tensor& normalized);
 
   ModelConfig config_;
   std::shared_ptr<EncoderImpl> encoder_;
@@ -82,6 +89,12 @@ class DepthNetImpl : public torch::nn::Module {
   std::vector<DisparityHead> heads_;  // index = scale 0..3
   torch::Tensor mean_, std_;          // [1,3,1,1] buffers
   bool channels_last_ = false;
+  // Depth Anything: two relative maps r (left, right view) become
+  // disparity max * tanh(exp(log_scale) r [+ shift, signed mode]). The
+  // scale is set from the first training batch (scale_ready = 0 until
+  // then) so that the median disparity starts at a tenth of the maximum.
+  DepthAnythingV2 transformer_{nullptr};
+  torch::Tensor log_scale_, shift_, scale_ready_;
 };
 TORCH_MODULE(DepthNet);
 

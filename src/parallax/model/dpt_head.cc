@@ -84,7 +84,7 @@ DptHeadImpl::DptHeadImpl(const DptConfig& config) : config_(config) {
   output_conv1_ =
       scratch->register_module("output_conv1", Conv(f, f / 2, 3, 1, 1));
   torch::nn::Sequential conv2(Conv(f / 2, 32, 3, 1, 1), torch::nn::ReLU(),
-                              Conv(32, 1, 1, 1, 0));
+                              Conv(32, config.outputs, 1, 1, 0));
   if (config.sigmoid_output) {
     conv2->push_back(torch::nn::Sigmoid());
   } else {

@@ -26,6 +26,9 @@ struct DptConfig {
   // Metric models end in a sigmoid (times the maximum depth, applied by the
   // caller) instead of a ReLU.
   bool sigmoid_output = false;
+  // Output maps: 1 in the official models; 2 (left- and right-view
+  // disparity) when Parallax trains one with the stereo losses.
+  int outputs = 1;
 };
 
 // x + conv2(relu(conv1(relu(x)))).

@@ -118,6 +118,8 @@ std::shared_ptr<EncoderImpl> MakeEncoder(const ModelConfig& config) {
       return std::make_shared<ResNetEncoderImpl>(config.input_channels,
                                                  config.width, true,
                                                  std::vector<int>{3, 4, 6, 3});
+    case Architecture::kDepthAnythingV2:
+      break;  // no convolutional encoder: DepthNet holds the transformer
   }
   THROW_CHECK(false);
 }

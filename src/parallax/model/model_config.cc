@@ -27,10 +27,36 @@ void ModelConfig::Check() const {
   for (float s : std) {
     if (!(s > 0)) ThrowError("normalisation std must be positive");
   }
+  if (architecture == Architecture::kDepthAnythingV2) {
+    if (input_channels != 3) {
+      ThrowError("Depth Anything models take RGB only (3 input channels)");
+    }
+    if (head != HeadType::kDisparity) {
+      ThrowError("Depth Anything models have the disparity head only");
+    }
+    const int patch = transformer.patch_size;
+    if (patch < 1 || train_width % patch != 0 || train_height % patch != 0) {
+      ThrowError("a Depth Anything model trains at sizes that are multiples "
+                 "of {}; {}x{} is not (e.g. 518x266)",
+                 patch, train_width, train_height);
+    }
+    if (transformer.embed_dim < 1 || transformer.num_heads < 1 ||
+        transformer.embed_dim % transformer.num_heads != 0) {
+      ThrowError("bad transformer width {} for {} heads",
+                 transformer.embed_dim, transformer.num_heads);
+    }
+  }
 }
 
 int ModelConfig::SizeMultiple() const {
-  return architecture == Architecture::kVgg ? 128 : 64;
+  switch (architecture) {
+    case Architecture::kVgg:
+      return 128;
+    case Architecture::kDepthAnythingV2:
+      return transformer.patch_size;
+    default:
+      return 64;
+  }
 }
 
 std::string ToString(Architecture value) {
@@ -41,6 +67,8 @@ std::string ToString(Architecture value) {
       return "resnet18";
     case Architecture::kResNet50:
       return "resnet50";
+    case Architecture::kDepthAnythingV2:
+      return "depth-anything-v2";
   }
   return "?";
 }
@@ -57,7 +85,10 @@ Architecture ParseArchitecture(std::string_view name) {
   if (name == "vgg") return Architecture::kVgg;
   if (name == "resnet18") return Architecture::kResNet18;
   if (name == "resnet50") return Architecture::kResNet50;
-  ThrowError("unknown architecture '{}' (vgg, resnet18, resnet50)", name);
+  if (name == "depth-anything-v2") return Architecture::kDepthAnythingV2;
+  ThrowError(
+      "unknown architecture '{}' (vgg, resnet18, resnet50, depth-anything-v2)",
+      name);
 }
 
 HeadType ParseHeadType(std::string_view name) {
@@ -84,6 +115,17 @@ void to_json(nlohmann::json& json, const ModelConfig& config) {
       {"train_size", {config.train_width, config.train_height}},
       {"normalization", {{"mean", config.mean}, {"std", config.std}}},
   };
+  if (config.architecture == Architecture::kDepthAnythingV2) {
+    const TransformerSpec& t = config.transformer;
+    json["transformer"] = {{"embed_dim", t.embed_dim},
+                           {"depth", t.depth},
+                           {"num_heads", t.num_heads},
+                           {"patch_size", t.patch_size},
+                           {"img_size", t.img_size},
+                           {"features", t.features},
+                           {"out_channels", t.out_channels},
+                           {"layers", t.layers}};
+  }
 }
 
 void from_json(const nlohmann::json& json, ModelConfig& config) {
@@ -102,6 +144,18 @@ void from_json(const nlohmann::json& json, ModelConfig& config) {
     config.mean =
         json.at("normalization").at("mean").get<std::array<float, 3>>();
     config.std = json.at("normalization").at("std").get<std::array<float, 3>>();
+    if (config.architecture == Architecture::kDepthAnythingV2) {
+      const nlohmann::json& t = json.at("transformer");
+      TransformerSpec& spec = config.transformer;
+      spec.embed_dim = t.at("embed_dim");
+      spec.depth = t.at("depth");
+      spec.num_heads = t.at("num_heads");
+      spec.patch_size = t.at("patch_size");
+      spec.img_size = t.at("img_size");
+      spec.features = t.at("features");
+      spec.out_channels = t.at("out_channels").get<std::array<int, 4>>();
+      spec.layers = t.at("layers").get<std::array<int, 4>>();
+    }
   } catch (const nlohmann::json::exception& e) {
     ThrowError("invalid model description: {}", e.what());
   }

@@ -14,6 +14,10 @@ enum class Architecture {
   kVgg,       // Godard 2017 supplementary Table 1 (7 encoder stages)
   kResNet18,  // Godard's ResNet variant with basic blocks
   kResNet50,  // Godard's ResNet50 variant (bottleneck blocks)
+  // Depth Anything V2's DINOv2 transformer and DPT head, fine-tuned with
+  // the stereo losses through a learned output scale (and shift)
+  // (depth_anything.h; ModelConfig::transformer holds its sizes).
+  kDepthAnythingV2,
 };
 
 enum class HeadType {
@@ -24,6 +28,18 @@ enum class HeadType {
 enum class DisparityMode {
   kPositive,  // [0, max]: parallel rigs (Godard: 0.3 * sigmoid)
   kSigned,    // [-max, max]: converging film rigs (3D_learner)
+};
+
+// The sizes of a Depth Anything V2 network inside a Parallax model.
+struct TransformerSpec {
+  int embed_dim = 384;
+  int depth = 12;
+  int num_heads = 6;
+  int patch_size = 14;
+  int img_size = 518;  // the positional embedding's square
+  int features = 64;
+  std::array<int, 4> out_channels = {48, 96, 192, 384};
+  std::array<int, 4> layers = {2, 5, 8, 11};
 };
 
 struct ModelConfig {
@@ -45,6 +61,8 @@ struct ModelConfig {
   // [0, 1]. Flow channels are already normalised.
   std::array<float, 3> mean = {0.45f, 0.45f, 0.45f};
   std::array<float, 3> std = {0.225f, 0.225f, 0.225f};
+  // Architecture::kDepthAnythingV2 only.
+  TransformerSpec transformer;
 
   // Throws parallax::Error on an inconsistent configuration.
   void Check() const;

@@ -13,6 +13,7 @@
 #include "parallax/data/batch_loader.h"
 #include "parallax/model/checkpoint.h"
 #include "parallax/model/checkpoint_file.h"
+#include "parallax/model/depth_anything_file.h"
 #include "parallax/train/distributed.h"
 #include "parallax/train/optimizer_state.h"
 #include "parallax/train/teacher_targets.h"
@@ -346,6 +347,18 @@ class TrainingRun {
   // Fine-tuning: the weights of an earlier model of the same architecture
   // (any precision), a fresh optimizer and step count.
   void InitializeFrom(const fs::path& path) {
+    if (IsTorchCheckpoint(path)) {
+      if (options_.model.architecture != Architecture::kDepthAnythingV2) {
+        ThrowError("--init {}: a PyTorch checkpoint initialises a Depth "
+                   "Anything network (--arch depth-anything-v2) only",
+                   path.string());
+      }
+      const StateDict weights = ReadTorchStateDict(path);
+      LoadDepthAnythingWeights(net_->transformer(), weights, path.string());
+      net_->to(device_);
+      spdlog::info("initialised the transformer from {}", path.string());
+      return;
+    }
     const LoadedModel loaded = LoadModel(path, device_);
     const auto source = loaded.net->named_parameters(/*recurse=*/true);
     const auto source_buffers = loaded.net->named_buffers(/*recurse=*/true);

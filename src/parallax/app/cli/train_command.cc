@@ -5,6 +5,8 @@
 
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
+#include "parallax/infer/default_model.h"
+#include "parallax/model/depth_anything_file.h"
 #include "parallax/train/trainer.h"
 #include "parallax/util/check.h"
 #include "parallax/util/interrupt.h"
@@ -98,7 +100,9 @@ int RunTrain(int argc, char** argv) {
   app.add_option("--batch", options.batch_size, "Pairs per step")
       ->capture_default_str();
   app.add_option("--size", size, "Training size WxH")->capture_default_str();
-  app.add_option("--arch", arch, "Encoder: vgg, resnet18, resnet50")
+  app.add_option("--arch", arch,
+                 "Encoder: vgg, resnet18, resnet50, or depth-anything-v2 "
+                 "(set by --init FILE.pth)")
       ->capture_default_str();
   app.add_option("--width-mult", options.model.width,
                  "Channel multiplier for small, fast models (e.g. 0.5)")
@@ -190,7 +194,11 @@ int RunTrain(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--init", options.init,
                  "Start from the weights of this model (.plx) of the same "
-                 "architecture: fine-tuning, a later stage of a recipe")
+                 "architecture: fine-tuning, a later stage of a recipe. A "
+                 "Depth Anything V2 .pth (or its name) fine-tunes that "
+                 "transformer with the stereo losses, through a learned "
+                 "output scale (and shift, --disparity-mode signed); the "
+                 "result is a .plx")
       ->type_name("MODEL");
   app.add_option("--exclude", options.exclude,
                  "Leave out pairs whose left or right file path matches this "
@@ -320,6 +328,32 @@ int RunTrain(int argc, char** argv) {
       options.model.train_width = width;
       options.model.train_height = height;
       options.model.architecture = ParseArchitecture(arch);
+      if (!options.init.empty()) options.init = ResolveModelPath(options.init);
+      if (!options.init.empty() && IsTorchCheckpoint(options.init)) {
+        // Fine-tuning Depth Anything itself: its sizes come from the file.
+        if (app.count("--arch") > 0 &&
+            options.model.architecture != Architecture::kDepthAnythingV2) {
+          ThrowError("--init {} is a Depth Anything checkpoint: it cannot "
+                     "start a --arch {} network",
+                     options.init.string(), arch);
+        }
+        const DepthAnythingConfig found = RecogniseDepthAnything(
+            ReadTorchStateDict(options.init), options.init);
+        options.model.architecture = Architecture::kDepthAnythingV2;
+        options.model.transformer = found.ToSpec();
+        options.model.mean = {0.485f, 0.456f, 0.406f};
+        options.model.std = {0.229f, 0.224f, 0.225f};
+        if (app.count("--size") == 0) {
+          // Multiples of 14 near 2:1 (37 x 19 patches).
+          options.model.train_width = 518;
+          options.model.train_height = 266;
+        }
+      } else if (options.model.architecture ==
+                     Architecture::kDepthAnythingV2 &&
+                 options.init.empty()) {
+        ThrowError("--arch depth-anything-v2 starts from a checkpoint: give "
+                   "--init depth_anything_v2_vits.pth (or a model name)");
+      }
       options.model.head = ParseHeadType(head);
       options.model.disparity_mode = ParseDisparityMode(mode);
       options.model.max_disparity =
