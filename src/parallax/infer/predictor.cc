@@ -20,7 +20,8 @@ Precision ParsePrecision(const std::string& name) {
   if (lower == "auto") return Precision::kAuto;
   if (lower == "fp32" || lower == "float32") return Precision::kFloat32;
   if (lower == "bf16" || lower == "bfloat16") return Precision::kBFloat16;
-  ThrowError("unknown precision '{}' (choose auto, fp32 or bf16)", name);
+  if (lower == "fp16" || lower == "float16") return Precision::kFloat16;
+  ThrowError("unknown precision '{}' (choose auto, fp32, bf16 or fp16)", name);
 }
 
 std::string ToString(Precision precision) {
@@ -31,6 +32,8 @@ std::string ToString(Precision precision) {
       return "fp32";
     case Precision::kBFloat16:
       return "bf16";
+    case Precision::kFloat16:
+      return "fp16";
   }
   return "?";
 }
@@ -284,8 +287,11 @@ struct Predictor::Impl {
     config.std = {0.229f, 0.224f, 0.225f};
     if (options.precision == Precision::kBFloat16) {
       dtype = torch::kBFloat16;
-      depth_anything.net->to(torch::kBFloat16);
+    } else if (options.precision == Precision::kFloat16 ||
+               (options.precision == Precision::kAuto && device.is_cuda())) {
+      dtype = torch::kFloat16;
     }
+    if (dtype != torch::kFloat32) depth_anything.net->to(dtype);
   }
 
   void PredictGroup(const std::vector<PredictorInput>& inputs, size_t begin,
@@ -324,6 +330,10 @@ Predictor::Predictor(const std::filesystem::path& model,
   options.Check();
   impl_->options = options;
   impl_->device = ResolveDevice(options.device);
+  if (options.precision == Precision::kFloat16 && !impl_->device.is_cuda()) {
+    ThrowError("--precision fp16 runs on CUDA only; on the CPU use bf16 "
+               "(or fp32)");
+  }
   if (impl_->device.is_cpu()) {
     // LibTorch here defaults to one thread; denormals make oneDNN crawl.
     const int threads = options.threads > 0
@@ -356,9 +366,12 @@ Predictor::Predictor(const std::filesystem::path& model,
   }
   impl_->model.net->eval();
   if (impl_->device.is_cpu()) impl_->model.net->SetChannelsLast(true);
-  if (options.precision == Precision::kBFloat16) {
-    impl_->dtype = torch::kBFloat16;
-    impl_->model.net->to(torch::kBFloat16);
+  if (options.precision == Precision::kBFloat16 ||
+      options.precision == Precision::kFloat16) {
+    impl_->dtype = options.precision == Precision::kBFloat16
+                       ? torch::kBFloat16
+                       : torch::kFloat16;
+    impl_->model.net->to(impl_->dtype);
   }
 }
 

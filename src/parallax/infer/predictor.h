@@ -19,11 +19,14 @@
 namespace parallax {
 
 enum class Precision {
-  kAuto,     // float32 (bfloat16 only when asked: see PredictorOptions)
+  kAuto,     // float32; float16 for Depth Anything on CUDA
   kFloat32,  // exact
   // Half the memory traffic; on GPUs faster. On the CPU here (LibTorch
   // 1.13) it is slower than fp32: predictor_benchmark.
   kBFloat16,
+  // Half precision: CUDA only (the CPU kernels here are slow or missing).
+  // `auto` picks it for Depth Anything models on CUDA.
+  kFloat16,
 };
 Precision ParsePrecision(const std::string& name);
 std::string ToString(Precision precision);

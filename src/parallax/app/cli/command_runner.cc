@@ -77,6 +77,22 @@ void AddNetworkInputOptions(CLI::App& app, PredictorOptions* options) {
       "outermost columns out of the result)");
 }
 
+void AddPrecisionOption(CLI::App& app, PredictorOptions* options) {
+  app.add_option_function<std::string>(
+         "--precision",
+         [options](const std::string& text) {
+           try {
+             options->precision = ParsePrecision(text);
+           } catch (const Error& e) {
+             throw CLI::ValidationError("--precision", e.what());
+           }
+         },
+         "Network arithmetic: auto (fp32; fp16 for Depth Anything on CUDA), "
+         "fp32, bf16 (Depth Anything ViT-S: 1.85x faster on this machine's "
+         "CPU), fp16 (CUDA only)")
+      ->type_name("P");
+}
+
 void AddVideoEncodeOptions(CLI::App& app, VideoEncodeOptions* encode) {
   app.add_option("--codec", encode->codec,
                  "Video output codec: h264, h265 or ffv1 (16-bit lossless)")

@@ -35,6 +35,9 @@ void AddDeviceOption(CLI::App& app, std::string* device);
 // size) when the flag is absent; and --no-edge-pad.
 void AddNetworkInputOptions(CLI::App& app, PredictorOptions* options);
 
+// Adds --precision auto|fp32|bf16|fp16, parsed into `options`.
+void AddPrecisionOption(CLI::App& app, PredictorOptions* options);
+
 // Adds --codec, --crf, --preset and --pix-fmt to a command that writes
 // video.
 void AddVideoEncodeOptions(CLI::App& app, VideoEncodeOptions* encode);

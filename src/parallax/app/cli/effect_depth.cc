@@ -28,6 +28,7 @@ void AddEffectDepthOptions(CLI::App& app, EffectDepthOptions* options) {
       ->type_name("FILE");
   AddDeviceOption(app, &options->device);
   AddNetworkInputOptions(app, &options->predictor);
+  AddPrecisionOption(app, &options->predictor);
   app.add_option("--depth-kind", options->kind,
                  "What given depth files hold: disparity (larger = nearer, "
                  "as `parallax depth` writes) or depth (Z, inverted)")

@@ -141,7 +141,7 @@ int RunEval(int argc, char** argv) {
   std::string device = "auto", precision = "auto", upsample = "guided";
   PredictorOptions predictor_options;
   AddDeviceOption(app, &device);
-  app.add_option("--precision", precision, "With --model: auto, fp32, bf16")
+  app.add_option("--precision", precision, "With --model: auto, fp32, bf16, fp16 (CUDA)")
       ->capture_default_str();
   AddNetworkInputOptions(app, &predictor_options);
   app.add_flag("--pp", predictor_options.flip_postprocess,

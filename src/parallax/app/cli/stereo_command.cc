@@ -51,6 +51,7 @@ int RunStereo(int argc, char** argv) {
       ->type_name("FILE");
   AddDeviceOption(app, &device);
   AddNetworkInputOptions(app, &predictor_options);
+  AddPrecisionOption(app, &predictor_options);
   app.add_option("--disparity", disparity,
                  "Use this disparity map (pfm/npy/exr/png) of the one input "
                  "photo instead of the network")
