@@ -26,8 +26,8 @@ std::string Trim(const std::string& text) {
 
 struct Transfer {
   std::FILE* file = nullptr;
-  int64_t offset = 0;       // bytes in the .part file before this request
-  int64_t received = 0;     // body bytes of this response written
+  int64_t offset = 0;    // bytes in the .part file before this request
+  int64_t received = 0;  // body bytes of this response written
   bool write_failed = false;
   std::string announced_sha256;
   const DownloadOptions* options = nullptr;
@@ -92,8 +92,7 @@ void EnsureCurlInitialised() {
 
 }  // namespace
 
-DownloadResult DownloadFile(const std::string& url,
-                            const fs::path& destination,
+DownloadResult DownloadFile(const std::string& url, const fs::path& destination,
                             const DownloadOptions& options) {
   EnsureCurlInitialised();
   std::error_code error;
@@ -163,25 +162,28 @@ DownloadResult DownloadFile(const std::string& url,
   if (offset > 0 && (code == CURLE_RANGE_ERROR || status == 416)) {
     // The part is longer than the file: it cannot be the same file.
     fs::remove(part, error);
-    ThrowError("{}: the partial download {} did not fit the file on the "
-               "server and was removed; run the command again",
-               url, part.string());
+    ThrowError(
+        "{}: the partial download {} did not fit the file on the "
+        "server and was removed; run the command again",
+        url, part.string());
   }
   if (t.cancelled) throw Cancelled();
   if (t.write_failed) {
-    ThrowError("{}: writing failed (disk full?); the {} bytes so far are "
-               "kept in {} and the next fetch resumes them",
-               destination.string(), offset + t.received, part.string());
+    ThrowError(
+        "{}: writing failed (disk full?); the {} bytes so far are "
+        "kept in {} and the next fetch resumes them",
+        destination.string(), offset + t.received, part.string());
   }
   if (code == CURLE_HTTP_RETURNED_ERROR) {
     if (offset == 0) fs::remove(part, error);
     ThrowError("{}: the server answered HTTP {}", url, status);
   }
   if (code != CURLE_OK) {
-    ThrowError("{}: {} after {} bytes; they are kept in {}: run the same "
-               "command again to resume",
-               url, curl_error[0] ? curl_error : curl_easy_strerror(code),
-               offset + t.received, part.string());
+    ThrowError(
+        "{}: {} after {} bytes; they are kept in {}: run the same "
+        "command again to resume",
+        url, curl_error[0] ? curl_error : curl_easy_strerror(code),
+        offset + t.received, part.string());
   }
 
   DownloadResult result;
@@ -197,17 +199,19 @@ DownloadResult DownloadFile(const std::string& url,
   if (expected.empty()) {
     if (!options.allow_unverified) {
       fs::remove(part, error);
-      ThrowError("{}: no SHA-256 to check the file against (none given, "
-                 "none announced by the server); give one, or allow an "
-                 "unverified download",
-                 url);
+      ThrowError(
+          "{}: no SHA-256 to check the file against (none given, "
+          "none announced by the server); give one, or allow an "
+          "unverified download",
+          url);
     }
     result.checked_against = "none";
   } else if (expected != result.sha256) {
     fs::remove(part, error);
-    ThrowError("{}: SHA-256 mismatch: expected {}, got {} ({} bytes); the "
-               "download was removed",
-               url, expected, result.sha256, result.bytes);
+    ThrowError(
+        "{}: SHA-256 mismatch: expected {}, got {} ({} bytes); the "
+        "download was removed",
+        url, expected, result.sha256, result.bytes);
   }
   fs::rename(part, destination, error);
   if (error) {

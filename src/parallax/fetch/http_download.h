@@ -31,7 +31,7 @@ struct DownloadOptions {
 };
 
 struct DownloadResult {
-  std::string sha256;       // of the installed file
+  std::string sha256;           // of the installed file
   std::string checked_against;  // "given", "server" or "none"
   int64_t bytes = 0;
   int64_t resumed_from = 0;  // bytes already in the .part file, if used

@@ -111,9 +111,8 @@ TEST_F(HttpDownloadTest, CutConnectionKeepsThePartAndTheNextCallResumes) {
 
 TEST_F(HttpDownloadTest, ServerIgnoringTheRangeRestartsCleanly) {
   server_.Serve("/m.pth", {body_, Sha256Hex(body_), false, 50000});
-  EXPECT_NE(testing::ErrorOf([&] {
-              DownloadFile(server_.Url("/m.pth"), dir_ / "m.pth");
-            }),
+  EXPECT_NE(testing::ErrorOf(
+                [&] { DownloadFile(server_.Url("/m.pth"), dir_ / "m.pth"); }),
             "no error");
   DownloadFile(server_.Url("/m.pth"), dir_ / "m.pth");
   EXPECT_EQ(FileBytes(dir_ / "m.pth"), body_);

@@ -14,8 +14,8 @@ namespace {
 class Digest {
  public:
   Digest() : context_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
-    THROW_CHECK(context_ && EVP_DigestInit_ex(context_.get(), EVP_sha256(),
-                                              nullptr) == 1);
+    THROW_CHECK(context_ &&
+                EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr) == 1);
   }
   void Update(const char* data, size_t size) {
     THROW_CHECK(EVP_DigestUpdate(context_.get(), data, size) == 1);

@@ -27,8 +27,8 @@ KnownModel DepthAnything(const std::string& name, const std::string& file,
   model.file_name = file;
   model.description = what;
   model.licence = commercial ? "Apache-2.0" : "CC-BY-NC-4.0";
-  model.url = "https://huggingface.co/depth-anything/" + repo +
-              "/resolve/main/" + file;
+  model.url =
+      "https://huggingface.co/depth-anything/" + repo + "/resolve/main/" + file;
   model.approximate_bytes = bytes;
   return model;
 }
@@ -46,16 +46,16 @@ const std::vector<KnownModel>& KnownModels() {
         "models/README.md)";
     list.push_back(shipped);
     const int64_t mb = 1000 * 1000;
-    list.push_back(DepthAnything(
-        "depth-anything-v2-small", "depth_anything_v2_vits.pth",
-        "Depth-Anything-V2-Small",
-        "Depth Anything V2 Small (ViT-S, 24.8 M), relative depth", true,
-        99 * mb));
-    list.push_back(DepthAnything(
-        "depth-anything-v2-base", "depth_anything_v2_vitb.pth",
-        "Depth-Anything-V2-Base",
-        "Depth Anything V2 Base (ViT-B, 97.5 M), relative depth", false,
-        390 * mb));
+    list.push_back(
+        DepthAnything("depth-anything-v2-small", "depth_anything_v2_vits.pth",
+                      "Depth-Anything-V2-Small",
+                      "Depth Anything V2 Small (ViT-S, 24.8 M), relative depth",
+                      true, 99 * mb));
+    list.push_back(
+        DepthAnything("depth-anything-v2-base", "depth_anything_v2_vitb.pth",
+                      "Depth-Anything-V2-Base",
+                      "Depth Anything V2 Base (ViT-B, 97.5 M), relative depth",
+                      false, 390 * mb));
     list.push_back(DepthAnything(
         "depth-anything-v2-large", "depth_anything_v2_vitl.pth",
         "Depth-Anything-V2-Large",
@@ -65,11 +65,11 @@ const std::vector<KnownModel>& KnownModels() {
          std::vector<std::tuple<std::string, std::string, std::string>>{
              {"hypersim", "Hypersim", "indoor, up to 20 m"},
              {"vkitti", "VKITTI", "outdoor, up to 80 m"}}) {
-      for (const auto& [size, code, repo_size, bytes] :
-           std::vector<std::tuple<std::string, std::string, std::string,
-                                  int64_t>>{{"small", "vits", "Small", 99},
-                                            {"base", "vitb", "Base", 390},
-                                            {"large", "vitl", "Large", 1340}}) {
+      for (const auto& [size, code, repo_size, bytes] : std::vector<
+               std::tuple<std::string, std::string, std::string, int64_t>>{
+               {"small", "vits", "Small", 99},
+               {"base", "vitb", "Base", 390},
+               {"large", "vitl", "Large", 1340}}) {
         list.push_back(DepthAnything(
             "depth-anything-v2-metric-" + scene + "-" + size,
             "depth_anything_v2_metric_" + scene + "_" + code + ".pth",

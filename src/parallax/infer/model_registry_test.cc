@@ -53,8 +53,8 @@ TEST_F(ModelFoldersTest, SearchOrderStartsWithTheEnvironmentAndTheUser) {
 }
 
 TEST_F(ModelFoldersTest, NamedModelsAreFoundInTheFolders) {
-  const std::string error = testing::ErrorOf(
-      [] { ResolveModelArgument("depth-anything-v2-small"); });
+  const std::string error =
+      testing::ErrorOf([] { ResolveModelArgument("depth-anything-v2-small"); });
   EXPECT_NE(error.find("is not installed"), std::string::npos) << error;
   EXPECT_NE(error.find("parallax models fetch depth-anything-v2-small"),
             std::string::npos);

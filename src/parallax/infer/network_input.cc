@@ -40,9 +40,8 @@ NetworkGeometry ComputeShortSideGeometry(cv::Size input, int short_side,
   THROW_CHECK(input.width > 0 && input.height > 0);
   THROW_CHECK_GT(short_side, 0);
   THROW_CHECK_GT(multiple, 0);
-  const double scale =
-      std::max(static_cast<double>(short_side) / input.height,
-               static_cast<double>(short_side) / input.width);
+  const double scale = std::max(static_cast<double>(short_side) / input.height,
+                                static_cast<double>(short_side) / input.width);
   auto constrain = [&](double x) {
     // std::nearbyint rounds halves to even in the default rounding mode.
     double y = std::nearbyint(x / multiple) * multiple;
@@ -59,7 +58,8 @@ NetworkGeometry ComputeShortSideGeometry(cv::Size input, int short_side,
   }
   NetworkGeometry geometry;
   geometry.input = input;
-  geometry.content = cv::Size(static_cast<int>(width), static_cast<int>(height));
+  geometry.content =
+      cv::Size(static_cast<int>(width), static_cast<int>(height));
   geometry.padded = geometry.content;
   return geometry;
 }

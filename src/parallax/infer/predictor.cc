@@ -43,8 +43,7 @@ void PredictorOptions::Check() const {
   if (target_pixels < 0) ThrowError("network size must be positive");
   if (threads < 0) ThrowError("threads must be >= 0, not {}", threads);
   if (net_short_side < 0 || net_short_side > 8192) {
-    ThrowError("network short side must be in 1..8192, not {}",
-               net_short_side);
+    ThrowError("network short side must be in 1..8192, not {}", net_short_side);
   }
 }
 
@@ -126,7 +125,7 @@ constexpr int kDepthAnythingShortSide = 518;
 struct Predictor::Impl {
   PredictorOptions options;
   torch::Device device{torch::kCPU};
-  LoadedModel model;                // Parallax models
+  LoadedModel model;                   // Parallax models
   LoadedDepthAnything depth_anything;  // Depth Anything checkpoints
   ModelConfig config;
   PredictorModelInfo info;
@@ -195,9 +194,8 @@ struct Predictor::Impl {
     c10::InferenceMode guard;
     NetworkOutput out;
     if (IsDepthAnything()) {
-      torch::Tensor y =
-          depth_anything.net->ForwardRgb(x.contiguous()).to(torch::kCPU,
-                                                            torch::kFloat32);
+      torch::Tensor y = depth_anything.net->ForwardRgb(x.contiguous())
+                            .to(torch::kCPU, torch::kFloat32);
       // Metric models give metres; Parallax's maps are "larger = nearer".
       if (info.metric) y = 1.0 / y.clamp_min(1e-3);
       out.disparity = y.contiguous();
@@ -331,8 +329,9 @@ Predictor::Predictor(const std::filesystem::path& model,
   impl_->options = options;
   impl_->device = ResolveDevice(options.device);
   if (options.precision == Precision::kFloat16 && !impl_->device.is_cuda()) {
-    ThrowError("--precision fp16 runs on CUDA only; on the CPU use bf16 "
-               "(or fp32)");
+    ThrowError(
+        "--precision fp16 runs on CUDA only; on the CPU use bf16 "
+        "(or fp32)");
   }
   if (impl_->device.is_cpu()) {
     // LibTorch here defaults to one thread; denormals make oneDNN crawl.
@@ -368,9 +367,8 @@ Predictor::Predictor(const std::filesystem::path& model,
   if (impl_->device.is_cpu()) impl_->model.net->SetChannelsLast(true);
   if (options.precision == Precision::kBFloat16 ||
       options.precision == Precision::kFloat16) {
-    impl_->dtype = options.precision == Precision::kBFloat16
-                       ? torch::kBFloat16
-                       : torch::kFloat16;
+    impl_->dtype = options.precision == Precision::kBFloat16 ? torch::kBFloat16
+                                                             : torch::kFloat16;
     impl_->model.net->to(impl_->dtype);
   }
 }
@@ -395,17 +393,14 @@ std::string Predictor::Describe(const std::string& model_path) const {
   }
   const ModelConfig& c = impl_->config;
   const std::string size =
-      o.net_short_side > 0
-          ? fmt::format("short side {}", o.net_short_side)
-          : o.target_pixels > 0
-                ? fmt::format("{:.0f} pixels", o.target_pixels)
-                : fmt::format("{}x{} pixels' worth", c.train_width,
-                              c.train_height);
-  return fmt::format("model {} on {} (network input: {}, aspect kept{})",
-                     model_path, device(), size,
-                     o.edge_padding && c.input_channels == 3
-                         ? ", plus edge padding"
-                         : "");
+      o.net_short_side > 0 ? fmt::format("short side {}", o.net_short_side)
+      : o.target_pixels > 0
+          ? fmt::format("{:.0f} pixels", o.target_pixels)
+          : fmt::format("{}x{} pixels' worth", c.train_width, c.train_height);
+  return fmt::format(
+      "model {} on {} (network input: {}, aspect kept{})", model_path, device(),
+      size,
+      o.edge_padding && c.input_channels == 3 ? ", plus edge padding" : "");
 }
 
 NetworkGeometry Predictor::Geometry(cv::Size input) const {

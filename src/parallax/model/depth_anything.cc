@@ -144,8 +144,7 @@ void DepthAnythingConfig::Check() const {
       ThrowError("layer {} is not one of the {} blocks", layer, vit.depth);
     }
   }
-  if (dpt.in_channels != vit.embed_dim || dpt.features < 2 ||
-      dpt.outputs < 1) {
+  if (dpt.in_channels != vit.embed_dim || dpt.features < 2 || dpt.outputs < 1) {
     ThrowError("the DPT head does not fit the transformer");
   }
   if (metric && !(max_depth > 0)) {
@@ -177,9 +176,8 @@ torch::Tensor DepthAnythingV2Impl::forward(const torch::Tensor& input) {
 }
 
 torch::Tensor DepthAnythingV2Impl::ForwardRgb(const torch::Tensor& rgb) {
-  const auto options = torch::TensorOptions()
-                           .dtype(rgb.scalar_type())
-                           .device(rgb.device());
+  const auto options =
+      torch::TensorOptions().dtype(rgb.scalar_type()).device(rgb.device());
   const torch::Tensor mean =
       torch::tensor({0.485f, 0.456f, 0.406f}).to(options).view({1, 3, 1, 1});
   const torch::Tensor std =

@@ -40,8 +40,7 @@ struct DepthAnythingConfig {
   static DepthAnythingConfig Official(DepthAnythingEncoder encoder);
   // The network a Parallax model of Architecture::kDepthAnythingV2
   // describes, with `outputs` maps, and back.
-  static DepthAnythingConfig FromSpec(const TransformerSpec& spec,
-                                      int outputs);
+  static DepthAnythingConfig FromSpec(const TransformerSpec& spec, int outputs);
   TransformerSpec ToSpec() const;
 
   // "ViT-S", "ViT-B", "ViT-L" or "custom (embed 48, 12 blocks)".

@@ -17,7 +17,8 @@ void BM_DepthAnythingVitS(benchmark::State& state) {
   const bool bf16 = state.range(1) != 0;
   const bool channels_last = state.range(2) != 0;
   torch::manual_seed(0);
-  DepthAnythingV2 net(DepthAnythingConfig::Official(DepthAnythingEncoder::kVitS));
+  DepthAnythingV2 net(
+      DepthAnythingConfig::Official(DepthAnythingEncoder::kVitS));
   net->eval();
   torch::Tensor input = torch::rand({1, 3, size, size});
   if (bf16) {

@@ -5,8 +5,8 @@
 #include <map>
 #include <set>
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include "parallax/util/check.h"
 #include "parallax/util/strings.h"
@@ -30,9 +30,10 @@ const torch::Tensor& Require(const StateDict& weights, const std::string& key,
     ThrowError("{}: not a Depth Anything V2 model: it has no '{}'", name, key);
   }
   if (tensor->dim() != dims) {
-    ThrowError("{}: '{}' has shape {}, a Depth Anything V2 model has {} "
-               "dimensions there",
-               name, key, ShapeString(tensor->sizes()), dims);
+    ThrowError(
+        "{}: '{}' has shape {}, a Depth Anything V2 model has {} "
+        "dimensions there",
+        name, key, ShapeString(tensor->sizes()), dims);
   }
   return *tensor;
 }
@@ -103,9 +104,10 @@ DepthAnythingConfig RecogniseDepthAnything(const StateDict& weights,
   const int64_t grid =
       std::llround(std::sqrt(static_cast<double>(pos.size(1) - 1)));
   if (grid * grid + 1 != pos.size(1)) {
-    ThrowError("{}: 'pretrained.pos_embed' has shape {}: not a square grid "
-               "plus a class token",
-               name, ShapeString(pos.sizes()));
+    ThrowError(
+        "{}: 'pretrained.pos_embed' has shape {}: not a square grid "
+        "plus a class token",
+        name, ShapeString(pos.sizes()));
   }
   config.vit.img_size = static_cast<int>(grid) * config.vit.patch_size;
 
@@ -137,19 +139,21 @@ DepthAnythingConfig RecogniseDepthAnything(const StateDict& weights,
       Require(weights, "depth_head.scratch.layer1_rn.weight", 4, name).size(0));
   config.dpt.in_channels = width;
   if (weights.Contains("depth_head.readout_projects.0.0.weight")) {
-    ThrowError("{}: a DPT head that reads the class token: not a Depth "
-               "Anything V2 configuration Parallax knows",
-               name);
+    ThrowError(
+        "{}: a DPT head that reads the class token: not a Depth "
+        "Anything V2 configuration Parallax knows",
+        name);
   }
 
   const nlohmann::json sidecar = SidecarJson(path);
   config.vit.num_heads = sidecar.value("num_heads", OfficialHeads(width));
   if (config.vit.num_heads == 0) {
-    ThrowError("{}: transformer width {} is not an official one, and the "
-               "number of attention heads cannot be seen in the weights: put "
-               "{{\"num_heads\": N}} in {}",
-               name, width,
-               std::filesystem::path(path).replace_extension(".json").string());
+    ThrowError(
+        "{}: transformer width {} is not an official one, and the "
+        "number of attention heads cannot be seen in the weights: put "
+        "{{\"num_heads\": N}} in {}",
+        name, width,
+        std::filesystem::path(path).replace_extension(".json").string());
   }
   if (sidecar.contains("intermediate_layers")) {
     config.layers = sidecar["intermediate_layers"].get<std::vector<int>>();
@@ -158,9 +162,10 @@ DepthAnythingConfig RecogniseDepthAnything(const StateDict& weights,
   } else if (depth == 12) {
     config.layers = {2, 5, 8, 11};
   } else {
-    ThrowError("{}: {} transformer blocks: which 4 feed the head is not "
-               "known; put {{\"intermediate_layers\": [a, b, c, d]}} beside it",
-               name, depth);
+    ThrowError(
+        "{}: {} transformer blocks: which 4 feed the head is not "
+        "known; put {{\"intermediate_layers\": [a, b, c, d]}} beside it",
+        name, depth);
   }
   config.vit.interpolate_offset = sidecar.value("interpolate_offset", 0.1);
 
@@ -176,10 +181,11 @@ DepthAnythingConfig RecogniseDepthAnything(const StateDict& weights,
     config.max_depth = sidecar["max_depth"].get<double>();
   }
   if (config.metric && !(config.max_depth > 0)) {
-    ThrowError("{}: a metric model, but its maximum depth is not known: "
-               "name it ..._hypersim_... (20 m) or ..._vkitti_... (80 m), or "
-               "put {{\"max_depth\": METRES}} beside it",
-               name);
+    ThrowError(
+        "{}: a metric model, but its maximum depth is not known: "
+        "name it ..._hypersim_... (20 m) or ..._vkitti_... (80 m), or "
+        "put {{\"max_depth\": METRES}} beside it",
+        name);
   }
 
   config.encoder = DepthAnythingEncoder::kCustom;
@@ -217,20 +223,20 @@ void LoadDepthAnythingWeights(DepthAnythingV2& net, const StateDict& weights,
   }
   for (const auto& [key, tensor] : weights.entries) {
     if (!targets.count(key)) {
-      ThrowError("{}: unexpected key '{}' (shape {}): the file holds more "
-                 "than a Depth Anything V2 {} has",
-                 name, key, ShapeString(tensor.sizes()),
-                 net->config().EncoderName());
+      ThrowError(
+          "{}: unexpected key '{}' (shape {}): the file holds more "
+          "than a Depth Anything V2 {} has",
+          name, key, ShapeString(tensor.sizes()), net->config().EncoderName());
     }
   }
   torch::NoGradGuard no_grad;
   for (auto& [key, target] : targets) {
     const torch::Tensor* source = weights.Find(key);
     if (!source) {
-      ThrowError("{}: missing key '{}' (a Depth Anything V2 {} needs it, "
-                 "shape {})",
-                 name, key, net->config().EncoderName(),
-                 ShapeString(target.sizes()));
+      ThrowError(
+          "{}: missing key '{}' (a Depth Anything V2 {} needs it, "
+          "shape {})",
+          name, key, net->config().EncoderName(), ShapeString(target.sizes()));
     }
     torch::Tensor widened;
     const bool last_conv =
@@ -245,9 +251,9 @@ void LoadDepthAnythingWeights(DepthAnythingV2& net, const StateDict& weights,
       source = &widened;
     }
     if (source->sizes() != target.sizes()) {
-      ThrowError("{}: '{}' has shape {}, the recognised {} needs {}", name,
-                 key, ShapeString(source->sizes()),
-                 net->config().EncoderName(), ShapeString(target.sizes()));
+      ThrowError("{}: '{}' has shape {}, the recognised {} needs {}", name, key,
+                 ShapeString(source->sizes()), net->config().EncoderName(),
+                 ShapeString(target.sizes()));
     }
     if (!source->is_floating_point()) {
       ThrowError("{}: '{}' holds {} values, not floating point", name, key,
@@ -272,14 +278,14 @@ LoadedDepthAnything LoadDepthAnything(const std::filesystem::path& path,
   for (const auto& entry : weights.entries) {
     dtypes.insert(entry.second.scalar_type());
   }
-  out.stored_dtype =
-      dtypes.size() != 1                       ? "mixed"
-      : *dtypes.begin() == torch::kFloat16     ? "float16"
-      : *dtypes.begin() == torch::kBFloat16    ? "bfloat16"
-      : *dtypes.begin() == torch::kFloat32     ? "float32"
-                                               : "other";
+  out.stored_dtype = dtypes.size() != 1                    ? "mixed"
+                     : *dtypes.begin() == torch::kFloat16  ? "float16"
+                     : *dtypes.begin() == torch::kBFloat16 ? "bfloat16"
+                     : *dtypes.begin() == torch::kFloat32  ? "float32"
+                                                           : "other";
   std::error_code error;
-  out.file_bytes = static_cast<int64_t>(std::filesystem::file_size(path, error));
+  out.file_bytes =
+      static_cast<int64_t>(std::filesystem::file_size(path, error));
   out.net->to(device);
   out.net->eval();
   return out;

@@ -61,8 +61,8 @@ TEST_F(DepthAnythingFileTest, OwnWriterRoundTrips) {
 }
 
 TEST_F(DepthAnythingFileTest, MissingFile) {
-  const std::string error = testing::ErrorOf(
-      [&] { LoadDepthAnything(dir_ / "nothing.pth"); });
+  const std::string error =
+      testing::ErrorOf([&] { LoadDepthAnything(dir_ / "nothing.pth"); });
   EXPECT_THAT(error, HasSubstr("nothing.pth: no such file"));
   EXPECT_THAT(testing::ErrorOf([&] { LoadDepthAnything(dir_.path()); }),
               HasSubstr("not a regular file"));
@@ -77,8 +77,8 @@ TEST_F(DepthAnythingFileTest, NotAnArchive) {
 TEST_F(DepthAnythingFileTest, TruncatedArchive) {
   const std::string bytes = FixtureBytes();
   for (double fraction : {0.1, 0.5, 0.99}) {
-    const std::string error =
-        BytesError(bytes.substr(0, static_cast<size_t>(bytes.size() * fraction)));
+    const std::string error = BytesError(
+        bytes.substr(0, static_cast<size_t>(bytes.size() * fraction)));
     EXPECT_THAT(error, HasSubstr("bad.pth")) << fraction;
     EXPECT_NE(error, "no error") << fraction;
   }
@@ -118,9 +118,9 @@ TEST_F(DepthAnythingFileTest, WrappedCheckpointIsExplained) {
 }
 
 TEST_F(DepthAnythingFileTest, AnotherNetwork) {
-  const std::string error = LoadError(
-      {{"conv1.weight", torch::zeros({8, 3, 3, 3})},
-       {"conv1.bias", torch::zeros({8})}});
+  const std::string error =
+      LoadError({{"conv1.weight", torch::zeros({8, 3, 3, 3})},
+                 {"conv1.bias", torch::zeros({8})}});
   EXPECT_THAT(error, HasSubstr("model.pth: not a Depth Anything V2 model"));
   EXPECT_THAT(error, HasSubstr("'conv1.weight'"));
 }
@@ -133,8 +133,9 @@ TEST_F(DepthAnythingFileTest, MissingKey) {
     }
   }
   const std::string error = LoadError(entries);
-  EXPECT_THAT(error, HasSubstr("model.pth: missing key "
-                               "'depth_head.scratch.refinenet2.out_conv.bias'"));
+  EXPECT_THAT(error,
+              HasSubstr("model.pth: missing key "
+                        "'depth_head.scratch.refinenet2.out_conv.bias'"));
 }
 
 TEST_F(DepthAnythingFileTest, ExtraKey) {
@@ -168,8 +169,7 @@ TEST_F(DepthAnythingFileTest, NanWeights) {
 TEST_F(DepthAnythingFileTest, NonOfficialWidthWithoutHeadCount) {
   const fs::path path = dir_ / "custom.pth";
   testing::WriteStateDictArchive(path, entries_);
-  const std::string error =
-      testing::ErrorOf([&] { LoadDepthAnything(path); });
+  const std::string error = testing::ErrorOf([&] { LoadDepthAnything(path); });
   EXPECT_THAT(error, HasSubstr("width 48 is not an official one"));
   EXPECT_THAT(error, HasSubstr("custom.json"));
 }
@@ -223,7 +223,8 @@ TEST(TorchStateDictTest, DamagedPicklePrograms) {
   EXPECT_THAT(error("\x80\x02u."), HasSubstr("a mark is missing"));
   EXPECT_THAT(error("\x80\x02s."), HasSubstr("empty stack"));
   EXPECT_THAT(error("\x80\x02\xff"), HasSubstr("opcode 0xff"));
-  EXPECT_THAT(error("\x80\x02]."), HasSubstr("a pickled list, not a state dict"));
+  EXPECT_THAT(error("\x80\x02]."),
+              HasSubstr("a pickled list, not a state dict"));
   // An empty dict is a state dict with nothing in it.
   EXPECT_EQ(ParseStateDictPickle("\x80\x02}.", no_records, "x").size(), 0u);
 }

@@ -52,7 +52,8 @@ TEST(DepthAnythingTest, VitSHasExactlyTheKeysAndShapesOfTheOfficialModel) {
   for (const auto& p : net->named_parameters()) {
     ours[p.key()] = Shape(p.value().sizes());
   }
-  for (const auto& b : net->named_buffers()) ours[b.key()] = Shape(b.value().sizes());
+  for (const auto& b : net->named_buffers())
+    ours[b.key()] = Shape(b.value().sizes());
   EXPECT_EQ(ours, expected);
   // 24.8 M parameters, as published.
   EXPECT_NEAR(net->NumParameters() / 1e6, 24.8, 0.05);
@@ -70,8 +71,9 @@ TEST(DepthAnythingTest, OfficialConfigurationsHaveThePublishedWidths) {
   EXPECT_EQ(l.vit.depth, 24);
   EXPECT_EQ(l.layers, (std::vector<int>{4, 11, 17, 23}));
   EXPECT_EQ(l.dpt.out_channels, (std::array<int, 4>{256, 512, 1024, 1024}));
-  EXPECT_EQ(DepthAnythingConfig::Official(DepthAnythingEncoder::kVitS).Licence(),
-            "Apache-2.0");
+  EXPECT_EQ(
+      DepthAnythingConfig::Official(DepthAnythingEncoder::kVitS).Licence(),
+      "Apache-2.0");
   EXPECT_NE(b.Licence().find("CC-BY-NC-4.0"), std::string::npos);
   EXPECT_NE(l.Licence().find("CC-BY-NC-4.0"), std::string::npos);
 }
@@ -97,7 +99,8 @@ TEST(DepthAnythingTest, RecognisesTheReducedFixture) {
 TEST(DepthAnythingTest, ReproducesTheOfficialForwardPass) {
   REQUIRE_FIXTURES();
   LoadedDepthAnything model = LoadDepthAnything(Fixture("tiny.pth"));
-  const torch::Tensor input = testing::ReadNpyTensor(Fixture("forward_input.npy"));
+  const torch::Tensor input =
+      testing::ReadNpyTensor(Fixture("forward_input.npy"));
   const torch::Tensor expected =
       testing::ReadNpyTensor(Fixture("forward_output.npy"));
   torch::NoGradGuard no_grad;
@@ -182,7 +185,8 @@ TEST(DepthAnythingTest, ParityNeedsTheInterpolationOffset) {
   if (!dir) GTEST_SKIP();
   testing::TempDir temp;
   std::filesystem::copy_file(*dir / "tiny.pth", temp / "tiny.pth");
-  std::ofstream(temp / "tiny.json") << R"({"num_heads": 3, "interpolate_offset": 0.0})";
+  std::ofstream(temp / "tiny.json")
+      << R"({"num_heads": 3, "interpolate_offset": 0.0})";
   LoadedDepthAnything model = LoadDepthAnything(temp / "tiny.pth");
   torch::NoGradGuard no_grad;
   const torch::Tensor output =

@@ -57,13 +57,12 @@ DepthNetImpl::DepthNetImpl(const ModelConfig& config) : config_(config) {
   config_.Check();
   auto register_normalization = [&] {
     mean_ = register_buffer(
-        "mean",
-        torch::tensor(std::vector<float>(config_.mean.begin(),
-                                         config_.mean.end()))
-            .view({1, 3, 1, 1}));
+        "mean", torch::tensor(std::vector<float>(config_.mean.begin(),
+                                                 config_.mean.end()))
+                    .view({1, 3, 1, 1}));
     std_ = register_buffer(
-        "std", torch::tensor(std::vector<float>(config_.std.begin(),
-                                                config_.std.end()))
+        "std", torch::tensor(
+                   std::vector<float>(config_.std.begin(), config_.std.end()))
                    .view({1, 3, 1, 1}));
   };
   if (config_.architecture == Architecture::kDepthAnythingV2) {
@@ -117,16 +116,16 @@ DisparityPyramid DepthNetImpl::ForwardTransformer(
     scale_ready_.fill_(1.f);
   }
   torch::Tensor logits = relative * torch::exp(log_scale_);
-  if (config_.disparity_mode == DisparityMode::kSigned) logits = logits + shift_;
-  const torch::Tensor disparity =
-      config_.max_disparity * torch::tanh(logits);
+  if (config_.disparity_mode == DisparityMode::kSigned)
+    logits = logits + shift_;
+  const torch::Tensor disparity = config_.max_disparity * torch::tanh(logits);
   DisparityPyramid out;
   for (int s = 0; s < kNumScales; ++s) {
     const torch::Tensor level =
         s == 0 ? disparity
                : torch::nn::functional::avg_pool2d(
-                     disparity, torch::nn::functional::AvgPool2dFuncOptions(
-                                    1 << s));
+                     disparity,
+                     torch::nn::functional::AvgPool2dFuncOptions(1 << s));
     out.left.push_back(level.narrow(1, 0, 1));
     out.right.push_back(level.narrow(1, 1, 1));
   }

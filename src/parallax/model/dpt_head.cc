@@ -73,9 +73,9 @@ DptHeadImpl::DptHeadImpl(const DptConfig& config) : config_(config) {
       register_module("scratch", std::make_shared<torch::nn::Module>());
   const int f = config.features;
   for (int i = 0; i < 4; ++i) {
-    layer_rn_[i] = scratch->register_module(
-        "layer" + std::to_string(i + 1) + "_rn",
-        Conv(oc[i], f, 3, 1, 1, /*bias=*/false));
+    layer_rn_[i] =
+        scratch->register_module("layer" + std::to_string(i + 1) + "_rn",
+                                 Conv(oc[i], f, 3, 1, 1, /*bias=*/false));
   }
   for (int i = 0; i < 4; ++i) {
     refinenet_[i] = scratch->register_module(
@@ -100,7 +100,8 @@ torch::Tensor DptHeadImpl::forward(const std::vector<torch::Tensor>& tokens,
   for (size_t i = 0; i < 4; ++i) {
     const torch::Tensor& t = tokens[i];
     // [B, N, C] -> [B, C, rows, cols]
-    torch::Tensor x = t.permute({0, 2, 1}).reshape({t.size(0), t.size(2), rows, cols});
+    torch::Tensor x =
+        t.permute({0, 2, 1}).reshape({t.size(0), t.size(2), rows, cols});
     x = projects_[i]->as<torch::nn::Conv2d>()->forward(x);
     if (i == 0) {
       x = resize_layers_[0]->as<torch::nn::ConvTranspose2d>()->forward(x);

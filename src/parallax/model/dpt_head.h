@@ -62,8 +62,8 @@ class DptHeadImpl : public torch::nn::Module {
 
   // `tokens`: four [B, rows * cols, C] patch-token maps. Returns [B, 1,
   // rows * patch, cols * patch] after the final activation.
-  torch::Tensor forward(const std::vector<torch::Tensor>& tokens,
-                        int64_t rows, int64_t cols, int64_t patch);
+  torch::Tensor forward(const std::vector<torch::Tensor>& tokens, int64_t rows,
+                        int64_t cols, int64_t patch);
 
  private:
   DptConfig config_;

@@ -36,14 +36,15 @@ void ModelConfig::Check() const {
     }
     const int patch = transformer.patch_size;
     if (patch < 1 || train_width % patch != 0 || train_height % patch != 0) {
-      ThrowError("a Depth Anything model trains at sizes that are multiples "
-                 "of {}; {}x{} is not (e.g. 518x266)",
-                 patch, train_width, train_height);
+      ThrowError(
+          "a Depth Anything model trains at sizes that are multiples "
+          "of {}; {}x{} is not (e.g. 518x266)",
+          patch, train_width, train_height);
     }
     if (transformer.embed_dim < 1 || transformer.num_heads < 1 ||
         transformer.embed_dim % transformer.num_heads != 0) {
-      ThrowError("bad transformer width {} for {} heads",
-                 transformer.embed_dim, transformer.num_heads);
+      ThrowError("bad transformer width {} for {} heads", transformer.embed_dim,
+                 transformer.num_heads);
     }
   }
 }
@@ -117,14 +118,11 @@ void to_json(nlohmann::json& json, const ModelConfig& config) {
   };
   if (config.architecture == Architecture::kDepthAnythingV2) {
     const TransformerSpec& t = config.transformer;
-    json["transformer"] = {{"embed_dim", t.embed_dim},
-                           {"depth", t.depth},
-                           {"num_heads", t.num_heads},
-                           {"patch_size", t.patch_size},
-                           {"img_size", t.img_size},
-                           {"features", t.features},
-                           {"out_channels", t.out_channels},
-                           {"layers", t.layers}};
+    json["transformer"] = {
+        {"embed_dim", t.embed_dim},       {"depth", t.depth},
+        {"num_heads", t.num_heads},       {"patch_size", t.patch_size},
+        {"img_size", t.img_size},         {"features", t.features},
+        {"out_channels", t.out_channels}, {"layers", t.layers}};
   }
 }
 

@@ -51,9 +51,9 @@ struct None {};
 struct Mark {};
 
 struct Value {
-  std::variant<None, Mark, bool, int64_t, double, std::string, Global,
-               Storage, torch::Tensor, std::shared_ptr<Tuple>,
-               std::shared_ptr<List>, std::shared_ptr<Dict>>
+  std::variant<None, Mark, bool, int64_t, double, std::string, Global, Storage,
+               torch::Tensor, std::shared_ptr<Tuple>, std::shared_ptr<List>,
+               std::shared_ptr<Dict>>
       v;
 };
 
@@ -65,9 +65,9 @@ ValuePtr Make(T value) {
 }
 
 std::string KindOf(const Value& value) {
-  static const char* kNames[] = {"None",   "mark",    "bool",  "int",
-                                 "float",  "string",  "global", "storage",
-                                 "tensor", "tuple",   "list",  "dict"};
+  static const char* kNames[] = {"None",   "mark",   "bool",   "int",
+                                 "float",  "string", "global", "storage",
+                                 "tensor", "tuple",  "list",   "dict"};
   return kNames[value.v.index()];
 }
 
@@ -76,11 +76,11 @@ std::string KindOf(const Value& value) {
 std::optional<torch::Dtype> StorageDtype(const Global& global) {
   if (global.module != "torch") return std::nullopt;
   static const std::map<std::string, torch::Dtype> kTypes = {
-      {"FloatStorage", torch::kFloat32}, {"HalfStorage", torch::kFloat16},
+      {"FloatStorage", torch::kFloat32},     {"HalfStorage", torch::kFloat16},
       {"BFloat16Storage", torch::kBFloat16}, {"DoubleStorage", torch::kFloat64},
-      {"LongStorage", torch::kInt64},    {"IntStorage", torch::kInt32},
-      {"ShortStorage", torch::kInt16},   {"CharStorage", torch::kInt8},
-      {"ByteStorage", torch::kUInt8},    {"BoolStorage", torch::kBool}};
+      {"LongStorage", torch::kInt64},        {"IntStorage", torch::kInt32},
+      {"ShortStorage", torch::kInt16},       {"CharStorage", torch::kInt8},
+      {"ByteStorage", torch::kUInt8},        {"BoolStorage", torch::kBool}};
   const auto it = kTypes.find(global.name);
   if (it == kTypes.end()) return std::nullopt;
   return it->second;
@@ -265,8 +265,8 @@ class PickleMachine {
           }
           break;
         default:
-          Fail(fmt::format("unknown or unsupported pickle opcode 0x{:02x}",
-                           op));
+          Fail(
+              fmt::format("unknown or unsupported pickle opcode 0x{:02x}", op));
       }
     }
   }
@@ -290,7 +290,8 @@ class PickleMachine {
   uint64_t LittleEndian(size_t n) {
     const std::string b = Bytes(n);
     uint64_t value = 0;
-    for (size_t i = n; i-- > 0;) value = (value << 8) | static_cast<uint8_t>(b[i]);
+    for (size_t i = n; i-- > 0;)
+      value = (value << 8) | static_cast<uint8_t>(b[i]);
     return value;
   }
   std::string Line() {
@@ -304,7 +305,8 @@ class PickleMachine {
   }
 
   void Push(ValuePtr value) {
-    if (stack_.size() > (1u << 20)) Fail("the pickle's stack grows without end");
+    if (stack_.size() > (1u << 20))
+      Fail("the pickle's stack grows without end");
     stack_.push_back(std::move(value));
   }
   ValuePtr Pop() {
@@ -352,7 +354,8 @@ class PickleMachine {
   }
   std::vector<int64_t> Ints(const ValuePtr& value, const char* what) {
     const auto* tuple = std::get_if<std::shared_ptr<Tuple>>(&value->v);
-    if (!tuple) Fail(fmt::format("{} is a {}, not a tuple", what, KindOf(*value)));
+    if (!tuple)
+      Fail(fmt::format("{} is a {}, not a tuple", what, KindOf(*value)));
     std::vector<int64_t> out;
     for (const ValuePtr& item : (*tuple)->items) out.push_back(Int(item, what));
     return out;
@@ -401,7 +404,8 @@ class PickleMachine {
       return Make(std::make_shared<Dict>());
     }
     if (global->name == "_rebuild_parameter") {
-      if (args.size() < 1 || !std::holds_alternative<torch::Tensor>(args[0]->v)) {
+      if (args.size() < 1 ||
+          !std::holds_alternative<torch::Tensor>(args[0]->v)) {
         Fail("a parameter without a tensor");
       }
       return args[0];
@@ -465,7 +469,8 @@ uint16_t Le16(const std::string& bytes, size_t at) {
 // CRC-32 of every record, from the zip's central directory. LibTorch's
 // reader does not check them, so a flipped bit in the weights would
 // otherwise load silently.
-std::map<std::string, uint32_t> ZipRecordCrcs(const std::filesystem::path& path) {
+std::map<std::string, uint32_t> ZipRecordCrcs(
+    const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   const std::streamoff size = in.tellg();
   // The end-of-central-directory record: 22 bytes plus a comment < 64 KiB.

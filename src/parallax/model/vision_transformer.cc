@@ -20,10 +20,10 @@ VitAttentionImpl::VitAttentionImpl(int dim, int num_heads)
 torch::Tensor VitAttentionImpl::forward(const torch::Tensor& x) {
   const int64_t batch = x.size(0), tokens = x.size(1), dim = x.size(2);
   // [B, N, 3, heads, D] -> [3, B, heads, N, D]
-  const torch::Tensor qkv = qkv_(x)
-                                .reshape({batch, tokens, 3, num_heads_,
-                                          dim / num_heads_})
-                                .permute({2, 0, 3, 1, 4});
+  const torch::Tensor qkv =
+      qkv_(x)
+          .reshape({batch, tokens, 3, num_heads_, dim / num_heads_})
+          .permute({2, 0, 3, 1, 4});
   const torch::Tensor q = qkv[0], k = qkv[1], v = qkv[2];
   torch::Tensor out;
 #if TORCH_VERSION_MAJOR >= 2
@@ -53,8 +53,7 @@ torch::Tensor VitMlpImpl::forward(const torch::Tensor& x) {
 VitBlockImpl::VitBlockImpl(const VitConfig& config) {
   const int dim = config.embed_dim;
   auto norm = [&] {
-    return torch::nn::LayerNorm(
-        torch::nn::LayerNormOptions({dim}).eps(1e-6));
+    return torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-6));
   };
   norm1_ = register_module("norm1", norm());
   attn_ = register_module("attn", VitAttention(dim, config.num_heads));
@@ -86,16 +85,17 @@ VisionTransformerImpl::VisionTransformerImpl(const VitConfig& config)
   // Used only by DINOv2's masked pre-training; kept so official files load.
   mask_token_ = register_parameter("mask_token", torch::zeros({1, dim}),
                                    /*requires_grad=*/false);
-  auto patch_embed = register_module("patch_embed",
-                                     std::make_shared<torch::nn::Module>());
+  auto patch_embed =
+      register_module("patch_embed", std::make_shared<torch::nn::Module>());
   patch_proj_ = patch_embed->register_module(
-      "proj", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, dim,
-                                                          config.patch_size)
-                                    .stride(config.patch_size)));
+      "proj",
+      torch::nn::Conv2d(torch::nn::Conv2dOptions(3, dim, config.patch_size)
+                            .stride(config.patch_size)));
   for (int i = 0; i < config.depth; ++i) blocks_->push_back(VitBlock(config));
   register_module("blocks", blocks_);
   norm_ = register_module(
-      "norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-6)));
+      "norm",
+      torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-6)));
 }
 
 torch::Tensor VisionTransformerImpl::PositionalEmbedding(

@@ -127,9 +127,10 @@ void LoopbackHttpServer::Handle(int client) {
     return;
   }
   std::string header =
-      from > 0 ? fmt::format("HTTP/1.1 206 Partial Content\r\nContent-Range: "
-                             "bytes {}-{}/{}\r\n",
-                             from, total - 1, total)
+      from > 0 ? fmt::format(
+                     "HTTP/1.1 206 Partial Content\r\nContent-Range: "
+                     "bytes {}-{}/{}\r\n",
+                     from, total - 1, total)
                : std::string("HTTP/1.1 200 OK\r\n");
   header += fmt::format("Content-Length: {}\r\n", total - from);
   if (!resource.linked_etag.empty()) {

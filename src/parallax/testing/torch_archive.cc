@@ -123,8 +123,8 @@ torch::Tensor ReadNpyTensor(const std::filesystem::path& path) {
   const uint8_t major = static_cast<uint8_t>(bytes[6]);
   size_t header_length = 0, header_start = 0;
   if (major == 1) {
-    header_length = static_cast<uint8_t>(bytes[8]) |
-                    (static_cast<uint8_t>(bytes[9]) << 8);
+    header_length =
+        static_cast<uint8_t>(bytes[8]) | (static_cast<uint8_t>(bytes[9]) << 8);
     header_start = 10;
   } else {
     uint32_t length;
@@ -133,9 +133,10 @@ torch::Tensor ReadNpyTensor(const std::filesystem::path& path) {
     header_start = 12;
   }
   const std::string header = bytes.substr(header_start, header_length);
-  THROW_CHECK_MSG(header.find("'<f4'") != std::string::npos &&
-                      header.find("'fortran_order': False") != std::string::npos,
-                  "{}: only little-endian float32 C-order arrays", path.string());
+  THROW_CHECK_MSG(
+      header.find("'<f4'") != std::string::npos &&
+          header.find("'fortran_order': False") != std::string::npos,
+      "{}: only little-endian float32 C-order arrays", path.string());
   std::smatch match;
   THROW_CHECK(std::regex_search(header, match,
                                 std::regex("'shape': \\(([0-9, ]*)\\)")));

@@ -6,8 +6,8 @@
 #include <fstream>
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include "parallax/infer/predictor.h"
 #include "parallax/model/checkpoint.h"
@@ -136,8 +136,7 @@ TEST_F(DepthAnythingFinetuneTest, ResumeContinuesExactly) {
   TrainCallbacks stop = quiet;
   stop.on_step = [&](const StepReport&) { return ++calls < 3; };
   EXPECT_TRUE(Train(half, false, stop).interrupted);
-  const TrainResult resumed =
-      Train(LoadRunOptions(dir_ / "half"), true, quiet);
+  const TrainResult resumed = Train(LoadRunOptions(dir_ / "half"), true, quiet);
   EXPECT_EQ(resumed.first_step, 3);
   EXPECT_NEAR(resumed.parameter_sum, straight.parameter_sum,
               1e-6 * std::abs(straight.parameter_sum) + 1e-6);
@@ -150,8 +149,9 @@ TEST_F(DepthAnythingFinetuneTest, PthInitNeedsTheTransformer) {
   options.model.train_height = 64;
   TrainCallbacks quiet;
   quiet.show_progress = false;
-  EXPECT_NE(testing::ErrorOf([&] { Train(options, false, quiet); })
-                .find("initialises a Depth Anything network"),
+  EXPECT_NE(testing::ErrorOf([&] {
+              Train(options, false, quiet);
+            }).find("initialises a Depth Anything network"),
             std::string::npos);
 }
 

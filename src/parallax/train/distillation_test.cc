@@ -162,19 +162,22 @@ TEST_F(DistillationTest, TeacherMapsAreCachedAndReused) {
 TEST_F(DistillationTest, MonoImagesRefuseStereoLosses) {
   TrainOptions options = Options(dir_ / "run", 10);
   options.loss.appearance = 1.0;
-  EXPECT_NE(testing::ErrorOf([&] { options.Check(); })
-                .find("the stereo losses cannot use them"),
+  EXPECT_NE(testing::ErrorOf([&] {
+              options.Check();
+            }).find("the stereo losses cannot use them"),
             std::string::npos);
   options = Options(dir_ / "run", 10);
   options.teacher.clear();
-  EXPECT_NE(testing::ErrorOf([&] { options.Check(); })
-                .find("only a --teacher can label"),
+  EXPECT_NE(testing::ErrorOf([&] {
+              options.Check();
+            }).find("only a --teacher can label"),
             std::string::npos);
   options = Options(dir_ / "run", 10);
   options.loss.supervised_invariant = 0;
   options.loss.supervised_gradient = 0;
-  EXPECT_NE(testing::ErrorOf([&] { options.Check(); })
-                .find("needs a supervised loss"),
+  EXPECT_NE(testing::ErrorOf([&] {
+              options.Check();
+            }).find("needs a supervised loss"),
             std::string::npos);
 }
 

@@ -7,8 +7,8 @@
 #include <opencv2/imgproc.hpp>
 
 #include "parallax/fetch/sha256.h"
-#include "parallax/infer/depth_estimator.h"
 #include "parallax/infer/default_model.h"
+#include "parallax/infer/depth_estimator.h"
 #include "parallax/infer/scene_cut.h"
 #include "parallax/io/image_io.h"
 #include "parallax/io/pfm.h"
@@ -76,11 +76,11 @@ void SampleVideo(const fs::path& video, const fs::path& cache, int frame_step,
     const bool cut = cuts.Update(frame.image);
     if (cut) since_cut = 0;
     // The first usable frame of a shot, then every frame_step-th.
-    const bool take = since_cut == 2 || (since_cut > 2 && since_cut % frame_step == 2);
+    const bool take =
+        since_cut == 2 || (since_cut > 2 && since_cut % frame_step == 2);
     ++since_cut;
     if (!take) continue;
-    const fs::path path =
-        folder / fmt::format("frame_{:07d}.png", frame.index);
+    const fs::path path = folder / fmt::format("frame_{:07d}.png", frame.index);
     std::error_code error;
     if (!fs::is_regular_file(path, error)) {
       cv::Mat eight = frame.image;
@@ -177,8 +177,8 @@ int64_t AttachTeacherTargets(std::vector<StereoDataset>& datasets,
           PredictorOptions predictor_options;
           predictor_options.device = options.device;
           predictor_options.net_short_side = options.net_short_side;
-          predictor = std::make_unique<Predictor>(teacher_path,
-                                                  predictor_options);
+          predictor =
+              std::make_unique<Predictor>(teacher_path, predictor_options);
         }
         WritePfm(path, EstimateDisparity(*predictor, image, upsample));
         ++computed;

@@ -10,26 +10,30 @@ namespace parallax {
 
 void TrainOptions::Check() const {
   if (data.empty() && images.empty()) {
-    ThrowError("no training data: pass --data DIR (or --images with --teacher)");
+    ThrowError(
+        "no training data: pass --data DIR (or --images with --teacher)");
   }
   if (!images.empty() && teacher.empty()) {
     ThrowError("--images gives mono images, which only a --teacher can label");
   }
   if (!teacher.empty()) {
     if (stereo_hints) {
-      ThrowError("--teacher and --stereo-hints both set the targets: choose one");
+      ThrowError(
+          "--teacher and --stereo-hints both set the targets: choose one");
     }
     if (!(loss.supervised_invariant > 0 || loss.supervised_gradient > 0 ||
           loss.supervised > 0)) {
-      ThrowError("--teacher needs a supervised loss to follow it "
-                 "(--w-supervised-invariant, --w-supervised-gradient)");
+      ThrowError(
+          "--teacher needs a supervised loss to follow it "
+          "(--w-supervised-invariant, --w-supervised-gradient)");
     }
-    const bool stereo_terms = loss.appearance > 0 || loss.smoothness > 0 ||
-                              loss.lr_consistency > 0;
+    const bool stereo_terms =
+        loss.appearance > 0 || loss.smoothness > 0 || loss.lr_consistency > 0;
     if (!images.empty() && stereo_terms) {
-      ThrowError("--images are single views: the stereo losses cannot use "
-                 "them; set --w-appearance 0 --w-smoothness 0 --w-lr 0, or "
-                 "train on stereo --data only");
+      ThrowError(
+          "--images are single views: the stereo losses cannot use "
+          "them; set --w-appearance 0 --w-smoothness 0 --w-lr 0, or "
+          "train on stereo --data only");
     }
     if (frame_step < 1) ThrowError("--frame-step must be at least 1");
     if (teacher_net_short_side < 0) {

@@ -306,8 +306,8 @@ class TrainingRun {
       StereoDataset dataset =
           ScanMonoDataset(spec.path, options_.out, options_.frame_step);
       dataset.weight = spec.weight;
-      spdlog::info("data: {} images from {} (weight {})",
-                   dataset.pairs.size(), spec.path.string(), spec.weight);
+      spdlog::info("data: {} images from {} (weight {})", dataset.pairs.size(),
+                   spec.path.string(), spec.weight);
       *total_pairs += dataset.pairs.size();
       datasets_.push_back(std::move(dataset));
     }
@@ -320,7 +320,8 @@ class TrainingRun {
     teacher.progress = [&](int64_t done, int64_t total) {
       if (InterruptRequested()) return false;
       if (callbacks_.show_progress && writer_) {
-        if (!bar) bar = std::make_unique<ProgressBar>("teacher", total, "maps/s");
+        if (!bar)
+          bar = std::make_unique<ProgressBar>("teacher", total, "maps/s");
         bar->Update(done);
       }
       return true;
@@ -349,9 +350,10 @@ class TrainingRun {
   void InitializeFrom(const fs::path& path) {
     if (IsTorchCheckpoint(path)) {
       if (options_.model.architecture != Architecture::kDepthAnythingV2) {
-        ThrowError("--init {}: a PyTorch checkpoint initialises a Depth "
-                   "Anything network (--arch depth-anything-v2) only",
-                   path.string());
+        ThrowError(
+            "--init {}: a PyTorch checkpoint initialises a Depth "
+            "Anything network (--arch depth-anything-v2) only",
+            path.string());
       }
       const StateDict weights = ReadTorchStateDict(path);
       LoadDepthAnythingWeights(net_->transformer(), weights, path.string());

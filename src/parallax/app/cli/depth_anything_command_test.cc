@@ -56,10 +56,11 @@ class DepthAnythingCommandTest : public ::testing::Test {
 // upsampling with corners aligned.
 TEST_F(DepthAnythingCommandTest, DepthReproducesTheOfficialEndToEndCall) {
   const fs::path out = dir_ / "d.npy";
-  ASSERT_EQ(testing::RunCommandLine(
-                RunDepth, {input_, "-o", out.string(), "--model", model_,
-                           "--net-size", "154", "--upsample", "bilinear", "-q"}),
-            0);
+  ASSERT_EQ(
+      testing::RunCommandLine(
+          RunDepth, {input_, "-o", out.string(), "--model", model_,
+                     "--net-size", "154", "--upsample", "bilinear", "-q"}),
+      0);
   const cv::Mat ours = ReadNpy(out);
   const torch::Tensor expected =
       testing::ReadNpyTensor(fixtures_ / "infer_image_output.npy");
@@ -68,9 +69,9 @@ TEST_F(DepthAnythingCommandTest, DepthReproducesTheOfficialEndToEndCall) {
   double max_error = 0;
   for (int y = 0; y < ours.rows; ++y) {
     for (int x = 0; x < ours.cols; ++x) {
-      max_error = std::max(
-          max_error, std::abs(static_cast<double>(ours.at<float>(y, x)) -
-                              expected[y][x].item<float>()));
+      max_error = std::max(max_error,
+                           std::abs(static_cast<double>(ours.at<float>(y, x)) -
+                                    expected[y][x].item<float>()));
     }
   }
   std::cout << "max abs error against infer_image: " << max_error << "\n";
@@ -78,11 +79,11 @@ TEST_F(DepthAnythingCommandTest, DepthReproducesTheOfficialEndToEndCall) {
 
   // WxH means a short side of min(W, H) for these models: same result.
   const fs::path out2 = dir_ / "d2.npy";
-  ASSERT_EQ(testing::RunCommandLine(
-                RunDepth, {input_, "-o", out2.string(), "--model", model_,
-                           "--net-size", "210x154", "--upsample", "bilinear",
-                           "-q"}),
-            0);
+  ASSERT_EQ(
+      testing::RunCommandLine(
+          RunDepth, {input_, "-o", out2.string(), "--model", model_,
+                     "--net-size", "210x154", "--upsample", "bilinear", "-q"}),
+      0);
   EXPECT_EQ(cv::norm(ReadNpy(out2), ours, cv::NORM_INF), 0.0);
 }
 
@@ -93,8 +94,8 @@ TEST_F(DepthAnythingCommandTest, EveryImageCommandAcceptsTheCheckpoint) {
             0);
   EXPECT_EQ(ReadImage(dir_ / "d.png").size(), cv::Size(320, 240));
   EXPECT_EQ(testing::RunCommandLine(
-                RunStereo, {input_, "-o", (dir_ / "s.png").string(),
-                            "--model", model_, "--net-size", "154", "-q"}),
+                RunStereo, {input_, "-o", (dir_ / "s.png").string(), "--model",
+                            model_, "--net-size", "154", "-q"}),
             0);
   EXPECT_TRUE(fs::exists(dir_ / "s.png"));
   EXPECT_EQ(testing::RunCommandLine(
@@ -103,9 +104,9 @@ TEST_F(DepthAnythingCommandTest, EveryImageCommandAcceptsTheCheckpoint) {
             0);
   EXPECT_TRUE(fs::exists(dir_ / "f.png"));
   EXPECT_EQ(testing::RunCommandLine(
-                RunDefocus, {input_, "-o", (dir_ / "b.png").string(),
-                             "--model", model_, "--net-size", "154",
-                             "--focus", "160,120", "-q"}),
+                RunDefocus,
+                {input_, "-o", (dir_ / "b.png").string(), "--model", model_,
+                 "--net-size", "154", "--focus", "160,120", "-q"}),
             0);
   EXPECT_TRUE(fs::exists(dir_ / "b.png"));
 }
@@ -120,9 +121,9 @@ TEST_F(DepthAnythingCommandTest, ModelInfoDescribesTheCheckpoint) {
 
   // A named official file would say its licence; a bad one is an error.
   std::ofstream(dir_ / "broken.pth") << "not weights";
-  EXPECT_EQ(testing::RunCommandLine(RunModelInfo,
-                                    {(dir_ / "broken.pth").string()}),
-            kExitError);
+  EXPECT_EQ(
+      testing::RunCommandLine(RunModelInfo, {(dir_ / "broken.pth").string()}),
+      kExitError);
 }
 
 TEST_F(DepthAnythingCommandTest, NamedModelNotInstalledSaysHowToFetchIt) {
@@ -148,11 +149,11 @@ TEST_F(DepthAnythingCommandTest, FetchInstallsFromTheLoopbackServer) {
 
   // A corrupt file is refused and nothing is installed.
   ::testing::internal::CaptureStderr();
-  EXPECT_EQ(testing::RunCommandLine(
-                RunModels, {"fetch", "depth-anything-v2-small", "--url",
-                            server.Url("/corrupt.pth"), "--dir",
-                            models.string(), "-q"}),
-            kExitError);
+  EXPECT_EQ(
+      testing::RunCommandLine(RunModels, {"fetch", "depth-anything-v2-small",
+                                          "--url", server.Url("/corrupt.pth"),
+                                          "--dir", models.string(), "-q"}),
+      kExitError);
   EXPECT_NE(::testing::internal::GetCapturedStderr().find("SHA-256 mismatch"),
             std::string::npos);
   EXPECT_FALSE(fs::exists(models / "depth_anything_v2_vits.pth"));
@@ -160,7 +161,7 @@ TEST_F(DepthAnythingCommandTest, FetchInstallsFromTheLoopbackServer) {
   // The connection is cut at 40 000 bytes; the second run resumes.
   const std::vector<std::string> fetch = {
       "fetch", "depth-anything-v2-small", "--url", server.Url("/good.pth"),
-      "--dir", models.string(), "-q"};
+      "--dir", models.string(),           "-q"};
   ::testing::internal::CaptureStderr();
   EXPECT_EQ(testing::RunCommandLine(RunModels, fetch), kExitError);
   EXPECT_NE(::testing::internal::GetCapturedStderr().find("again to resume"),
@@ -170,7 +171,8 @@ TEST_F(DepthAnythingCommandTest, FetchInstallsFromTheLoopbackServer) {
   EXPECT_EQ(server.ranges().back(), "40000-");
 
   // Installed: listed with its licence and checksum, and found by name.
-  fs::copy_file(fixtures_ / "tiny.json", models / "depth_anything_v2_vits.json");
+  fs::copy_file(fixtures_ / "tiny.json",
+                models / "depth_anything_v2_vits.json");
   ::testing::internal::CaptureStdout();
   EXPECT_EQ(testing::RunCommandLine(RunModels, {"list", "--sha256"}), 0);
   const std::string listing = ::testing::internal::GetCapturedStdout();
@@ -178,11 +180,11 @@ TEST_F(DepthAnythingCommandTest, FetchInstallsFromTheLoopbackServer) {
       << listing;
   EXPECT_NE(listing.find("Apache-2.0"), std::string::npos);
   EXPECT_NE(listing.find(Sha256Hex(bytes)), std::string::npos);
-  EXPECT_EQ(testing::RunCommandLine(
-                RunDepth, {input_, "-o", (dir_ / "n.png").string(), "--model",
-                           "depth-anything-v2-small", "--net-size", "154",
-                           "-q"}),
-            0);
+  EXPECT_EQ(
+      testing::RunCommandLine(
+          RunDepth, {input_, "-o", (dir_ / "n.png").string(), "--model",
+                     "depth-anything-v2-small", "--net-size", "154", "-q"}),
+      0);
 }
 
 }  // namespace

@@ -59,9 +59,10 @@ int RunDepth(int argc, char** argv) {
   app.add_option("-o,--output", output,
                  "Output file (one image), video (.mp4/.mkv/...) or folder")
       ->required();
-  app.add_option("--model", model,
-                 "Model: a .plx file, a Depth Anything V2 .pth as published, or "
-                 "a name from `parallax models`; default: the shipped model")
+  app.add_option(
+         "--model", model,
+         "Model: a .plx file, a Depth Anything V2 .pth as published, or "
+         "a name from `parallax models`; default: the shipped model")
       ->type_name("FILE");
   AddDeviceOption(app, &device);
   app.add_option("--batch", predictor_options.batch,

@@ -133,15 +133,17 @@ int RunEval(int argc, char** argv) {
       ->type_name("DIR");
   app.add_option("--pred", source.pred_dir, "Folder with the predictions")
       ->type_name("DIR");
-  app.add_option("--model", source.model,
-                 "Predict with this model (.plx, Depth Anything .pth or a name) "
-                 "first; 'default' = the "
-                 "shipped model")
+  app.add_option(
+         "--model", source.model,
+         "Predict with this model (.plx, Depth Anything .pth or a name) "
+         "first; 'default' = the "
+         "shipped model")
       ->type_name("FILE");
   std::string device = "auto", precision = "auto", upsample = "guided";
   PredictorOptions predictor_options;
   AddDeviceOption(app, &device);
-  app.add_option("--precision", precision, "With --model: auto, fp32, bf16, fp16 (CUDA)")
+  app.add_option("--precision", precision,
+                 "With --model: auto, fp32, bf16, fp16 (CUDA)")
       ->capture_default_str();
   AddNetworkInputOptions(app, &predictor_options);
   app.add_flag("--pp", predictor_options.flip_postprocess,

@@ -16,9 +16,10 @@ int DescribeDepthAnything(const std::string& path, bool json) {
   const LoadedDepthAnything model = LoadDepthAnything(path);
   const DepthAnythingConfig& c = model.config;
   const std::string output =
-      c.metric ? fmt::format("depth in metres (up to {:g} m); Parallax uses "
-                             "1 / depth",
-                             c.max_depth)
+      c.metric ? fmt::format(
+                     "depth in metres (up to {:g} m); Parallax uses "
+                     "1 / depth",
+                     c.max_depth)
                : "relative inverse depth (larger = nearer, known up to "
                  "scale and shift)";
   if (json) {
@@ -43,16 +44,18 @@ int DescribeDepthAnything(const std::string& path, bool json) {
   }
   fmt::print("{}\n", path);
   fmt::print("  model           {}\n", c.DisplayName());
-  fmt::print("  architecture    DINOv2 ViT ({} blocks, width {}, {} heads, "
-             "patch {}) + DPT head ({} features, layers {})\n",
-             c.vit.depth, c.vit.embed_dim, c.vit.num_heads, c.vit.patch_size,
-             c.dpt.features, fmt::join(c.layers, "/"));
+  fmt::print(
+      "  architecture    DINOv2 ViT ({} blocks, width {}, {} heads, "
+      "patch {}) + DPT head ({} features, layers {})\n",
+      c.vit.depth, c.vit.embed_dim, c.vit.num_heads, c.vit.patch_size,
+      c.dpt.features, fmt::join(c.layers, "/"));
   fmt::print("  parameters      {:.2f} M, stored as {}\n",
              model.net->NumParameters() / 1e6, model.stored_dtype);
   fmt::print("  output          {}\n", output);
-  fmt::print("  input           RGB, short side 518 by default "
-             "(--net-size N), sides multiples of {}\n",
-             c.vit.patch_size);
+  fmt::print(
+      "  input           RGB, short side 518 by default "
+      "(--net-size N), sides multiples of {}\n",
+      c.vit.patch_size);
   fmt::print("  licence         {}\n", c.Licence());
   return kExitOk;
 }

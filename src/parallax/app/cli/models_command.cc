@@ -34,8 +34,7 @@ int ListModels(bool checksums) {
   if (installed.empty()) fmt::print("  none\n");
   for (const InstalledModel& model : installed) {
     fmt::print("  {:<40} {:>10}  {}\n",
-               model.name.empty() ? model.path.filename().string()
-                                  : model.name,
+               model.name.empty() ? model.path.filename().string() : model.name,
                Megabytes(model.bytes),
                model.licence.empty() ? "" : "licence " + model.licence);
     fmt::print("      {}\n", model.path.string());
@@ -66,9 +65,10 @@ int Fetch(const FetchArgs& args) {
     for (const KnownModel& k : KnownModels()) {
       if (!k.url.empty()) names += "\n  " + k.name;
     }
-    ThrowError("'{}' is not a model Parallax knows; known:{}\n(or give "
-               "--url URL to fetch any file)",
-               args.name, names);
+    ThrowError(
+        "'{}' is not a model Parallax knows; known:{}\n(or give "
+        "--url URL to fetch any file)",
+        args.name, names);
   }
   if (known && known->url.empty()) {
     ThrowError("'{}' ships with Parallax: there is nothing to fetch",
@@ -91,8 +91,8 @@ int Fetch(const FetchArgs& args) {
                known->description, known->licence, url);
   }
   DownloadOptions options;
-  options.expected_sha256 = args.sha256.empty() && known ? known->sha256
-                                                         : args.sha256;
+  options.expected_sha256 =
+      args.sha256.empty() && known ? known->sha256 : args.sha256;
   options.allow_unverified = args.allow_unverified;
   std::unique_ptr<ProgressBar> bar;
   options.progress = [&](int64_t done, int64_t total) {
@@ -119,11 +119,12 @@ int Fetch(const FetchArgs& args) {
   }
   if (bar) bar->Finish();
   if (!args.quiet) {
-    fmt::print(stderr, "installed {} ({}, sha256 {}{})\n",
-               destination.string(), Megabytes(result.bytes), result.sha256,
-               result.checked_against == "given"    ? ", as expected"
-               : result.checked_against == "server" ? ", as the server announced"
-                                                    : ", NOT verified");
+    fmt::print(stderr, "installed {} ({}, sha256 {}{})\n", destination.string(),
+               Megabytes(result.bytes), result.sha256,
+               result.checked_against == "given" ? ", as expected"
+               : result.checked_against == "server"
+                   ? ", as the server announced"
+                   : ", NOT verified");
   }
   return kExitOk;
 }
@@ -146,9 +147,10 @@ int RunModels(int argc, char** argv) {
       "fetch",
       "Download a known model (resumable, SHA-256 checked) into the user's "
       "model folder");
-  fetch->add_option("name", fetch_args.name,
-                    "Model name (see `parallax models`), or a file name "
-                    "with --url")
+  fetch
+      ->add_option("name", fetch_args.name,
+                   "Model name (see `parallax models`), or a file name "
+                   "with --url")
       ->required();
   fetch->add_option("--url", fetch_args.url,
                     "Fetch from this address instead of the publisher's");

@@ -45,9 +45,10 @@ int RunStereo(int argc, char** argv) {
   app.add_option("-o,--output", output,
                  "Output image (one photo), video (.mkv/.mp4/...) or folder")
       ->required();
-  app.add_option("--model", model,
-                 "Model: a .plx file, a Depth Anything V2 .pth as published, or "
-                 "a name from `parallax models`; default: the shipped model")
+  app.add_option(
+         "--model", model,
+         "Model: a .plx file, a Depth Anything V2 .pth as published, or "
+         "a name from `parallax models`; default: the shipped model")
       ->type_name("FILE");
   AddDeviceOption(app, &device);
   AddNetworkInputOptions(app, &predictor_options);
@@ -178,8 +179,7 @@ int RunStereo(int argc, char** argv) {
                                  std::filesystem::absolute(model_path).string(),
                                  std::filesystem::file_size(model_path, error));
       if (!quiet) {
-        fmt::print(stderr, "{}\n",
-                   predictor->Describe(model_path.string()));
+        fmt::print(stderr, "{}\n", predictor->Describe(model_path.string()));
       }
     }
     InstallInterruptHandler();

@@ -333,9 +333,10 @@ int RunTrain(int argc, char** argv) {
         // Fine-tuning Depth Anything itself: its sizes come from the file.
         if (app.count("--arch") > 0 &&
             options.model.architecture != Architecture::kDepthAnythingV2) {
-          ThrowError("--init {} is a Depth Anything checkpoint: it cannot "
-                     "start a --arch {} network",
-                     options.init.string(), arch);
+          ThrowError(
+              "--init {} is a Depth Anything checkpoint: it cannot "
+              "start a --arch {} network",
+              options.init.string(), arch);
         }
         const DepthAnythingConfig found = RecogniseDepthAnything(
             ReadTorchStateDict(options.init), options.init);
@@ -348,11 +349,11 @@ int RunTrain(int argc, char** argv) {
           options.model.train_width = 518;
           options.model.train_height = 266;
         }
-      } else if (options.model.architecture ==
-                     Architecture::kDepthAnythingV2 &&
+      } else if (options.model.architecture == Architecture::kDepthAnythingV2 &&
                  options.init.empty()) {
-        ThrowError("--arch depth-anything-v2 starts from a checkpoint: give "
-                   "--init depth_anything_v2_vits.pth (or a model name)");
+        ThrowError(
+            "--arch depth-anything-v2 starts from a checkpoint: give "
+            "--init depth_anything_v2_vits.pth (or a model name)");
       }
       options.model.head = ParseHeadType(head);
       options.model.disparity_mode = ParseDisparityMode(mode);
