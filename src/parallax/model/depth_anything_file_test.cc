@@ -211,6 +211,22 @@ TEST_F(DepthAnythingFileTest, StorageRecordsShorterThanTheirTensors) {
               HasSubstr("missing.pth: the archive has no record 'data/0'"));
 }
 
+TEST_F(DepthAnythingFileTest, TensorsReachingPastTheirStorage) {
+  const fs::path path = dir_ / "hostile.pth";
+  testing::PickleOptions huge;
+  huge.size_override = {int64_t{1} << 40};
+  huge.stride_override = {1};
+  testing::WriteStateDictArchive(path, {{"a", torch::zeros({4})}}, huge);
+  EXPECT_THAT(testing::ErrorOf([&] { ReadTorchStateDict(path); }),
+              HasSubstr("reaches past its storage (4 elements)"));
+  testing::PickleOptions stride;
+  stride.size_override = {2};
+  stride.stride_override = {int64_t{1} << 50};
+  testing::WriteStateDictArchive(path, {{"a", torch::zeros({4})}}, stride);
+  EXPECT_THAT(testing::ErrorOf([&] { ReadTorchStateDict(path); }),
+              HasSubstr("absurd size"));
+}
+
 TEST(TorchStateDictTest, DamagedPicklePrograms) {
   auto no_records = [](const std::string&) -> std::string { return ""; };
   auto error = [&](const std::string& program) {

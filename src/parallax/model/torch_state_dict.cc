@@ -383,7 +383,8 @@ class PickleMachine {
     const std::string record = "data/" + *key;
     std::string bytes = read_record_(record);
     const int64_t element = torch::elementSize(*dtype);
-    if (numel < 0 || static_cast<uint64_t>(numel) * element > bytes.size()) {
+    if (numel < 0 || static_cast<uint64_t>(numel) >
+                         bytes.size() / static_cast<uint64_t>(element)) {
       ThrowError("{}: record {} holds {} bytes, its storage needs {}", name_,
                  record, bytes.size(), numel * element);
     }
@@ -426,14 +427,16 @@ class PickleMachine {
     if (sizes.size() != strides.size() || sizes.size() > 8) {
       Fail("a tensor whose size and stride disagree");
     }
-    int64_t last = offset;
+    // 128-bit arithmetic: a hostile size or stride cannot wrap around.
+    __int128 last = offset;
     bool empty = false;
     for (size_t d = 0; d < sizes.size(); ++d) {
-      if (sizes[d] < 0 || strides[d] < 0 || sizes[d] > (int64_t{1} << 40)) {
+      if (sizes[d] < 0 || strides[d] < 0 || sizes[d] > (int64_t{1} << 40) ||
+          strides[d] > (int64_t{1} << 40)) {
         Fail("a tensor with a negative or absurd size");
       }
       if (sizes[d] == 0) empty = true;
-      last += (sizes[d] - 1) * strides[d];
+      last += static_cast<__int128>(sizes[d] - 1) * strides[d];
     }
     const int64_t numel = storage->bytes.numel();
     if (!empty && (offset < 0 || last >= numel)) {

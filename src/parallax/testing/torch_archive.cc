@@ -1,5 +1,6 @@
 #include "parallax/testing/torch_archive.h"
 
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <regex>
@@ -20,9 +21,15 @@ void Int(std::string& out, int64_t value) {
     out += 'K';
     out += static_cast<char>(value);
   } else {
-    out += 'J';
-    const int32_t v = static_cast<int32_t>(value);
-    out.append(reinterpret_cast<const char*>(&v), 4);
+    if (value >= INT32_MIN && value <= INT32_MAX) {
+      out += 'J';
+      const int32_t v = static_cast<int32_t>(value);
+      out.append(reinterpret_cast<const char*>(&v), 4);
+    } else {
+      out += '\x8a';  // LONG1, 8 bytes little-endian
+      out += '\x08';
+      out.append(reinterpret_cast<const char*>(&value), 8);
+    }
   }
 }
 
@@ -86,8 +93,12 @@ std::string PickleStateDict(
     Int(out, tensor.numel());
     out += "tQ";
     Int(out, 0);
-    IntTuple(out, tensor.sizes());
-    IntTuple(out, tensor.strides());
+    IntTuple(out, options.size_override.empty()
+                      ? tensor.sizes()
+                      : at::IntArrayRef(options.size_override));
+    IntTuple(out, options.stride_override.empty()
+                      ? tensor.strides()
+                      : at::IntArrayRef(options.stride_override));
     out += "\x89";  // requires_grad False
     out += "ccollections\nOrderedDict\n)R";
     out += "tR";

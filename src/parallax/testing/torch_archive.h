@@ -22,6 +22,8 @@ struct PickleOptions {
   std::string injected_call;
   // Wraps the dict in another one under this key ({"model": {...}}).
   std::string wrap_key;
+  // Replaces the size and stride tuples of every tensor (hostile files).
+  std::vector<int64_t> size_override, stride_override;
 };
 
 // The pickle program of an OrderedDict of `tensors` (float32, float16 or
