@@ -61,6 +61,9 @@ struct StereoDataset {
   std::filesystem::path root;
   double weight = 1.0;  // sampling weight when datasets are mixed
   std::vector<StereoPairSource> pairs;
+  // Single views whose "right" view is the left one (distillation images,
+  // train/teacher_targets.h): they carry teacher targets, no stereo signal.
+  bool mono = false;
 };
 
 struct ScanOptions {

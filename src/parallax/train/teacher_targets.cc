@@ -21,9 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Mono datasets are recognised by this marker root suffix.
-constexpr const char* kMonoMarker = "#mono";
-
 std::string ShortHash(const std::string& text) {
   return Sha256Hex(text).substr(0, 16);
 }
@@ -93,18 +90,14 @@ void SampleVideo(const fs::path& video, const fs::path& cache, int frame_step,
 
 }  // namespace
 
-bool IsMonoDataset(const StereoDataset& dataset) {
-  const std::string root = dataset.root.string();
-  const std::string marker = kMonoMarker;
-  return root.size() > marker.size() &&
-         root.compare(root.size() - marker.size(), marker.size(), marker) == 0;
-}
+bool IsMonoDataset(const StereoDataset& dataset) { return dataset.mono; }
 
 StereoDataset ScanMonoDataset(const fs::path& input, const fs::path& cache,
                               int frame_step) {
   if (frame_step < 1) ThrowError("--frame-step must be at least 1");
   StereoDataset dataset;
-  dataset.root = input.string() + kMonoMarker;
+  dataset.root = input;
+  dataset.mono = true;
   std::error_code error;
   if (fs::is_directory(input, error)) {
     std::vector<fs::path> images;
