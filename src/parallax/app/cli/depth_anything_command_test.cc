@@ -179,7 +179,16 @@ TEST_F(DepthAnythingCommandTest, FetchInstallsFromTheLoopbackServer) {
   EXPECT_NE(listing.find("depth-anything-v2-small"), std::string::npos)
       << listing;
   EXPECT_NE(listing.find("Apache-2.0"), std::string::npos);
-  EXPECT_NE(listing.find(Sha256Hex(bytes)), std::string::npos);
+  EXPECT_NE(listing.find(Sha256Hex(bytes) + " (as when installed)"),
+            std::string::npos);
+  // A file changed after installation is flagged.
+  std::ofstream(models / "depth_anything_v2_vits.pth", std::ios::app) << "x";
+  ::testing::internal::CaptureStdout();
+  EXPECT_EQ(testing::RunCommandLine(RunModels, {"--sha256"}), 0);
+  EXPECT_NE(::testing::internal::GetCapturedStdout().find("CHANGED"),
+            std::string::npos);
+  std::ofstream(models / "depth_anything_v2_vits.pth", std::ios::trunc)
+      << bytes;
   EXPECT_EQ(
       testing::RunCommandLine(
           RunDepth, {input_, "-o", (dir_ / "n.png").string(), "--model",

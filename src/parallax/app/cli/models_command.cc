@@ -1,6 +1,7 @@
 // parallax models [list] | models fetch NAME: what models are installed,
 // and installing an official one from its publisher.
 #include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -9,6 +10,7 @@
 #include "parallax/fetch/http_download.h"
 #include "parallax/fetch/sha256.h"
 #include "parallax/infer/model_registry.h"
+#include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
 #include "parallax/util/interrupt.h"
 #include "parallax/util/progress.h"
@@ -20,6 +22,17 @@ namespace fs = std::filesystem;
 
 std::string Megabytes(int64_t bytes) {
   return fmt::format("{:.1f} MB", static_cast<double>(bytes) / 1e6);
+}
+
+fs::path Sha256Sidecar(const fs::path& model) {
+  return model.string() + ".sha256";
+}
+
+std::string RecordedSha256(const fs::path& model) {
+  std::ifstream in(Sha256Sidecar(model));
+  std::string hex;
+  in >> hex;
+  return LooksLikeSha256(hex) ? hex : "";
 }
 
 int ListModels(bool checksums) {
@@ -38,8 +51,18 @@ int ListModels(bool checksums) {
                Megabytes(model.bytes),
                model.licence.empty() ? "" : "licence " + model.licence);
     fmt::print("      {}\n", model.path.string());
+    // `models fetch` records the checksum it verified beside the file.
+    const std::string recorded = RecordedSha256(model.path);
     if (checksums) {
-      fmt::print("      sha256 {}\n", Sha256OfFile(model.path));
+      const std::string actual = Sha256OfFile(model.path);
+      fmt::print("      sha256 {}{}\n", actual,
+                 recorded.empty()     ? ""
+                 : recorded == actual ? " (as when installed)"
+                                      : " (CHANGED since it was installed: "
+                                        "fetch it again)");
+    } else if (!recorded.empty()) {
+      fmt::print("      sha256 {} (at install; --sha256 checks the file)\n",
+                 recorded);
     }
   }
   fmt::print("\nKnown (install with `parallax models fetch NAME`):\n");
@@ -118,6 +141,7 @@ int Fetch(const FetchArgs& args) {
     return kExitInterrupted;
   }
   if (bar) bar->Finish();
+  WriteFileAtomic(Sha256Sidecar(destination), result.sha256 + "\n");
   if (!args.quiet) {
     fmt::print(stderr, "installed {} ({}, sha256 {}{})\n", destination.string(),
                Megabytes(result.bytes), result.sha256,
