@@ -141,6 +141,12 @@ void Scanner::Walk() {
       fs::directory_options::follow_directory_symlink |
           fs::directory_options::skip_permission_denied,
       ec);
+  // Folders already walked, by their real path: a link back up the tree
+  // (`ln -s .. DIR/a/up`) or two links to one folder would otherwise list
+  // the same files again and again, up to kMaxDepth levels deep.
+  std::set<fs::path> walked;
+  walked.insert(fs::weakly_canonical(root_, ec));
+  ec.clear();
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     const fs::path& path = it->path();
     std::error_code type_ec;
@@ -148,6 +154,14 @@ void Scanner::Walk() {
     if (IsHidden(path) || (is_folder && it.depth() >= kMaxDepth)) {
       if (is_folder) it.disable_recursion_pending();
       continue;
+    }
+    if (is_folder) {
+      std::error_code real_ec;
+      const fs::path real = fs::canonical(path, real_ec);
+      if (real_ec || !walked.insert(real).second) {
+        it.disable_recursion_pending();
+        continue;
+      }
     }
     if (is_folder || !it->is_regular_file(type_ec)) continue;
     if (IsMpoFile(path)) {

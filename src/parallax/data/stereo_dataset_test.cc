@@ -228,6 +228,21 @@ TEST(ScanStereoDataset, SkipsHiddenFilesAndFolders) {
   ASSERT_EQ(dataset.pairs.size(), 1u);
 }
 
+// Issue 21: `ln -s .. DIR/a/up` made scan list 131 071 pairs, and two such
+// links exhausted memory. Each real folder is walked once.
+TEST(ScanStereoDataset, SymlinkLoopsAndRepeatedLinksAreWalkedOnce) {
+  testing::TempDir dir;
+  Image(dir / "a" / "x_L.png");
+  Image(dir / "a" / "x_R.png");
+  Image(dir / "b" / "left" / "f.png");
+  Image(dir / "b" / "right" / "f.png");
+  fs::create_directory_symlink("..", dir / "a" / "up");
+  fs::create_directory_symlink("../..", dir / "b" / "left" / "up2");
+  fs::create_directory_symlink(dir / "a", dir / "a_again");
+  const StereoDataset dataset = ScanStereoDataset(dir.path());
+  EXPECT_EQ(dataset.pairs.size(), 2u);
+}
+
 TEST(ScanStereoDataset, ReportsEveryProblemInOneError) {
   testing::TempDir dir;
   Image(dir / "ok" / "a_L.png");
