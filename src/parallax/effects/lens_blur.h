@@ -26,7 +26,7 @@ struct RefocusPrepareOptions {
   // Blurred layers are computed at most this many pixels (0 = full
   // resolution); the in-focus layer always comes from the full image. A
   // 1920-wide preview at 0.5 megapixels renders a new focus in well under
-  // 100 ms (see the README); blur of more than a few pixels hides the
+  // 100 ms (see docs/effects.md); blur of more than a few pixels hides the
   // lower resolution.
   double max_working_pixels = 0;
 };

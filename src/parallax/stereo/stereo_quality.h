@@ -1,5 +1,5 @@
 // How close a synthesised view is to the real one: the quality benchmark of
-// `parallax stereo` (README table, stereo_quality_test).
+// `parallax stereo` (docs/stereo.md table, stereo_quality_test).
 //
 // On a stereo pair with ground-truth left disparity, the right view is
 // rendered from the left image and scored against the real right image,

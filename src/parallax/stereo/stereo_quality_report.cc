@@ -1,4 +1,4 @@
-// Prints the view-synthesis quality table of the README: on every scene
+// Prints the view-synthesis quality table of docs/stereo.md: on every scene
 // with ground truth, the right view rendered from the left image and the
 // GT disparity (what `parallax stereo --disparity GT --disparity-unit pixels
 // --layout right` does), against the naive backward warp.

@@ -55,7 +55,7 @@ TEST(StereoQuality, BeatsTheNaiveWarpOnEverySharedEvalScene) {
   ASSERT_EQ(scenes.size(), 5u);
   const ViewQualityScene mean = MeanScores(scenes);
   // Disoccluded pixels, on average over the scenes (Venus's thin slanted
-  // disocclusions are the exception: see the README table).
+  // disocclusions are the exception: see the table in docs/stereo.md).
   EXPECT_GT(mean.parallax_disoccluded.psnr, mean.naive_disoccluded.psnr + 1.0);
   EXPECT_GT(mean.parallax_disoccluded.ssim, mean.naive_disoccluded.ssim + 0.05);
 }

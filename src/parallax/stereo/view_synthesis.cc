@@ -121,7 +121,7 @@ void FillRow(float* color, float* disparity, uint8_t* hole, int width,
 // and background pixels only (normalised convolution), so no foreground
 // colour bleeds in, the seams between copied rows disappear, and wide holes
 // get the smooth continuation of their background. (Blending in Telea
-// inpainting of the same holes scored the same in the README's quality
+// inpainting of the same holes scored the same in the quality
 // table at 3x the cost.) Reads `source`, writes the pixels of
 // `write` into `target` (all ROIs of one tile).
 void SoftenFill(const cv::Mat& source, cv::Mat target, const cv::Mat& disparity,
