@@ -19,23 +19,29 @@ std::filesystem::path ExecutableDir() {
 
 }  // namespace
 
+std::vector<std::filesystem::path> BinaryModelFolders() {
+  std::vector<std::filesystem::path> folders;
+  const std::filesystem::path exe_dir = ExecutableDir();
+  if (!exe_dir.empty()) {
+    for (const char* relative :
+         {"models", "../share/parallax/models", "../models", "../../models"}) {
+      folders.push_back((exe_dir / relative).lexically_normal());
+    }
+  }
+#ifdef PARALLAX_SOURCE_MODELS_DIR
+  folders.emplace_back(PARALLAX_SOURCE_MODELS_DIR);
+#endif
+  return folders;
+}
+
 std::vector<std::filesystem::path> DefaultModelCandidates() {
   std::vector<std::filesystem::path> candidates;
   if (const char* env = std::getenv("PARALLAX_MODEL"); env && *env) {
     candidates.emplace_back(env);
   }
-  const std::filesystem::path exe_dir = ExecutableDir();
-  if (!exe_dir.empty()) {
-    for (const char* relative :
-         {"models", "../share/parallax/models", "../models", "../../models"}) {
-      candidates.push_back(
-          (exe_dir / relative / kDefaultModelName).lexically_normal());
-    }
+  for (const std::filesystem::path& folder : BinaryModelFolders()) {
+    candidates.push_back(folder / kDefaultModelName);
   }
-#ifdef PARALLAX_SOURCE_MODELS_DIR
-  candidates.push_back(std::filesystem::path(PARALLAX_SOURCE_MODELS_DIR) /
-                       kDefaultModelName);
-#endif
   return candidates;
 }
 

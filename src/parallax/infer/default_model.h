@@ -11,6 +11,14 @@ namespace parallax {
 // share/parallax/models/).
 inline constexpr const char* kDefaultModelName = "default.plx";
 
+// The model folders that come with the binary, in search order:
+// <exe dir>/models/, <exe dir>/../share/parallax/models/ (an install),
+// <exe dir>/../models/ and <exe dir>/../../models/ (a build tree inside the
+// source tree), and the source tree's models/ this binary was built from.
+// Shared by the default model's search and the named models'
+// (model_registry.h).
+std::vector<std::filesystem::path> BinaryModelFolders();
+
 // Where the default model is looked for, in order:
 //   $PARALLAX_MODEL (a file),
 //   <exe dir>/models/, <exe dir>/../share/parallax/models/ (an install),

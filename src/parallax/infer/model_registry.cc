@@ -13,12 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path ExecutableDir() {
-  std::error_code error;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", error);
-  return error ? fs::path() : exe.parent_path();
-}
-
 KnownModel DepthAnything(const std::string& name, const std::string& file,
                          const std::string& repo, const std::string& what,
                          bool commercial, int64_t bytes) {
@@ -109,16 +103,7 @@ std::vector<fs::path> ModelFolders() {
     }
   }
   folders.push_back(UserModelFolder());
-  const fs::path exe_dir = ExecutableDir();
-  if (!exe_dir.empty()) {
-    for (const char* relative :
-         {"models", "../share/parallax/models", "../models", "../../models"}) {
-      folders.push_back((exe_dir / relative).lexically_normal());
-    }
-  }
-#ifdef PARALLAX_SOURCE_MODELS_DIR
-  folders.emplace_back(PARALLAX_SOURCE_MODELS_DIR);
-#endif
+  for (const fs::path& folder : BinaryModelFolders()) folders.push_back(folder);
   // Keep the first of any duplicates.
   std::vector<fs::path> unique;
   std::set<std::string> seen;

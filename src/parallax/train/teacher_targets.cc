@@ -157,15 +157,26 @@ int64_t AttachTeacherTargets(std::vector<StereoDataset>& datasets,
   UpsampleOptions upsample;
   int64_t done = 0, computed = 0;
   for (Job& job : jobs) {
-    const StereoPair views = LoadStereoPair([&] {
+    // The view size from the file header where the pair is two files, so
+    // a resumed run with every map cached decodes no image.
+    cv::Size size;
+    if (job.pair->storage == PairStorage::kTwoFiles) {
+      const ImageInfo info = ProbeImage(job.pair->left);
+      size = cv::Size(info.width, info.height);
+    }
+    StereoPair views;
+    auto load_views = [&] {
+      if (!views.left.empty()) return;
       StereoPairSource plain = *job.pair;
       plain.gt_disparity.clear();
       plain.gt_disparity_right.clear();
-      return plain;
-    }());
-    const cv::Size size = views.left.size();
-    auto ensure = [&](const cv::Mat& image, const fs::path& path) {
+      views = LoadStereoPair(plain);
+      size = views.left.size();
+    };
+    if (size.empty()) load_views();
+    auto ensure = [&](bool right, const fs::path& path) {
       if (!ValidMap(path, size)) {
+        load_views();
         if (!predictor) {
           PredictorOptions predictor_options;
           predictor_options.device = options.device;
@@ -173,7 +184,9 @@ int64_t AttachTeacherTargets(std::vector<StereoDataset>& datasets,
           predictor =
               std::make_unique<Predictor>(teacher_path, predictor_options);
         }
-        WritePfm(path, EstimateDisparity(*predictor, image, upsample));
+        WritePfm(path,
+                 EstimateDisparity(*predictor, right ? views.right : views.left,
+                                   upsample));
         ++computed;
       }
       ++done;
@@ -181,8 +194,8 @@ int64_t AttachTeacherTargets(std::vector<StereoDataset>& datasets,
         throw Cancelled();
       }
     };
-    ensure(views.left, job.left_map);
-    if (!job.mono) ensure(views.right, job.right_map);
+    ensure(false, job.left_map);
+    if (!job.mono) ensure(true, job.right_map);
     job.pair->gt_disparity = job.left_map;
     job.pair->gt_disparity_right = job.mono ? job.left_map : job.right_map;
     job.pair->gt_scale = 1.0f;
