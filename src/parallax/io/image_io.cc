@@ -224,6 +224,15 @@ bool ExrSupported() {
   return supported;
 }
 
+ImageLimits JobImageLimits(std::string job, double bytes_per_pixel,
+                           int64_t fixed_bytes) {
+  ImageLimits limits;
+  limits.job = std::move(job);
+  limits.bytes_per_pixel = bytes_per_pixel;
+  limits.fixed_bytes = fixed_bytes;
+  return limits;
+}
+
 cv::Mat ReadImage(const std::filesystem::path& path, ReadMode mode,
                   const ImageLimits& limits) {
   EnableOpenExr();

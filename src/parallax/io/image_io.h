@@ -23,7 +23,18 @@ struct ImageLimits {
   int64_t max_pixels = int64_t{1} << 28;  // 268 MP
   // Largest single side.
   int max_side = 1 << 16;
+  // What the job that reads the image will need per pixel, checked against
+  // the memory budget (util/memory_budget.h) from the header, before
+  // decoding. The default covers decoding and one float copy.
+  double bytes_per_pixel = 16;
+  int64_t fixed_bytes = 0;
+  std::string job = "reading it";
 };
+
+// Limits for a job that needs `bytes_per_pixel` per image pixel on top of
+// `fixed_bytes` (measured per command: docs/reliability.md).
+ImageLimits JobImageLimits(std::string job, double bytes_per_pixel,
+                           int64_t fixed_bytes);
 
 struct ImageInfo {
   int width = 0;

@@ -11,6 +11,8 @@
 #include "parallax/io/npy.h"
 #include "parallax/io/pfm.h"
 #include "parallax/util/check.h"
+#include "parallax/util/memory_budget.h"
+#include "parallax/util/path_kind.h"
 
 namespace parallax::internal {
 namespace {
@@ -149,8 +151,12 @@ std::optional<ImageInfo> ParseWebp(std::span<const char> head,
   }
   if (chunk == "VP8X") {
     const bool alpha = Byte(head, 20) & 0x10;
+    // Width and height minus one, 24 bits each at bytes 24 and 27: exactly
+    // three bytes, as the second ends the 30 bytes checked above (a 4-byte
+    // load read one past the end of a 30-byte file).
     const auto load24 = [](const char* p) {
-      return LoadU32LE(p) & 0xFFFFFF;  // head has >= 30 bytes
+      const uint32_t high = static_cast<uint8_t>(p[2]);
+      return LoadU16LE(p) | high << 16;
     };
     return MakeInfo(int64_t{load24(data + 4)} + 1,
                     int64_t{load24(data + 7)} + 1, alpha ? 4 : 3, CV_8U, "webp",
@@ -263,6 +269,10 @@ void CheckImageLimits(const ImageInfo& info, const ImageLimits& limits,
     ThrowError("cannot read image '{}': image too large ({}x{})", name,
                info.width, info.height);
   }
+  if (limits.bytes_per_pixel > 0) {
+    CheckMemoryBudget(name, info.width, info.height, limits.bytes_per_pixel,
+                      limits.fixed_bytes, limits.job);
+  }
 }
 
 size_t FindPngEnd(std::span<const char> bytes) {
@@ -302,6 +312,7 @@ namespace parallax {
 
 ImageInfo ProbeImage(const std::filesystem::path& path) {
   const std::string name = path.string();
+  RequireRegularFile(path);
   std::error_code ec;
   const uint64_t file_size = std::filesystem::file_size(path, ec);
   if (ec) {

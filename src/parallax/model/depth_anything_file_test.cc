@@ -63,9 +63,9 @@ TEST_F(DepthAnythingFileTest, OwnWriterRoundTrips) {
 TEST_F(DepthAnythingFileTest, MissingFile) {
   const std::string error =
       testing::ErrorOf([&] { LoadDepthAnything(dir_ / "nothing.pth"); });
-  EXPECT_THAT(error, HasSubstr("nothing.pth: no such file"));
+  EXPECT_THAT(error, HasSubstr("nothing.pth': no such file"));
   EXPECT_THAT(testing::ErrorOf([&] { LoadDepthAnything(dir_.path()); }),
-              HasSubstr("not a regular file"));
+              HasSubstr("is a directory"));
 }
 
 TEST_F(DepthAnythingFileTest, NotAnArchive) {
@@ -243,6 +243,30 @@ TEST(TorchStateDictTest, DamagedPicklePrograms) {
               HasSubstr("a pickled list, not a state dict"));
   // An empty dict is a state dict with nothing in it.
   EXPECT_EQ(ParseStateDictPickle("\x80\x02}.", no_records, "x").size(), 0u);
+}
+
+// Found by fuzz/torch_state_dict_fuzzer: zero strides let a 4-element
+// storage stand for a 2^20 x 2^20 tensor, and copying it out allocated
+// 4 TiB. A tensor may not have more elements than its storage.
+TEST(TorchStateDictTest, ZeroStridesCannotInflateATensor) {
+  const std::string storage(4 * sizeof(float), '\0');
+  auto read = [&](const std::string&) { return storage; };
+  auto error = [&](std::vector<int64_t> sizes, std::vector<int64_t> strides) {
+    testing::PickleOptions options;
+    options.size_override = std::move(sizes);
+    options.stride_override = std::move(strides);
+    const std::string pickle =
+        testing::PickleStateDict({{"a", torch::zeros({4})}}, options);
+    return testing::ErrorOf([&] { ParseStateDictPickle(pickle, read, "x"); });
+  };
+  EXPECT_THAT(error({int64_t{1} << 20, int64_t{1} << 20}, {0, 0}),
+              HasSubstr("more elements than its storage holds (4 elements)"));
+  EXPECT_THAT(error({5}, {0}), HasSubstr("more elements than its storage"));
+  // Views that repeat no more than the storage holds still load: a size-1
+  // dimension's stride is free, and (1, 4) with stride (0, 1) is how an
+  // expanded buffer such as position ids is saved.
+  EXPECT_EQ(error({1, 4}, {0, 1}), "no error");
+  EXPECT_EQ(error({2, 2}, {0, 1}), "no error");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "parallax/model/torch_state_dict.h"
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -12,6 +13,7 @@
 #include <zlib.h>
 
 #include "parallax/util/check.h"
+#include "parallax/util/path_kind.h"
 
 namespace parallax {
 
@@ -429,6 +431,7 @@ class PickleMachine {
     }
     // 128-bit arithmetic: a hostile size or stride cannot wrap around.
     __int128 last = offset;
+    __int128 elements = 1;
     bool empty = false;
     for (size_t d = 0; d < sizes.size(); ++d) {
       if (sizes[d] < 0 || strides[d] < 0 || sizes[d] > (int64_t{1} << 40) ||
@@ -437,11 +440,22 @@ class PickleMachine {
       }
       if (sizes[d] == 0) empty = true;
       last += static_cast<__int128>(sizes[d] - 1) * strides[d];
+      // Capped at 2^64 after every step (sizes are <= 2^40): cannot wrap.
+      elements = std::min(elements * sizes[d], __int128{1} << 64);
     }
     const int64_t numel = storage->bytes.numel();
     if (!empty && (offset < 0 || last >= numel)) {
       Fail(fmt::format("a tensor that reaches past its storage ({} elements)",
                        numel));
+    }
+    // Zero strides repeat elements: a view of a 4-element storage can claim
+    // 2^40 x 2^40 of them, and the copy below would allocate them all. State
+    // dicts hold no such expanded views, so a tensor may have no more
+    // elements than the storage the file gives it.
+    if (!empty && elements > numel) {
+      Fail(fmt::format(
+          "a tensor of more elements than its storage holds ({} elements)",
+          numel));
     }
     if (empty) {
       return Make(torch::empty(sizes, storage->bytes.options()));
@@ -546,13 +560,7 @@ StateDict ParseStateDictPickle(
 
 StateDict ReadTorchStateDict(const std::filesystem::path& path) {
   const std::string name = path.string();
-  std::error_code error;
-  if (!std::filesystem::exists(path, error)) {
-    ThrowError("{}: no such file", name);
-  }
-  if (!std::filesystem::is_regular_file(path, error)) {
-    ThrowError("{}: not a regular file", name);
-  }
+  RequireRegularFile(path);
   std::unique_ptr<caffe2::serialize::PyTorchStreamReader> reader;
   try {
     reader = std::make_unique<caffe2::serialize::PyTorchStreamReader>(name);

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "parallax/util/check.h"
+#include "parallax/util/path_kind.h"
 
 namespace parallax {
 namespace fs = std::filesystem;
@@ -90,10 +91,12 @@ void AtomicFileWriter::Commit() {
 }
 
 std::vector<char> ReadFileBytes(const fs::path& path) {
+  // A directory opens as a stream whose size is garbage (bad_alloc), and a
+  // FIFO or /dev/urandom never ends: only regular files are read.
+  RequireRegularFile(path);
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) {
-    ThrowError("cannot read '{}': {}", path.string(),
-               fs::exists(path) ? std::strerror(errno) : "no such file");
+    ThrowError("cannot read '{}': {}", path.string(), std::strerror(errno));
   }
   const std::streamsize size = in.tellg();
   if (size < 0)

@@ -106,4 +106,14 @@ void AddVideoEncodeOptions(CLI::App& app, VideoEncodeOptions* encode) {
                  "Video pixel format, e.g. yuv420p10le");
 }
 
+void AddOverwriteFlag(CLI::App& app, bool* overwrite) {
+  CLI::Option* flag = app.add_flag(
+      "--overwrite", *overwrite,
+      "Replace outputs that exist (without it, a command whose outputs "
+      "exist stops before doing any work)");
+  if (CLI::Option* resume = app.get_option_no_throw("--resume")) {
+    flag->excludes(resume);
+  }
+}
+
 }  // namespace parallax

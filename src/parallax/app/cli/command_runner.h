@@ -38,6 +38,11 @@ void AddNetworkInputOptions(CLI::App& app, PredictorOptions* options);
 // Adds --precision auto|fp32|bf16|fp16, parsed into `options`.
 void AddPrecisionOption(CLI::App& app, PredictorOptions* options);
 
+// Adds --overwrite (replace outputs that exist). Call after --resume, if
+// the command has one: the two exclude each other. Without either, a command
+// whose outputs exist stops before doing any work (util/existing_outputs.h).
+void AddOverwriteFlag(CLI::App& app, bool* overwrite);
+
 // Adds --codec, --crf, --preset and --pix-fmt to a command that writes
 // video.
 void AddVideoEncodeOptions(CLI::App& app, VideoEncodeOptions* encode);

@@ -12,6 +12,7 @@
 #include "parallax/stereo/parallax_map.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
+#include "parallax/util/existing_outputs.h"
 
 namespace parallax {
 
@@ -58,6 +59,8 @@ int RunComposite(int argc, char** argv) {
       ->capture_default_str();
   AddEffectDepthOptions(app, &depth_options);
 
+  bool overwrite = false;
+  AddOverwriteFlag(app, &overwrite);
   return RunCli(app, argc, argv, [&]() -> int {
     options.Check();
     std::vector<std::filesystem::path> inputs = {fg_path, bg_path};
@@ -65,6 +68,8 @@ int RunComposite(int argc, char** argv) {
       if (!file.empty()) inputs.push_back(file);
     }
     CheckNotAnInput(output, inputs);
+    RefuseExistingOutput(output, ExistingOutputsFromFlags(overwrite, false),
+                         /*resumable=*/false);
     if (fg_depth.empty() != bg_depth.empty()) {
       ThrowError(
           "give both --fg-depth and --bg-depth, or neither: an estimated map "

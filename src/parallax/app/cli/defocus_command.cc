@@ -132,6 +132,8 @@ int RunDefocus(int argc, char** argv) {
   app.add_flag("--resume", resume,
                "Keep outputs that exist: photos already done, or a finished "
                "video (outputs are written whole or not at all)");
+  bool overwrite = false;
+  AddOverwriteFlag(app, &overwrite);
   app.add_flag("-q,--quiet", quiet, "No progress bars");
 
   return RunCli(app, argc, argv, [&]() -> int {
@@ -158,6 +160,8 @@ int RunDefocus(int argc, char** argv) {
           ThrowError("--depth and --save-depth are for photos, not videos");
         }
         video.show_progress = !quiet;
+        RefuseExistingOutput(output,
+                             ExistingOutputsFromFlags(overwrite, resume));
         std::error_code exists_error;
         if (resume && std::filesystem::exists(output, exists_error)) {
           fmt::print(stderr, "{} exists, skipped (--resume)\n", output);
@@ -176,8 +180,16 @@ int RunDefocus(int argc, char** argv) {
       const std::string single = !depth_file.empty()   ? "--depth"
                                  : !save_depth.empty() ? "--save-depth"
                                                        : "";
+      ImageEffectRun run;
+      run.suffix = "_defocus";
+      run.show_progress = !quiet;
+      run.single_image = single;
+      run.existing = ExistingOutputsFromFlags(overwrite, resume);
+      if (!save_depth.empty()) run.side_outputs.push_back(save_depth);
+      // Measured: 58 bytes per pixel on a 24 Mpx photo (docs/reliability.md).
+      run.bytes_per_pixel = 64;
       const std::vector<std::string> failures = RunImageEffect(
-          inputs, output, "_defocus", !quiet, single, resume,
+          inputs, output, run,
           [&](const cv::Mat& image, const std::filesystem::path& path) {
             if (!save_depth.empty()) {
               CheckNotAnInput(save_depth, std::span(&path, 1));

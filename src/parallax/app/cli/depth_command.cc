@@ -119,6 +119,7 @@ int RunDepth(int argc, char** argv) {
                "Continue an interrupted run: skip outputs that exist (a "
                "video output exists only once complete) and fill in the "
                "missing frames of frame folders");
+  AddOverwriteFlag(app, &job.overwrite);
   app.add_flag("-q,--quiet", quiet, "No progress bars");
 
   return RunCli(app, argc, argv, [&]() -> int {

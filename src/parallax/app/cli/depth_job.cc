@@ -13,6 +13,7 @@
 #include "parallax/io/video_reader.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
+#include "parallax/util/existing_outputs.h"
 #include "parallax/util/interrupt.h"
 #include "parallax/util/progress.h"
 #include "parallax/util/strings.h"
@@ -379,6 +380,41 @@ void ProcessImages(const std::vector<const MediaInput*>& images,
   if (progress) progress->Finish();
 }
 
+// Outputs of this job that exist now, for the overwrite policy: checked
+// before any work so that a refused job changes nothing.
+std::vector<fs::path> ExistingOutputFiles(const std::vector<MediaInput>& inputs,
+                                          const DepthJobOptions& options,
+                                          OutputTarget target) {
+  std::error_code error;
+  if (target != OutputTarget::kFolder) {
+    if (fs::exists(options.output, error)) return {options.output};
+    return {};
+  }
+  std::vector<fs::path> existing;
+  if (!fs::is_directory(options.output, error)) return existing;
+  for (const MediaInput& input : inputs) {
+    if (input.kind == MediaKind::kImage) {
+      const fs::path path = FolderFile(options, input.output_stem);
+      if (fs::exists(path, error)) existing.push_back(path);
+    } else if (input.kind == MediaKind::kImageSequence) {
+      for (const fs::path& frame : input.frames) {
+        const fs::path path =
+            FolderFile(options, input.output_stem.parent_path() / frame.stem());
+        if (fs::exists(path, error)) existing.push_back(path);
+      }
+    } else {
+      // Video frames: <stem>_NNNNNN_disp.<ext>, whatever the range.
+      const fs::path stem = options.output / input.output_stem;
+      const std::vector<fs::path> frames = ExistingNumberedFiles(
+          stem.parent_path(), stem.filename().string() + "_",
+          "_disp." + options.folder_format);
+      existing.insert(existing.end(), frames.begin(), frames.end());
+    }
+  }
+  std::sort(existing.begin(), existing.end());
+  return existing;
+}
+
 }  // namespace
 
 DepthJobReport RunDepthJob(const std::vector<MediaInput>& inputs,
@@ -403,6 +439,9 @@ DepthJobReport RunDepthJob(const std::vector<MediaInput>& inputs,
   for (const MediaInput& input : inputs) {
     CheckNotAnInput(options.output, std::span(&input.path, 1));
   }
+  RefuseExistingOutputs(
+      ExistingOutputFiles(inputs, options, target),
+      ExistingOutputsFromFlags(options.overwrite, options.resume));
   if (target == OutputTarget::kFolder) {
     std::error_code error;
     fs::create_directories(options.output, error);

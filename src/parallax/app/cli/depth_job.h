@@ -34,6 +34,9 @@ struct DepthJobOptions {
   // Folder outputs: skip images whose output exists, and continue videos
   // and sequences after their last written frame.
   bool resume = false;
+  // Replace existing outputs. Without it or --resume, a job whose outputs
+  // exist stops before any work (util/existing_outputs.h).
+  bool overwrite = false;
   bool show_progress = true;
 };
 

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include <fmt/format.h>
+#include <opencv2/imgproc.hpp>
 
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/depth_output.h"
@@ -65,6 +66,10 @@ Predictor& EffectDepth::predictor(bool quiet) {
 
 namespace {
 
+// Memory an effect needs besides the image (libraries, model, buffers):
+// measured with /usr/bin/time on a 160x120 photo (docs/reliability.md).
+constexpr int64_t kEffectFixedBytes = int64_t{512} << 20;
+
 cv::Mat ReadMapOfSize(const fs::path& path, cv::Size size) {
   cv::Mat map = ReadImage(path, ReadMode::kFloat1);
   if (map.size() != size) {
@@ -124,9 +129,11 @@ cv::Mat EffectDepth::For(const cv::Mat& image, const fs::path& given) {
 
 std::vector<std::string> RunImageEffect(
     const std::vector<std::string>& inputs, const fs::path& output,
-    const std::string& suffix, bool show_progress,
-    const std::string& single_image, bool resume,
+    const ImageEffectRun& run,
     const std::function<cv::Mat(const cv::Mat&, const fs::path&)>& render) {
+  const std::string& suffix = run.suffix;
+  const std::string& single_image = run.single_image;
+  const bool resume = run.existing == ExistingOutputs::kResume;
   MediaInputOptions scan_options;
   scan_options.output_suffix = suffix;
   scan_options.exclude = output;
@@ -160,38 +167,77 @@ std::vector<std::string> RunImageEffect(
   if (ClassifyOutput(output) == OutputTarget::kVideo) {
     ThrowError("-o {}: photos give photos, not a video", output.string());
   }
+  const auto output_of = [&](const MediaInput& input) {
+    if (!to_folder) return output;
+    std::string ext = ImageExtension(input.path);
+    if (ext != "png" && ext != "jpg" && ext != "jpeg" && ext != "tif" &&
+        ext != "tiff" && ext != "webp") {
+      ext = "png";
+    }
+    fs::path path = output / input.output_stem;
+    path += suffix + "." + ext;
+    return path;
+  };
+  std::vector<fs::path> existing;
+  std::error_code exists_error;
+  for (const MediaInput* input : images) {
+    // An output that is the input fails below, naming the input.
+    if (fs::equivalent(output_of(*input), input->path, exists_error)) continue;
+    if (fs::exists(output_of(*input), exists_error)) {
+      existing.push_back(output_of(*input));
+    }
+  }
+  for (const fs::path& side : run.side_outputs) {
+    if (fs::exists(side, exists_error)) existing.push_back(side);
+  }
+  RefuseExistingOutputs(existing, run.existing);
   std::unique_ptr<ProgressBar> progress;
-  if (show_progress && images.size() > 1) {
+  if (run.show_progress && images.size() > 1) {
     progress = std::make_unique<ProgressBar>(
         "images", static_cast<int64_t>(images.size()), "img/s");
   }
+  const ImageLimits limits =
+      JobImageLimits(suffix.substr(suffix.find_first_not_of('_')),
+                     run.bytes_per_pixel, kEffectFixedBytes);
   int64_t done = 0;
   for (const MediaInput* input : images) {
     if (InterruptRequested()) throw Cancelled();
-    fs::path path = output;
-    if (to_folder) {
-      std::string ext = ImageExtension(input->path);
-      if (ext != "png" && ext != "jpg" && ext != "jpeg" && ext != "tif" &&
-          ext != "tiff" && ext != "webp") {
-        ext = "png";
-      }
-      path = output / input->output_stem;
-      path += suffix + "." + ext;
-    }
-    std::error_code exists_error;
+    const fs::path path = output_of(*input);
     if (resume && fs::exists(path, exists_error)) {
       if (progress) progress->Update(++done);
       continue;
     }
     try {
       CheckNotAnInput(path, std::span(&input->path, 1));
-      const cv::Mat image = ReadImage(input->path, ReadMode::kUnchanged);
+      cv::Mat image = ReadImage(input->path, ReadMode::kUnchanged, limits);
       if (image.depth() != CV_8U && image.depth() != CV_16U) {
         ThrowError("{}: effects take 8- or 16-bit images",
                    input->path.string());
       }
-      const cv::Mat result = render(image, input->path);
+      // The effects work on colour; a matte rides along untouched.
+      cv::Mat alpha;
+      if (image.channels() == 4) {
+        cv::extractChannel(image, alpha, 3);
+        cv::cvtColor(image, image, cv::COLOR_BGRA2BGR);
+      } else if (image.channels() == 1) {
+        cv::cvtColor(image, image, cv::COLOR_GRAY2BGR);
+      }
+      cv::Mat result = render(image, input->path);
       if (path.has_parent_path()) fs::create_directories(path.parent_path());
+      const std::string out_ext = ImageExtension(path);
+      if (!alpha.empty() && result.channels() == 3 &&
+          (out_ext == "png" || out_ext == "webp" || out_ext == "tif" ||
+           out_ext == "tiff")) {
+        if (alpha.depth() != result.depth()) {
+          alpha.convertTo(alpha, result.depth(),
+                          result.depth() == CV_16U ? 257.0 : 1.0 / 257.0);
+        }
+        cv::Mat with_alpha;
+        cv::merge(std::vector<cv::Mat>{result, alpha}, with_alpha);
+        if (out_ext != "webp" || with_alpha.depth() == CV_8U) {
+          result = with_alpha;
+        }
+      }
       cv::Mat to_write = result;
       // 16-bit results go to formats that hold them; others get 8 bits.
       const std::string ext = ImageExtension(path);

@@ -226,11 +226,11 @@ TEST_F(EffectsCommandTest, CompositeByDepthAndOffset) {
   EXPECT_EQ(result.at<cv::Vec3b>(10, 10), cv::Vec3b(0, 0, 255));
   EXPECT_EQ(result.at<cv::Vec3b>(60, 80), image_.at<cv::Vec3b>(60, 80));
   // Moved nearer by 15 it passes in front of the square too.
-  ASSERT_EQ(
-      RunComposite({fg.string(), photo_.string(), "--fg-depth",
-                    fg_depth.string(), "--bg-depth", depth_.string(),
-                    "--fg-offset", "15", "--feather", "0", "-o", out.string()}),
-      kExitOk);
+  ASSERT_EQ(RunComposite({fg.string(), photo_.string(), "--fg-depth",
+                          fg_depth.string(), "--bg-depth", depth_.string(),
+                          "--fg-offset", "15", "--feather", "0", "-o",
+                          out.string(), "--overwrite"}),
+            kExitOk);
   result = ReadImage(out, ReadMode::kColor8);
   EXPECT_EQ(result.at<cv::Vec3b>(60, 80), cv::Vec3b(0, 0, 255));
   // A given map for one layer and an estimate for the other share no scale.

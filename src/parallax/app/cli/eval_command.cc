@@ -18,6 +18,7 @@
 #include "parallax/io/image_io.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
+#include "parallax/util/existing_outputs.h"
 #include "parallax/util/interrupt.h"
 #include "parallax/util/progress.h"
 #include "parallax/util/strings.h"
@@ -202,7 +203,11 @@ int RunEval(int argc, char** argv) {
       ->type_name("FILE");
   app.add_flag("--quiet", quiet, "No progress bar");
 
+  bool overwrite = false;
+  AddOverwriteFlag(app, &overwrite);
   return RunCli(app, argc, argv, [&]() -> int {
+    RefuseExistingOutput(json_path, ExistingOutputsFromFlags(overwrite, false),
+                         /*resumable=*/false);
     options.alignment = ParseAlignment(align_name);
     options.Check();
     const PredictionKind kind = ParsePredictionKind(kind_name);

@@ -118,7 +118,7 @@ TEST(EvalCommand, ChannelOrderChangesOnlyWhatTheNetworkSees) {
     ::testing::internal::CaptureStdout();
     EXPECT_EQ(RunEvalWith({"--gt", (dir / "gt").string(), "--model",
                            model.string(), "--channel-order", order, "--json",
-                           json.string(), "--quiet"}),
+                           json.string(), "--quiet", "--overwrite"}),
               kExitOk);
     const std::string out = ::testing::internal::GetCapturedStdout();
     const bool reordered = ToLower(order) != "rgb";
@@ -189,11 +189,11 @@ TEST(EvalCommand, DepthPredictionsAreInvertedAndPngIsRelative) {
                    });
   const fs::path json_path = dir / "depth.json";
   ::testing::internal::CaptureStdout();
-  ASSERT_EQ(
-      RunEvalWith({"--gt", (dir / "gt").string(), "--pred",
-                   (dir / "depth").string(), "--pred-kind", "depth", "--quiet",
-                   "--align", "none", "--json", json_path.string()}),
-      kExitOk);
+  ASSERT_EQ(RunEvalWith({"--gt", (dir / "gt").string(), "--pred",
+                         (dir / "depth").string(), "--pred-kind", "depth",
+                         "--quiet", "--align", "none", "--json",
+                         json_path.string(), "--overwrite"}),
+            kExitOk);
   ::testing::internal::GetCapturedStdout();
   nlohmann::json json = ReadJson(json_path);
   EXPECT_NEAR(json["mean"]["abs_rel"].get<double>(), 0, 1e-5);
@@ -211,7 +211,8 @@ TEST(EvalCommand, DepthPredictionsAreInvertedAndPngIsRelative) {
                    });
   ::testing::internal::CaptureStdout();
   ASSERT_EQ(RunEvalWith({"--gt", (dir / "gt").string(), "--pred",
-                         (dir / "png").string(), "--json", json_path.string()}),
+                         (dir / "png").string(), "--json", json_path.string(),
+                         "--overwrite"}),
             kExitOk);
   ::testing::internal::GetCapturedStdout();
   json = ReadJson(json_path);
@@ -220,7 +221,7 @@ TEST(EvalCommand, DepthPredictionsAreInvertedAndPngIsRelative) {
   ::testing::internal::CaptureStdout();
   ASSERT_EQ(RunEvalWith({"--gt", (dir / "gt").string(), "--pred",
                          (dir / "png").string(), "--align", "none", "--quiet",
-                         "--json", json_path.string()}),
+                         "--json", json_path.string(), "--overwrite"}),
             kExitOk);
   ::testing::internal::GetCapturedStdout();
   json = ReadJson(json_path);

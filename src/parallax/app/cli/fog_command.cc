@@ -79,6 +79,8 @@ int RunFog(int argc, char** argv) {
   bool resume = false;
   app.add_flag("--resume", resume,
                "Keep outputs that exist (a rerun after Ctrl-C does the rest)");
+  bool overwrite = false;
+  AddOverwriteFlag(app, &overwrite);
   app.add_flag("-q,--quiet", quiet, "No progress bar");
 
   return RunCli(app, argc, argv, [&]() -> int {
@@ -97,9 +99,16 @@ int RunFog(int argc, char** argv) {
         !depth_file.empty() && ToLower(depth_options.kind) == "depth";
     InstallInterruptHandler();
     try {
+      ImageEffectRun run;
+      run.suffix = "_fog";
+      run.show_progress = !quiet;
+      run.single_image = depth_file.empty() ? "" : "--depth";
+      run.existing = ExistingOutputsFromFlags(overwrite, resume);
+      // Measured: 22 bytes per pixel on a 24 Mpx photo (docs/reliability.md).
+      run.bytes_per_pixel = 24;
       return ReportFailures(RunImageEffect(
-          inputs, output, "_fog", !quiet, depth_file.empty() ? "" : "--depth",
-          resume, [&](const cv::Mat& image, const std::filesystem::path&) {
+          inputs, output, run,
+          [&](const cv::Mat& image, const std::filesystem::path&) {
             // Given Z keeps its units; estimated depth is relative.
             if (metric) {
               return ApplyFog(image, LoadMetricDepth(depth_file, image.size()),

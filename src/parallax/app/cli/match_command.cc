@@ -16,6 +16,7 @@
 #include "parallax/io/image_io.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
+#include "parallax/util/existing_outputs.h"
 
 namespace parallax {
 
@@ -73,6 +74,8 @@ int RunMatch(int argc, char** argv) {
                  "8-bit preview instead of data: gray, turbo, inferno")
       ->capture_default_str();
 
+  bool overwrite = false;
+  AddOverwriteFlag(app, &overwrite);
   return RunCli(app, argc, argv, [&]() -> int {
     // CLI11's range checks let NaN through.
     if (!(fraction_matched_min >= 0 && fraction_matched_min <= 1)) {
@@ -80,6 +83,8 @@ int RunMatch(int argc, char** argv) {
     }
     const std::filesystem::path inputs[] = {left_path, right_path};
     CheckNotAnInput(output, inputs);
+    RefuseExistingOutput(output, ExistingOutputsFromFlags(overwrite, false),
+                         /*resumable=*/false);
     DisparityFileOptions file;
     file.colormap = ParseColormap(colormap);
     const std::string extension = ImageExtension(output);

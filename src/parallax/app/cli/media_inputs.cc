@@ -10,6 +10,7 @@
 
 #include "parallax/io/image_io.h"
 #include "parallax/io/video_info.h"
+#include "parallax/util/path_kind.h"
 #include "parallax/util/strings.h"
 
 namespace parallax {
@@ -52,7 +53,8 @@ bool IsUnder(const fs::path& path, const fs::path& folder) {
   std::error_code error;
   const fs::path a = fs::weakly_canonical(path, error);
   const fs::path b = fs::weakly_canonical(folder, error);
-  const auto [end, unused] = std::mismatch(b.begin(), b.end(), a.begin());
+  const auto [end, unused] =
+      std::mismatch(b.begin(), b.end(), a.begin(), a.end());
   return end == b.end();
 }
 
@@ -134,6 +136,15 @@ void AddSequencePattern(const std::string& argument, MediaScan* scan) {
 
 void AddFolder(const fs::path& folder, const MediaInputOptions& options,
                MediaScan* scan) {
+  // Everything under the output folder is skipped (earlier outputs are not
+  // inputs), so an input folder inside it would look empty.
+  if (IsUnder(folder, options.exclude)) {
+    scan->problems.push_back(fmt::format(
+        "{}: is the output folder too (-o {}): write the outputs to another "
+        "folder",
+        folder.string(), options.exclude.string()));
+    return;
+  }
   std::vector<fs::path> files;
   std::error_code error;
   const auto consider = [&](const fs::directory_entry& entry) {
@@ -231,7 +242,8 @@ MediaScan ExpandMediaInputs(const std::vector<std::string>& arguments,
     } else if (IsSequencePattern(argument)) {
       AddSequencePattern(argument, &scan);
     } else {
-      scan.problems.push_back(fmt::format("{}: no such file", argument));
+      scan.problems.push_back(fmt::format(
+          "{}: {}", argument, DescribePathKind(path, ClassifyPath(path))));
     }
   }
   return scan;

@@ -6,6 +6,7 @@
 #include "parallax/app/cli/commands.h"
 #include "parallax/model/model_average.h"
 #include "parallax/util/atomic_file.h"
+#include "parallax/util/existing_outputs.h"
 
 namespace parallax {
 
@@ -38,8 +39,12 @@ int RunModelAverage(int argc, char** argv) {
   app.footer(
       "\nExample:\n  parallax model-average run_c/model.plx "
       "run_h/model.plx run_i/model.plx -o soup.plx");
+  bool overwrite = false;
+  AddOverwriteFlag(app, &overwrite);
   return RunCli(app, argc, argv, [&]() -> int {
     CheckNotAnInput(output, models);
+    RefuseExistingOutput(output, ExistingOutputsFromFlags(overwrite, false),
+                         /*resumable=*/false);
     AveragedModel averaged = AverageModels(models, weights);
     SaveModelOptions save;
     save.fp16 = !fp32;

@@ -17,6 +17,7 @@
 #include "parallax/io/image_io.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
+#include "parallax/util/existing_outputs.h"
 #include "parallax/util/interrupt.h"
 #include "parallax/util/progress.h"
 
@@ -50,8 +51,11 @@ std::string OutputName(const fs::path& root, const fs::path& left) {
   return name;
 }
 
+// Inputs that cannot be scanned are reported in `failures`; the good ones
+// are still aligned.
 std::vector<Job> CollectJobs(const std::vector<fs::path>& inputs,
-                             const ScanOptions& scan) {
+                             const ScanOptions& scan,
+                             std::vector<std::string>* failures) {
   std::vector<Job> jobs;
   if (inputs.size() == 2 && !scan.packed && IsImageFile(inputs[0]) &&
       IsImageFile(inputs[1])) {
@@ -62,9 +66,13 @@ std::vector<Job> CollectJobs(const std::vector<fs::path>& inputs,
     return jobs;
   }
   for (const fs::path& input : inputs) {
-    const StereoDataset dataset = ScanStereoDataset(input, scan);
-    for (const StereoPairSource& source : dataset.pairs) {
-      jobs.push_back({source, OutputName(input, source.left)});
+    try {
+      const StereoDataset dataset = ScanStereoDataset(input, scan);
+      for (const StereoPairSource& source : dataset.pairs) {
+        jobs.push_back({source, OutputName(input, source.left)});
+      }
+    } catch (const Error& e) {
+      failures->push_back(fmt::format("{}: {}", input.string(), e.what()));
     }
   }
   std::map<std::string, fs::path> seen;
@@ -135,30 +143,45 @@ int RunRectify(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(3, 100000));
 
+  bool overwrite = false;
+  AddOverwriteFlag(app, &overwrite);
   return RunCli(app, argc, argv, [&]() -> int {
     if (keep_offset) options.horizontal = HorizontalShift::kKeep;
     ScanOptions scan;
     if (!layout.empty()) scan.packed = ParsePackedLayout(layout);
-    const std::vector<Job> jobs = CollectJobs(inputs, scan);
+    std::vector<std::string> failures;
+    const std::vector<Job> jobs = CollectJobs(inputs, scan, &failures);
     const std::vector<fs::path> files = InputFiles(jobs);
-    std::error_code error;
-    fs::create_directories(out_dir, error);
-    if (error) {
-      ThrowError("cannot create '{}': {}", out_dir.string(), error.message());
-    }
     // Every output is checked before anything is written: a clash with an
-    // input stops the job with nothing lost.
+    // input, or an existing file without --overwrite, stops the job with
+    // nothing lost.
     const auto output = [&](const Job& job, const char* side) {
       return out_dir / (job.name + side + ".png");
     };
+    std::vector<fs::path> existing;
+    std::error_code error;
     for (const Job& job : jobs) {
-      CheckNotAnInput(output(job, "_L"), files);
-      CheckNotAnInput(output(job, "_R"), files);
+      for (const char* side : {"_L", "_R"}) {
+        CheckNotAnInput(output(job, side), files);
+        if (fs::exists(output(job, side), error)) {
+          existing.push_back(output(job, side));
+        }
+      }
     }
+    RefuseExistingOutputs(existing, ExistingOutputsFromFlags(overwrite, false),
+                          /*resumable=*/false);
+    // The folder is made when the first pair is ready, so a job that aligns
+    // nothing leaves nothing behind.
+    const auto make_out_dir = [&] {
+      fs::create_directories(out_dir, error);
+      if (error) {
+        ThrowError("cannot create '{}': {}", out_dir.string(), error.message());
+      }
+    };
+    const size_t failed_pairs = failures.size();  // inputs not scanned
     InstallInterruptHandler();
     ProgressBar progress("rectify", static_cast<int64_t>(jobs.size()),
                          "pairs/s");
-    std::vector<std::string> failures;
     for (size_t i = 0; i < jobs.size(); ++i) {
       if (InterruptRequested()) {
         fmt::print(stderr, "interrupted: finished pairs are kept\n");
@@ -172,6 +195,7 @@ int RunRectify(int argc, char** argv) {
         const AlignedPair aligned =
             ApplyRowAlignment(pair.left, pair.right, alignment);
         // Right first: a pair whose _L exists is then complete.
+        make_out_dir();
         WriteImage(output(job, "_R"), aligned.right);
         WriteImage(output(job, "_L"), aligned.left);
         fmt::print("{}: {}\n", job.name, DescribeRowAlignment(alignment));
@@ -192,8 +216,9 @@ int RunRectify(int argc, char** argv) {
     for (const std::string& failure : failures) {
       fmt::print(stderr, "error: {}\n", failure);
     }
-    fmt::print("{} of {} pairs aligned into {}\n",
-               jobs.size() - failures.size(), jobs.size(), out_dir.string());
+    const size_t total = jobs.size() + failed_pairs;
+    fmt::print("{} of {} pairs aligned into {}\n", total - failures.size(),
+               total, out_dir.string());
     return failures.empty() ? kExitOk : kExitError;
   });
 }

@@ -113,6 +113,7 @@ int RunStereo(int argc, char** argv) {
   app.add_flag("--resume", job.resume,
                "Continue an interrupted run: skip outputs that exist, and "
                "continue video outputs at their first unfinished segment");
+  AddOverwriteFlag(app, &job.overwrite);
   app.add_option("--segment-frames", job.segment_frames,
                  "Frames per resumable segment of video outputs")
       ->capture_default_str();

@@ -12,6 +12,7 @@
 #include "parallax/io/video_reader.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
+#include "parallax/util/existing_outputs.h"
 #include "parallax/util/interrupt.h"
 #include "parallax/util/progress.h"
 
@@ -282,6 +283,45 @@ void ProcessSequence(const MediaInput& input, Predictor& predictor,
   report->frames += written;
 }
 
+// Outputs of this job that exist now, for the overwrite policy: checked
+// before any work so that a refused job changes nothing.
+std::vector<fs::path> ExistingOutputFiles(const std::vector<MediaInput>& inputs,
+                                          const StereoJobOptions& options,
+                                          OutputTarget target) {
+  std::vector<fs::path> existing;
+  std::error_code error;
+  const auto add_if_exists = [&](const fs::path& path) {
+    for (const fs::path& file : ImageOutputs(path, options.render.layout)) {
+      if (fs::exists(file, error)) existing.push_back(file);
+    }
+  };
+  if (target != OutputTarget::kFolder) {
+    add_if_exists(options.output);
+    return existing;
+  }
+  for (const MediaInput& input : inputs) {
+    const fs::path stem = options.output / input.output_stem;
+    if (input.kind == MediaKind::kImage) {
+      fs::path path = stem;
+      path += "_3d." + options.folder_format;
+      add_if_exists(path);
+    } else if (input.kind == MediaKind::kImageSequence) {
+      for (const fs::path& frame : input.frames) {
+        fs::path path =
+            options.output / input.output_stem.parent_path() / frame.stem();
+        path += "_3d." + options.folder_format;
+        add_if_exists(path);
+      }
+    } else {
+      const std::vector<fs::path> frames = ExistingNumberedFiles(
+          stem.parent_path(), stem.filename().string() + "_",
+          "_3d." + options.folder_format);
+      existing.insert(existing.end(), frames.begin(), frames.end());
+    }
+  }
+  return existing;
+}
+
 }  // namespace
 
 StereoTag ContainerStereoTag(StereoLayout layout) {
@@ -331,6 +371,9 @@ StereoJobReport RunStereoJob(const std::vector<MediaInput>& inputs,
       CheckNotAnInput(options.output, std::span(&options.disparity_file, 1));
     }
   }
+  RefuseExistingOutputs(
+      ExistingOutputFiles(inputs, options, target),
+      ExistingOutputsFromFlags(options.overwrite, options.resume));
   if (target == OutputTarget::kFolder) {
     std::error_code error;
     fs::create_directories(options.output, error);

@@ -30,6 +30,8 @@ struct StereoJobOptions {
   bool conceal_errors = false;
   double sequence_fps = 24.0;
   bool resume = false;  // skip outputs that exist, continue videos
+  // Replace outputs that exist; without it or `resume` the job refuses.
+  bool overwrite = false;
   bool show_progress = true;
   // Video outputs are encoded in segments of this many frames (a crash
   // loses at most one), each preceded by `warmup_frames` frames that settle

@@ -6,6 +6,7 @@
 #include "parallax/app/cli/commands.h"
 #include "parallax/data/synth/synth_run.h"
 #include "parallax/util/check.h"
+#include "parallax/util/existing_outputs.h"
 #include "parallax/util/interrupt.h"
 #include "parallax/util/progress.h"
 #include "parallax/util/strings.h"
@@ -74,6 +75,8 @@ int RunSynth(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--resume", options.resume,
                "Keep complete samples already in --out, render the rest");
+  bool overwrite = false;
+  AddOverwriteFlag(app, &overwrite);
   app.add_flag("-q,--quiet", quiet, "No progress bar");
 
   return RunCli(app, argc, argv, [&]() -> int {
@@ -84,6 +87,14 @@ int RunSynth(int argc, char** argv) {
     options.scene.world = synth::ParseWorld(world);
     options.scene.camera_effects = !no_effects;
     options.Check();
+    std::vector<std::filesystem::path> existing;
+    std::error_code error;
+    for (int64_t i = options.first; i < options.first + options.count; ++i) {
+      const std::filesystem::path sample = synth::SampleFolder(out, i);
+      if (std::filesystem::exists(sample, error)) existing.push_back(sample);
+    }
+    RefuseExistingOutputs(existing,
+                          ExistingOutputsFromFlags(overwrite, options.resume));
     std::vector<std::filesystem::path> folders(texture_dirs.begin(),
                                                texture_dirs.end());
     if (folders.empty()) {

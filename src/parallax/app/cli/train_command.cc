@@ -15,6 +15,20 @@
 namespace parallax {
 namespace {
 
+// A run that fails before it has anything to keep (a bad --data, a full disk
+// at the first checkpoint) leaves no folder behind when this command made
+// it. Teacher maps cached there are kept: they cost hours to recompute.
+void RemoveFailedRunFolder(const std::filesystem::path& out, bool existed) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (existed || !fs::is_directory(out, error)) return;
+  for (const char* keep :
+       {"checkpoint.plx", "model.plx", "teacher", "frames"}) {
+    if (fs::exists(out / keep, error)) return;
+  }
+  fs::remove_all(out, error);
+}
+
 // Flags that describe the run itself; on --resume they come from the
 // checkpoint, and giving them again has no effect.
 const char* const kRunDefiningFlags[] = {"--data",
@@ -383,15 +397,21 @@ int RunTrain(int argc, char** argv) {
     TrainCallbacks callbacks;
     callbacks.show_progress = !quiet;
     TrainResult result;
+    std::error_code error;
+    const bool out_existed = std::filesystem::exists(options.out, error);
     try {
       result = Train(options, resume, callbacks);
     } catch (const Cancelled&) {
+      RemoveFailedRunFolder(options.out, out_existed);
       fmt::print(stderr,
                  "interrupted before training started: the teacher maps "
                  "computed so far are cached in {} and are reused when the "
                  "same command runs again\n",
                  options.out.string());
       return kExitInterrupted;
+    } catch (const std::exception&) {
+      RemoveFailedRunFolder(options.out, out_existed);
+      throw;
     }
     return result.interrupted ? kExitInterrupted : kExitOk;
   });

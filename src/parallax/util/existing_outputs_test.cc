@@ -1,0 +1,57 @@
+#include "parallax/util/existing_outputs.h"
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+
+#include <gtest/gtest.h>
+
+#include "parallax/util/check.h"
+
+namespace parallax {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string MessageOf(const std::function<void()>& run) {
+  try {
+    run();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ExistingOutputsTest, RefusesNamingTheFileAndBothFlags) {
+  const fs::path file = fs::temp_directory_path() / "parallax_existing.png";
+  std::ofstream(file) << "not Parallax's";
+  const std::string message =
+      MessageOf([&] { RefuseExistingOutput(file, ExistingOutputs::kRefuse); });
+  EXPECT_NE(message.find(file.string()), std::string::npos);
+  EXPECT_NE(message.find("--overwrite"), std::string::npos);
+  EXPECT_NE(message.find("--resume"), std::string::npos);
+  // Commands without --resume offer only --overwrite.
+  EXPECT_EQ(MessageOf([&] {
+              RefuseExistingOutput(file, ExistingOutputs::kRefuse, false);
+            }).find("--resume"),
+            std::string::npos);
+  EXPECT_NO_THROW(RefuseExistingOutput(file, ExistingOutputs::kOverwrite));
+  EXPECT_NO_THROW(RefuseExistingOutput(file, ExistingOutputs::kResume));
+  fs::remove(file);
+  EXPECT_NO_THROW(RefuseExistingOutput(file, ExistingOutputs::kRefuse));
+}
+
+TEST(ExistingOutputsTest, CountsTheOthersAndRejectsBothFlags) {
+  const std::string message = MessageOf([] {
+    RefuseExistingOutputs({"a.png", "b.png", "c.png"},
+                          ExistingOutputs::kRefuse);
+  });
+  EXPECT_NE(message.find("a.png and 2 more outputs exist"), std::string::npos);
+  EXPECT_THROW(ExistingOutputsFromFlags(true, true), Error);
+  EXPECT_EQ(ExistingOutputsFromFlags(false, false), ExistingOutputs::kRefuse);
+  EXPECT_EQ(ExistingOutputsFromFlags(true, false), ExistingOutputs::kOverwrite);
+  EXPECT_EQ(ExistingOutputsFromFlags(false, true), ExistingOutputs::kResume);
+}
+
+}  // namespace
+}  // namespace parallax
