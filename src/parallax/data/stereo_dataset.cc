@@ -378,8 +378,8 @@ void Scanner::CheckImages(const Found& found) {
   try {
     switch (source.storage) {
       case PairStorage::kTwoFiles: {
-        left = ProbeImage(source.left);
-        const ImageInfo right = ProbeImage(source.right);
+        left = ProbeCompleteImage(source.left);
+        const ImageInfo right = ProbeCompleteImage(source.right);
         if (left->width != right.width || left->height != right.height) {
           Problem(fmt::format("'{}' is {} but '{}' is {}", source.left.string(),
                               Size(left->width, left->height),
@@ -401,7 +401,7 @@ void Scanner::CheckImages(const Found& found) {
         break;
       }
       case PairStorage::kPacked: {
-        const ImageInfo packed = ProbeImage(source.left);
+        const ImageInfo packed = ProbeCompleteImage(source.left);
         const bool sbs = source.packed_layout == PackedLayout::kSideBySide;
         if ((sbs ? packed.width : packed.height) % 2 != 0) {
           Problem(fmt::format(

@@ -243,6 +243,18 @@ TEST(ScanStereoDataset, SymlinkLoopsAndRepeatedLinksAreWalkedOnce) {
   EXPECT_EQ(dataset.pairs.size(), 2u);
 }
 
+// A PNG or JPEG cut short has a whole header: the scan looks at its end.
+TEST(ScanStereoDataset, TruncatedImagesAreProblems) {
+  testing::TempDir dir;
+  Image(dir / "a" / "x_L.png", 64, 48);
+  Image(dir / "a" / "x_R.png", 64, 48);
+  const fs::path cut = dir / "a" / "x_R.png";
+  fs::resize_file(cut, fs::file_size(cut) / 3);
+  const std::string error = ScanError(dir.path());
+  EXPECT_NE(error.find("truncated PNG"), std::string::npos) << error;
+  EXPECT_NE(error.find(cut.string()), std::string::npos) << error;
+}
+
 TEST(ScanStereoDataset, ReportsEveryProblemInOneError) {
   testing::TempDir dir;
   Image(dir / "ok" / "a_L.png");

@@ -37,7 +37,11 @@ DisparityRange RobustRange(const cv::Mat& disparity) {
     return static_cast<double>(samples[k]);
   };
   DisparityRange range{at(0.005), at(0.995)};
-  if (range.high - range.low < 1e-6) range.high = range.low + 1.0;
+  // A flat map gets a unit range; relative to its level for huge values,
+  // where adding 1 would change nothing.
+  if (!(range.high - range.low >= 1e-6)) {
+    range.high = range.low + std::max(1.0, std::abs(range.low) * 1e-6);
+  }
   return range;
 }
 

@@ -27,6 +27,18 @@ NetworkGeometry ComputeNetworkGeometry(cv::Size input, double target_pixels,
   const int height = std::max(
       1, static_cast<int>(std::lround(static_cast<double>(input.height) *
                                       width / input.width)));
+  // Content is at least `multiple` wide, so a 1x10000 image would become a
+  // 32x320000 network input (13 GiB of activations). The network never saw
+  // such shapes either: past 16 times the pixels it was sized for, refuse.
+  if (static_cast<double>(width) * height > kMaxNetworkPixelsFactor *
+                                                target_pixels) {
+    ThrowError(
+        "a {}x{} image is too elongated for the network (it would need a "
+        "{}x{} input, {:.0f}x the pixels the model is sized for): crop it "
+        "nearer to the usual aspect ratios",
+        input.width, input.height, width, height,
+        static_cast<double>(width) * height / target_pixels);
+  }
   geometry.content = cv::Size(width, height);
   const int padded_height = (height + multiple - 1) / multiple * multiple;
   geometry.pad_left = edge_columns;

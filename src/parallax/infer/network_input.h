@@ -38,6 +38,11 @@ struct NetworkGeometry {
   }
 };
 
+// Images whose network input would exceed this many times `target_pixels`
+// (extremely elongated ones: the content is at least one multiple wide and
+// tall) are refused with parallax::Error.
+inline constexpr double kMaxNetworkPixelsFactor = 16;
+
 // `target_pixels` is the pixel count to aim for (usually train width x
 // height); `multiple` the network's size multiple. Content width is a
 // multiple of `multiple`; `edge_columns` (>= 0) reflected columns go on each

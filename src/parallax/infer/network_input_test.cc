@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "parallax/util/check.h"
+
 namespace parallax {
 namespace {
 
@@ -80,6 +82,18 @@ TEST(NetworkInputTest, TallAndTinyImagesStillGetValidSizes) {
     const cv::Mat prepared = PrepareNetworkImage(image, g);
     EXPECT_EQ(prepared.size(), g.padded);
   }
+}
+
+// A 27 KB PNG of 1x10000 pixels once became a 32x320000 network input and
+// took the process past 8 GiB; it is refused from its size alone.
+TEST(NetworkInputTest, ExtremelyElongatedImagesAreRefusedBeforeAllocating) {
+  for (const cv::Size size : {cv::Size(1, 10000), cv::Size(3, 100000)}) {
+    EXPECT_THROW(ComputeNetworkGeometry(size, 256 * 128, 32), Error) << size;
+  }
+  // 4000x1 stays within bounds: 11456x3 content padded to 32 rows.
+  const NetworkGeometry wide =
+      ComputeNetworkGeometry(cv::Size(4000, 1), 256 * 128, 32);
+  EXPECT_LE(wide.padded.area(), kMaxNetworkPixelsFactor * 256 * 128);
 }
 
 TEST(NetworkInputTest, PaddingReflectsRowsAroundTheContent) {

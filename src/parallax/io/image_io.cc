@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <mutex>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -222,6 +223,32 @@ bool ExrSupported() {
     }
   }();
   return supported;
+}
+
+ImageInfo ProbeCompleteImage(const std::filesystem::path& path) {
+  const ImageInfo info = ProbeImage(path);
+  if (info.format != "png" && info.format != "jpeg") return info;
+  const std::string name = path.string();
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  const std::streamoff size = in.tellg();
+  const std::streamoff tail_size = std::min<std::streamoff>(size, 4096);
+  std::string tail(static_cast<size_t>(tail_size), '\0');
+  in.seekg(size - tail_size);
+  if (!in.read(tail.data(), tail_size)) {
+    ThrowError("cannot read image '{}': read failed", name);
+  }
+  if (info.format == "png") {
+    // The last chunk: length 0, "IEND", CRC.
+    static const std::string kIend("\0\0\0\0IEND\xAE\x42\x60\x82", 12);
+    if (tail.size() < kIend.size() ||
+        tail.compare(tail.size() - kIend.size(), kIend.size(), kIend) != 0) {
+      ThrowError("cannot read image '{}': truncated PNG (no IEND chunk)", name);
+    }
+  } else if (tail.rfind("\xFF\xD9") == std::string::npos) {
+    // Encoders may pad after EOI, so it is looked for, not required last.
+    ThrowError("cannot read image '{}': truncated JPEG (no EOI marker)", name);
+  }
+  return info;
 }
 
 ImageLimits JobImageLimits(std::string job, double bytes_per_pixel,

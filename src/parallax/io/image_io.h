@@ -55,6 +55,11 @@ enum class ReadMode {
 // Throws on unknown formats and on truncated or corrupt headers.
 ImageInfo ProbeImage(const std::filesystem::path& path);
 
+// ProbeImage, and also checks that a PNG or JPEG is whole (its IEND chunk
+// or EOI marker is at the end) from the last few kilobytes, without decoding:
+// for scans of whole datasets that must not pass a file cut short.
+ImageInfo ProbeCompleteImage(const std::filesystem::path& path);
+
 cv::Mat ReadImage(const std::filesystem::path& path,
                   ReadMode mode = ReadMode::kColor8,
                   const ImageLimits& limits = {});

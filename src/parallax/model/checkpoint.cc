@@ -39,12 +39,36 @@ CheckpointBlob BytesBlob(const std::string& name, const std::string& bytes) {
   return blob;
 }
 
-torch::Tensor BlobToTensor(const CheckpointBlob& blob) {
+// `blob`'s shape has been checked against the network's weight.
+torch::Tensor BlobToTensor(const CheckpointBlob& blob,
+                           const std::string& path) {
+  // Only the dtypes SaveModel writes: any other ("bytes", "int64", ...) has
+  // its own element size, and copying it into a float tensor of this shape
+  // wrote past the end of the tensor.
+  if (blob.dtype != "float32" && blob.dtype != "float16") {
+    ThrowError(
+        "cannot load model '{}': weight '{}' is stored as {}, not float32 or "
+        "float16",
+        path, blob.name, blob.dtype);
+  }
   const auto dtype =
       blob.dtype == "float16" ? torch::kFloat16 : torch::kFloat32;
   torch::Tensor t = torch::empty(blob.shape, torch::TensorOptions(dtype));
+  if (blob.data.size() != t.nbytes()) {
+    ThrowError("cannot load model '{}': weight '{}' has {} bytes, expected {}",
+               path, blob.name, blob.data.size(), t.nbytes());
+  }
   std::memcpy(t.data_ptr(), blob.data.data(), blob.data.size());
-  return t.to(torch::kFloat32);
+  t = t.to(torch::kFloat32);
+  // A diverged training run saves NaN weights; they load "fine" and give
+  // NaN depth for every image, so they are refused here.
+  if (!torch::isfinite(t).all().item<bool>()) {
+    ThrowError(
+        "cannot load model '{}': weight '{}' has NaN or infinite values (a "
+        "damaged file, or a training run that diverged)",
+        path, blob.name);
+  }
+  return t;
 }
 
 }  // namespace
@@ -97,7 +121,7 @@ LoadedModel LoadModel(const std::filesystem::path& path, torch::Device device) {
           path.string(), item.key(), fmt::join(blob->shape, ","),
           fmt::join(item.value().sizes(), ","));
     }
-    item.value().copy_(BlobToTensor(*blob));
+    item.value().copy_(BlobToTensor(*blob, path.string()));
     ++matched;
   }
   size_t weights_in_file = 0;

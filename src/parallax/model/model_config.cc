@@ -1,5 +1,7 @@
 #include "parallax/model/model_config.h"
 
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 #include "parallax/util/check.h"
@@ -23,6 +25,14 @@ void ModelConfig::Check() const {
   }
   if (train_width < 16 || train_height < 16) {
     ThrowError("training size {}x{} is too small", train_width, train_height);
+  }
+  // Larger than any network input Parallax can run (16 Mpx of activations
+  // is tens of GiB): a damaged or hand-edited model file.
+  if (train_width > 8192 || train_height > 8192 ||
+      int64_t{train_width} * train_height > (int64_t{1} << 24)) {
+    ThrowError(
+        "training size {}x{} is too large (at most 8192 per side, 16 Mpx)",
+        train_width, train_height);
   }
   for (float s : std) {
     if (!(s > 0)) ThrowError("normalisation std must be positive");
@@ -126,6 +136,32 @@ void to_json(nlohmann::json& json, const ModelConfig& config) {
   }
 }
 
+namespace {
+
+// Not get<int>(): nlohmann converts a JSON float with a plain cast, which is
+// undefined for one out of range (2e+120 in a model file; found by
+// fuzz/checkpoint_fuzzer), and a large integer would be truncated.
+int IntOf(const nlohmann::json& value) {
+  if (!value.is_number_integer() ||
+      (value.is_number_unsigned() &&
+       value.get<uint64_t>() > uint64_t{std::numeric_limits<int>::max()}) ||
+      (!value.is_number_unsigned() &&
+       (value.get<int64_t>() < std::numeric_limits<int>::min() ||
+        value.get<int64_t>() > std::numeric_limits<int>::max()))) {
+    ThrowError("invalid model description: {} is not an int", value.dump());
+  }
+  return static_cast<int>(value.get<int64_t>());
+}
+
+std::array<int, 4> FourIntsOf(const nlohmann::json& value) {
+  if (!value.is_array() || value.size() != 4) {
+    ThrowError("invalid model description: {} is not 4 ints", value.dump());
+  }
+  return {IntOf(value[0]), IntOf(value[1]), IntOf(value[2]), IntOf(value[3])};
+}
+
+}  // namespace
+
 void from_json(const nlohmann::json& json, ModelConfig& config) {
   try {
     config.architecture =
@@ -134,25 +170,25 @@ void from_json(const nlohmann::json& json, ModelConfig& config) {
     config.disparity_mode =
         ParseDisparityMode(json.at("disparity_mode").get<std::string>());
     config.max_disparity = json.at("max_disparity").get<double>();
-    config.input_channels = json.at("input_channels").get<int>();
+    config.input_channels = IntOf(json.at("input_channels"));
     config.width = json.at("width").get<double>();
-    config.planes = json.at("planes").get<int>();
-    config.train_width = json.at("train_size").at(0).get<int>();
-    config.train_height = json.at("train_size").at(1).get<int>();
+    config.planes = IntOf(json.at("planes"));
+    config.train_width = IntOf(json.at("train_size").at(0));
+    config.train_height = IntOf(json.at("train_size").at(1));
     config.mean =
         json.at("normalization").at("mean").get<std::array<float, 3>>();
     config.std = json.at("normalization").at("std").get<std::array<float, 3>>();
     if (config.architecture == Architecture::kDepthAnythingV2) {
       const nlohmann::json& t = json.at("transformer");
       TransformerSpec& spec = config.transformer;
-      spec.embed_dim = t.at("embed_dim");
-      spec.depth = t.at("depth");
-      spec.num_heads = t.at("num_heads");
-      spec.patch_size = t.at("patch_size");
-      spec.img_size = t.at("img_size");
-      spec.features = t.at("features");
-      spec.out_channels = t.at("out_channels").get<std::array<int, 4>>();
-      spec.layers = t.at("layers").get<std::array<int, 4>>();
+      spec.embed_dim = IntOf(t.at("embed_dim"));
+      spec.depth = IntOf(t.at("depth"));
+      spec.num_heads = IntOf(t.at("num_heads"));
+      spec.patch_size = IntOf(t.at("patch_size"));
+      spec.img_size = IntOf(t.at("img_size"));
+      spec.features = IntOf(t.at("features"));
+      spec.out_channels = FourIntsOf(t.at("out_channels"));
+      spec.layers = FourIntsOf(t.at("layers"));
     }
   } catch (const nlohmann::json::exception& e) {
     ThrowError("invalid model description: {}", e.what());

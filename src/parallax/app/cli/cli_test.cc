@@ -66,7 +66,7 @@ TEST(Cli, BadValuesAreNamedErrors) {
   // Switched off by --no-augment, so asking for both is an error.
   EXPECT_EQ(RunCommand(RunTrain, {"--data", data, "--out", out, "--steps", "2",
                                   "--no-augment", "--channel-shuffle", "0.5"}),
-            kExitError);
+            kExitUsage);
   EXPECT_EQ(RunCommand(RunTrain, {"--data", data, "--out", out, "--steps", "2",
                                   "--channel-shuffle", "1.5"}),
             kExitUsage);

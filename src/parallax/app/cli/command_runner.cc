@@ -1,7 +1,9 @@
 #include "parallax/app/cli/command_runner.h"
 
+#include <cctype>
 #include <cstdio>
 #include <exception>
+#include <new>
 
 #include <fmt/format.h>
 
@@ -29,12 +31,29 @@ int RunCli(CLI::App& app, int argc, char** argv,
     return body();
   } catch (const Error& e) {
     fmt::print(stderr, "error: {}\n", e.what());
+    if (IsFlagError(e.what())) {
+      fmt::print(stderr, "Run '{} --help' for the options.\n", app.get_name());
+      return kExitUsage;
+    }
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr,
+               "error: out of memory (the inputs need more than this machine "
+               "has; PARALLAX_MEMORY_BUDGET sets what Parallax plans for)\n");
   } catch (const std::exception& e) {
-    // A broken internal check or a library failure: still no crash, and
-    // the message says where.
-    fmt::print(stderr, "error: {}\n", e.what());
+    // A broken internal check or a library failure: still no crash. Only
+    // the first line: LibTorch appends a backtrace of dozens of lines.
+    const std::string message = e.what();
+    fmt::print(stderr, "error: {}\n", message.substr(0, message.find('\n')));
   }
   return kExitError;
+}
+
+bool IsFlagError(std::string_view message) {
+  // "--divergence must be in 0..20", "-o out.png names one file, ...".
+  return message.size() > 2 && message[0] == '-' &&
+         (std::isalpha(static_cast<unsigned char>(message[1])) ||
+          (message[1] == '-' &&
+           std::isalpha(static_cast<unsigned char>(message[2]))));
 }
 
 void AddDeviceOption(CLI::App& app, std::string* device) {
@@ -114,6 +133,26 @@ void AddOverwriteFlag(CLI::App& app, bool* overwrite) {
   if (CLI::Option* resume = app.get_option_no_throw("--resume")) {
     flag->excludes(resume);
   }
+}
+
+int ReportInputFailures(const std::vector<std::string>& failures) {
+  for (const std::string& line : failures) {
+    fmt::print(stderr, "error: {}\n", line);
+  }
+  return failures.empty() ? kExitOk : kExitError;
+}
+
+void ThrowNothingToDo(const std::vector<std::string>& problems) {
+  if (problems.size() == 1) ThrowError("{}", problems.front());
+  std::string lines;
+  for (const std::string& line : problems) lines += "\n  " + line;
+  ThrowError("nothing to do:{}", lines);
+}
+
+std::string NamedFailure(const std::filesystem::path& input,
+                         const std::string& message) {
+  if (message.find(input.string()) != std::string::npos) return message;
+  return fmt::format("{}: {}", input.string(), message);
 }
 
 }  // namespace parallax

@@ -4,13 +4,17 @@
 // non-zero exit code, so the same functions run in-process in tests.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "parallax/infer/predictor.h"
 #include "parallax/io/video_writer.h"
+#include "parallax/util/check.h"
 
 namespace parallax {
 
@@ -26,6 +30,37 @@ constexpr int kExitInterrupted = 130;
 // kExitError.
 int RunCli(CLI::App& app, int argc, char** argv,
            const std::function<int()>& body);
+
+// Prints "error: <input>: <why>", one line per failed input (one input's
+// failure is a one-line error naming it), and returns kExitError; kExitOk
+// when there are none.
+int ReportInputFailures(const std::vector<std::string>& failures);
+
+// "<input>: <message>", unless the message names the input already.
+std::string NamedFailure(const std::filesystem::path& input,
+                         const std::string& message);
+
+// Throws parallax::Error for a job none of whose inputs could be used:
+// "nothing to do: <the one problem>", or the problems one per line.
+[[noreturn]] void ThrowNothingToDo(const std::vector<std::string>& problems);
+
+// Bad flag values are usage errors (exit 2) wherever they are found: a
+// parallax::Error whose message starts with a flag ("--layout nonsense: use
+// ...") is one. Errors about inputs name the input first.
+bool IsFlagError(std::string_view message);
+
+// Runs `parse` on a flag's value; its parallax::Error comes out prefixed
+// with the flag ("--layout: unknown stereo layout 'x': use ..."), so that
+// it is reported as a usage error.
+template <typename F>
+auto ParseFlag(std::string_view flag, F&& parse) -> decltype(parse()) {
+  try {
+    return parse();
+  } catch (const Error& e) {
+    if (IsFlagError(e.what())) throw;
+    throw Error(std::string(flag) + ": " + e.what());
+  }
+}
 
 // Adds --device auto|cpu|cuda to a command that runs a network.
 void AddDeviceOption(CLI::App& app, std::string* device);

@@ -5,6 +5,7 @@
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
 #include "parallax/app/cli/effect_depth.h"
+#include "parallax/app/cli/memory_needs.h"
 #include "parallax/effects/composite.h"
 #include "parallax/effects/linear_light.h"
 #include "parallax/infer/disparity_output.h"
@@ -78,7 +79,9 @@ int RunComposite(int argc, char** argv) {
     // 8- or 16-bit layers keep their precision (the output is 16-bit when
     // either is).
     const auto read_layer = [](const std::string& path) {
-      const cv::Mat raw = ReadImage(path, ReadMode::kUnchanged);
+      const cv::Mat raw =
+          ReadImage(path, ReadMode::kUnchanged,
+                    CommandImageLimits("composite", kCompositeBytesPerPixel));
       if (raw.depth() != CV_8U && raw.depth() != CV_16U) {
         ThrowError("{}: layers must be 8- or 16-bit images", path);
       }

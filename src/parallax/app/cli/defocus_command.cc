@@ -8,6 +8,7 @@
 #include "parallax/app/cli/depth_output.h"
 #include "parallax/app/cli/effect_depth.h"
 #include "parallax/app/cli/media_inputs.h"
+#include "parallax/app/cli/memory_needs.h"
 #include "parallax/infer/edge_aware_upsample.h"
 #include "parallax/io/image_io.h"
 #include "parallax/util/atomic_file.h"
@@ -186,8 +187,7 @@ int RunDefocus(int argc, char** argv) {
       run.single_image = single;
       run.existing = ExistingOutputsFromFlags(overwrite, resume);
       if (!save_depth.empty()) run.side_outputs.push_back(save_depth);
-      // Measured: 58 bytes per pixel on a 24 Mpx photo (docs/reliability.md).
-      run.bytes_per_pixel = 64;
+      run.bytes_per_pixel = kDefocusBytesPerPixel;
       const std::vector<std::string> failures = RunImageEffect(
           inputs, output, run,
           [&](const cv::Mat& image, const std::filesystem::path& path) {

@@ -124,22 +124,33 @@ int RunDepth(int argc, char** argv) {
 
   return RunCli(app, argc, argv, [&]() -> int {
     predictor_options.device = device;
-    predictor_options.precision = ParsePrecision(precision);
-    predictor_options.flow_method = ParseFlowMethod(flow);
+    predictor_options.precision =
+        ParseFlag("--precision", [&] { return ParsePrecision(precision); });
+    predictor_options.flow_method =
+        ParseFlag("--flow", [&] { return ParseFlowMethod(flow); });
     job.output = output;
     job.folder_format = ToLower(format);
     if (!IsImageFile("x." + job.folder_format)) {
       ThrowError("--format {}: choose png, pfm, npy, exr or jpg", format);
     }
-    job.file.colormap = ParseColormap(colormap);
-    if (!range.empty()) job.file.range = ParseRange(range);
-    job.sequence.upsample.method = ParseUpsampleMethod(upsample);
-    job.sequence.stabilizer.mode = ParseTemporalMode(temporal);
+    job.file.colormap =
+        ParseFlag("--colormap", [&] { return ParseColormap(colormap); });
+    if (!range.empty())
+      job.file.range = ParseFlag("--range", [&] { return ParseRange(range); });
+    job.sequence.upsample.method =
+        ParseFlag("--upsample", [&] { return ParseUpsampleMethod(upsample); });
+    job.sequence.stabilizer.mode =
+        ParseFlag("--temporal", [&] { return ParseTemporalMode(temporal); });
     if (temporal_strength >= 0) {
       job.sequence.stabilizer.strength = temporal_strength;
     }
-    if (!start.empty()) job.start = ParseVideoPosition(start);
-    if (!end.empty()) job.end = ParseVideoPosition(end);
+    if (!start.empty()) {
+      job.start =
+          ParseFlag("--start", [&] { return ParseVideoPosition(start); });
+    }
+    if (!end.empty()) {
+      job.end = ParseFlag("--end", [&] { return ParseVideoPosition(end); });
+    }
     job.show_progress = !quiet;
 
     MediaInputOptions scan_options;
@@ -148,9 +159,7 @@ int RunDepth(int argc, char** argv) {
     scan_options.exclude = output;
     const MediaScan scan = ExpandMediaInputs(input_args, scan_options);
     if (scan.inputs.empty()) {
-      std::string problems;
-      for (const std::string& line : scan.problems) problems += "\n  " + line;
-      ThrowError("nothing to do:{}", problems);
+      ThrowNothingToDo(scan.problems);
     }
 
     const std::filesystem::path model_path = ResolveModelPath(model);
@@ -182,11 +191,7 @@ int RunDepth(int argc, char** argv) {
       }
     }
     if (!failures.empty()) {
-      fmt::print(stderr, "error: {} input(s) failed:\n", failures.size());
-      for (const std::string& line : failures) {
-        fmt::print(stderr, "  {}\n", line);
-      }
-      return kExitError;
+      return ReportInputFailures(failures);
     }
     return kExitOk;
   });

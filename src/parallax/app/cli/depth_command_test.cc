@@ -318,12 +318,12 @@ TEST_F(DepthCommandTest, ClearErrors) {
   EXPECT_EQ(
       RunDepthArgs({image.string(), other.string(), "-o",
                     (dir_ / "one.png").string(), "--model", model_.string()}),
-      kExitError);
+      kExitUsage);
   ::testing::internal::GetCapturedStderr();
   ::testing::internal::CaptureStderr();
   EXPECT_EQ(RunDepthArgs({image.string(), "-o", (dir_ / "d.png").string(),
                           "--colormap", "rainbow", "--model", model_.string()}),
-            kExitError);
+            kExitUsage);
   ::testing::internal::GetCapturedStderr();
 }
 

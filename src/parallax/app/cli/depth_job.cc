@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "parallax/app/cli/command_runner.h"
+#include "parallax/app/cli/memory_needs.h"
 #include "parallax/io/image_io.h"
 #include "parallax/io/video_reader.h"
 #include "parallax/util/atomic_file.h"
@@ -314,7 +316,8 @@ void ProcessSequence(const MediaInput& input, Predictor& predictor,
         const fs::path& path = input.frames[static_cast<size_t>(next)];
         // Frames that resume skips are not decoded, only counted.
         if (!Skippable(done, next)) {
-          *image = ReadImage(path, ReadMode::kColor8);
+          *image = ReadImage(path, ReadMode::kColor8,
+                             CommandImageLimits("depth", kDepthBytesPerPixel));
           if (size.empty()) size = image->size();
           if (image->size() != size) {
             ThrowError("{}: frame is {}x{}, the sequence {}x{}", path.string(),
@@ -353,17 +356,41 @@ void ProcessImages(const std::vector<const MediaInput*>& images,
       std::error_code error;
       if (options.resume && fs::exists(output_of(input), error)) continue;
       try {
-        pixels.push_back(ReadImage(input.path, ReadMode::kColor8));
+        pixels.push_back(
+            ReadImage(input.path, ReadMode::kColor8,
+                      CommandImageLimits("depth", kDepthBytesPerPixel)));
         loaded.push_back(&input);
       } catch (const Error& e) {
-        report->failures.push_back(e.what());
+        report->failures.push_back(NamedFailure(input.path, e.what()));
       }
     }
-    const std::vector<cv::Mat> disparities =
-        pixels.empty()
-            ? std::vector<cv::Mat>()
-            : EstimateDisparities(predictor, pixels, options.sequence.upsample);
+    std::vector<cv::Mat> disparities;
+    try {
+      disparities = pixels.empty()
+                        ? std::vector<cv::Mat>()
+                        : EstimateDisparities(predictor, pixels,
+                                              options.sequence.upsample);
+    } catch (const Cancelled&) {
+      throw;
+    } catch (const Error&) {
+      // One image the network cannot take (too elongated) fails alone and
+      // by name: the batch is estimated one by one.
+      disparities.assign(loaded.size(), cv::Mat());
+      for (size_t i = 0; i < loaded.size(); ++i) {
+        try {
+          disparities[i] = EstimateDisparities(predictor, {pixels[i]},
+                                               options.sequence.upsample)
+                               .front();
+        } catch (const Cancelled&) {
+          throw;
+        } catch (const Error& e) {
+          report->failures.push_back(
+              fmt::format("{}: {}", loaded[i]->path.string(), e.what()));
+        }
+      }
+    }
     for (size_t i = 0; i < loaded.size(); ++i) {
+      if (disparities[i].empty()) continue;
       const fs::path path = output_of(*loaded[i]);
       try {
         if (path.has_parent_path()) fs::create_directories(path.parent_path());
@@ -371,7 +398,7 @@ void ProcessImages(const std::vector<const MediaInput*>& images,
                            RobustRange(disparities[i]));
         ++report->images;
       } catch (const Error& e) {
-        report->failures.push_back(e.what());
+        report->failures.push_back(NamedFailure(loaded[i]->path, e.what()));
       }
     }
     done = std::min(images.size(), begin + batch);
@@ -468,7 +495,7 @@ DepthJobReport RunDepthJob(const std::vector<MediaInput>& inputs,
     } catch (const Cancelled&) {
       throw;
     } catch (const Error& e) {
-      report.failures.push_back(e.what());
+      report.failures.push_back(NamedFailure(input.path, e.what()));
     }
   }
   report.seconds =

@@ -9,6 +9,7 @@
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/depth_output.h"
 #include "parallax/app/cli/media_inputs.h"
+#include "parallax/app/cli/memory_needs.h"
 #include "parallax/infer/default_model.h"
 #include "parallax/io/image_io.h"
 #include "parallax/util/atomic_file.h"
@@ -65,10 +66,6 @@ Predictor& EffectDepth::predictor(bool quiet) {
 }
 
 namespace {
-
-// Memory an effect needs besides the image (libraries, model, buffers):
-// measured with /usr/bin/time on a 160x120 photo (docs/reliability.md).
-constexpr int64_t kEffectFixedBytes = int64_t{512} << 20;
 
 cv::Mat ReadMapOfSize(const fs::path& path, cv::Size size) {
   cv::Mat map = ReadImage(path, ReadMode::kFloat1);
@@ -151,9 +148,7 @@ std::vector<std::string> RunImageEffect(
     }
   }
   if (images.empty()) {
-    std::string problems;
-    for (const std::string& line : failures) problems += "\n  " + line;
-    ThrowError("nothing to do:{}", problems);
+    ThrowNothingToDo(failures);
   }
   if (!single_image.empty() && images.size() != 1) {
     ThrowError("{} is for one photo, but there are {} images", single_image,
@@ -196,9 +191,9 @@ std::vector<std::string> RunImageEffect(
     progress = std::make_unique<ProgressBar>(
         "images", static_cast<int64_t>(images.size()), "img/s");
   }
+  const std::string job = suffix.substr(suffix.find_first_not_of('_'));
   const ImageLimits limits =
-      JobImageLimits(suffix.substr(suffix.find_first_not_of('_')),
-                     run.bytes_per_pixel, kEffectFixedBytes);
+      CommandImageLimits(job.c_str(), run.bytes_per_pixel);
   int64_t done = 0;
   for (const MediaInput* input : images) {
     if (InterruptRequested()) throw Cancelled();
@@ -258,11 +253,7 @@ std::vector<std::string> RunImageEffect(
 }
 
 int ReportFailures(const std::vector<std::string>& failures) {
-  if (failures.empty()) return kExitOk;
-  for (const std::string& line : failures) {
-    fmt::print(stderr, "error: {}\n", line);
-  }
-  return kExitError;
+  return ReportInputFailures(failures);
 }
 
 }  // namespace parallax

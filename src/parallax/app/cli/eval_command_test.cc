@@ -78,7 +78,7 @@ TEST(EvalCommand, HelpAndFlagErrors) {
   EXPECT_EQ(RunEvalWith({"--gt", gt}), kExitError);
   EXPECT_EQ(
       RunEvalWith({"--gt", gt, "--baseline", "constant", "--align", "affine"}),
-      kExitError);
+      kExitUsage);
   EXPECT_EQ(RunEvalWith({"--gt", gt, "--baseline", "constant", "--bad", "x"}),
             kExitUsage);
   EXPECT_EQ(
@@ -86,10 +86,10 @@ TEST(EvalCommand, HelpAndFlagErrors) {
       kExitError);
   EXPECT_EQ(RunEvalWith({"--gt", gt, "--baseline", "constant",
                          "--channel-order", "gbr"}),
-            kExitError);
+            kExitUsage);
   EXPECT_EQ(RunEvalWith({"--gt", gt, "--baseline", "constant",
                          "--channel-order", "rgr"}),
-            kExitError);
+            kExitUsage);
   const std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_NE(err.find("--pred DIR, --model FILE"), std::string::npos) << err;
   EXPECT_NE(err.find("use it with --model"), std::string::npos) << err;

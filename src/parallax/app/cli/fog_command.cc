@@ -4,6 +4,7 @@
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
 #include "parallax/app/cli/effect_depth.h"
+#include "parallax/app/cli/memory_needs.h"
 #include "parallax/effects/fog.h"
 #include "parallax/util/check.h"
 #include "parallax/util/interrupt.h"
@@ -104,8 +105,7 @@ int RunFog(int argc, char** argv) {
       run.show_progress = !quiet;
       run.single_image = depth_file.empty() ? "" : "--depth";
       run.existing = ExistingOutputsFromFlags(overwrite, resume);
-      // Measured: 22 bytes per pixel on a 24 Mpx photo (docs/reliability.md).
-      run.bytes_per_pixel = 24;
+      run.bytes_per_pixel = kFogBytesPerPixel;
       return ReportFailures(RunImageEffect(
           inputs, output, run,
           [&](const cv::Mat& image, const std::filesystem::path&) {

@@ -116,7 +116,8 @@ int RunStereo(int argc, char** argv) {
   AddOverwriteFlag(app, &job.overwrite);
   app.add_option("--segment-frames", job.segment_frames,
                  "Frames per resumable segment of video outputs")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_flag("-q,--quiet", quiet, "No progress bars");
 
   return RunCli(app, argc, argv, [&]() -> int {
@@ -127,11 +128,16 @@ int RunStereo(int argc, char** argv) {
       ThrowError("--format {}: choose png, jpg, webp or tif", format);
     }
     StereoRenderOptions& render = job.render;
-    render.layout = ParseStereoLayout(layout);
-    render.anaglyph = ParseAnaglyphMethod(anaglyph);
-    render.unit = ParseDisparityUnit(unit);
-    render.synthetic = ParseSyntheticView(synthetic);
-    render.renderer = ParseViewRenderer(renderer);
+    render.layout =
+        ParseFlag("--layout", [&] { return ParseStereoLayout(layout); });
+    render.anaglyph =
+        ParseFlag("--anaglyph", [&] { return ParseAnaglyphMethod(anaglyph); });
+    render.unit =
+        ParseFlag("--disparity-unit", [&] { return ParseDisparityUnit(unit); });
+    render.synthetic = ParseFlag("--synthetic-view",
+                                 [&] { return ParseSyntheticView(synthetic); });
+    render.renderer =
+        ParseFlag("--renderer", [&] { return ParseViewRenderer(renderer); });
     if (render.renderer == ViewRenderer::kDeep3d && !disparity.empty()) {
       ThrowError(
           "--renderer deep3d renders from the network's plane choices, not "
@@ -154,10 +160,17 @@ int RunStereo(int argc, char** argv) {
     }
     render.edge_sharpen_radius =
         edge_sharpen >= 0 ? edge_sharpen : (disparity.empty() ? 3 : 0);
-    job.sequence.upsample.method = ParseUpsampleMethod(upsample);
-    job.sequence.stabilizer.mode = ParseTemporalMode(temporal);
-    if (!start.empty()) job.start = ParseVideoPosition(start);
-    if (!end.empty()) job.end = ParseVideoPosition(end);
+    job.sequence.upsample.method =
+        ParseFlag("--upsample", [&] { return ParseUpsampleMethod(upsample); });
+    job.sequence.stabilizer.mode =
+        ParseFlag("--temporal", [&] { return ParseTemporalMode(temporal); });
+    if (!start.empty()) {
+      job.start =
+          ParseFlag("--start", [&] { return ParseVideoPosition(start); });
+    }
+    if (!end.empty()) {
+      job.end = ParseFlag("--end", [&] { return ParseVideoPosition(end); });
+    }
     job.show_progress = !quiet;
 
     MediaInputOptions scan_options;
@@ -167,9 +180,7 @@ int RunStereo(int argc, char** argv) {
     scan_options.exclude = output;
     const MediaScan scan = ExpandMediaInputs(input_args, scan_options);
     if (scan.inputs.empty()) {
-      std::string problems;
-      for (const std::string& line : scan.problems) problems += "\n  " + line;
-      ThrowError("nothing to do:{}", problems);
+      ThrowNothingToDo(scan.problems);
     }
     std::unique_ptr<Predictor> predictor;
     if (disparity.empty()) {
@@ -209,11 +220,7 @@ int RunStereo(int argc, char** argv) {
       }
     }
     if (!failures.empty()) {
-      fmt::print(stderr, "error: {} input(s) failed:\n", failures.size());
-      for (const std::string& line : failures) {
-        fmt::print(stderr, "  {}\n", line);
-      }
-      return kExitError;
+      return ReportInputFailures(failures);
     }
     return kExitOk;
   });

@@ -161,10 +161,10 @@ TEST_F(StereoCommandTest, BadInputIsAClearErrorAndWritesNothing) {
             kExitError);
   EXPECT_EQ(RunStereoArgs({left_.string(), "--disparity", disparity_.string(),
                            "--layout", "sideways", "-o", out.string()}),
-            kExitError);
+            kExitUsage);
   EXPECT_EQ(RunStereoArgs({left_.string(), "--disparity", disparity_.string(),
                            "--convergence", "2", "-o", out.string()}),
-            kExitError);
+            kExitUsage);
   EXPECT_FALSE(fs::exists(out));
 }
 
@@ -204,7 +204,7 @@ TEST_F(StereoCommandTest, Deep3dRendererUsesTheNetworksPlanes) {
   EXPECT_EQ(RunStereoArgs({left_.string(), "--disparity", disparity_.string(),
                            "--renderer", "deep3d", "-o",
                            (dir_ / "given.png").string()}),
-            kExitError);
+            kExitUsage);
   EXPECT_FALSE(fs::exists(dir_ / "plain.png"));
   EXPECT_FALSE(fs::exists(dir_ / "given.png"));
 }
@@ -231,7 +231,7 @@ TEST_F(StereoCommandTest, SequenceToFramesAndToVideo) {
   // Two files per frame cannot go into one video.
   EXPECT_EQ(RunStereoArgs({pattern, "--model", model.string(), "--layout", "lr",
                            "-o", (dir_ / "lr").string()}),
-            kExitError);
+            kExitUsage);
 }
 
 TEST_F(StereoCommandTest, VideoKeepsFramesAudioAndGetsAStereoTag) {

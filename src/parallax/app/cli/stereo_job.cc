@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/depth_output.h"
+#include "parallax/app/cli/memory_needs.h"
 #include "parallax/app/cli/stereo_video_job.h"
 #include "parallax/io/image_io.h"
 #include "parallax/io/video_reader.h"
@@ -63,6 +65,16 @@ cv::Mat LoadGivenDisparity(const fs::path& path, cv::Size image_size,
     ThrowError("{}: the disparity map has NaN or infinite values",
                path.string());
   }
+  // Float maps are read as they are; values past a million cannot be a
+  // disparity of any image (and their range vanishes in float arithmetic).
+  double low = 0, high = 0;
+  cv::minMaxLoc(disparity, &low, &high);
+  if (std::max(std::abs(low), std::abs(high)) > 1e6) {
+    ThrowError(
+        "{}: the disparity map holds values up to {:g}: not a disparity map "
+        "(pixels, or relative units)",
+        path.string(), std::max(std::abs(low), std::abs(high)));
+  }
   if (disparity.size() != image_size) {
     if (unit == DisparityUnit::kPixels) {
       ThrowError(
@@ -103,7 +115,9 @@ void ProcessImages(const std::vector<const MediaInput*>& images,
         exists = exists && fs::exists(file, error);
       }
       if (!(options.resume && exists)) {
-        const cv::Mat image = ReadImage(input->path, ReadMode::kColor8);
+        const cv::Mat image =
+            ReadImage(input->path, ReadMode::kColor8,
+                      CommandImageLimits("stereo", kStereoBytesPerPixel));
         cv::Mat disparity;
         PlaneDistributions planes;
         if (!options.disparity_file.empty()) {
@@ -119,7 +133,7 @@ void ProcessImages(const std::vector<const MediaInput*>& images,
         ++report->images;
       }
     } catch (const Error& e) {
-      report->failures.push_back(e.what());
+      report->failures.push_back(NamedFailure(input->path, e.what()));
     }
     if (progress) progress->Update(++done);
   }
@@ -259,7 +273,8 @@ void ProcessSequence(const MediaInput& input, Predictor& predictor,
       [&](int64_t* index, cv::Mat* image) {
         if (next >= count) return false;
         const fs::path& path = input.frames[static_cast<size_t>(next)];
-        *image = ReadImage(path, ReadMode::kColor8);
+        *image = ReadImage(path, ReadMode::kColor8,
+                           CommandImageLimits("stereo", kStereoBytesPerPixel));
         if (size.empty()) size = image->size();
         if (image->size() != size) {
           ThrowError("{}: frame is {}x{}, the sequence {}x{}", path.string(),
@@ -411,7 +426,7 @@ StereoJobReport RunStereoJob(const std::vector<MediaInput>& inputs,
     } catch (const Cancelled&) {
       throw;
     } catch (const Error& e) {
-      report.failures.push_back(e.what());
+      report.failures.push_back(NamedFailure(input.path, e.what()));
     }
   }
   report.seconds =
