@@ -49,6 +49,7 @@ void JoinVideoSegments(const std::vector<VideoSegment>& segments,
     throw std::bad_alloc();
   }
   OutputPtr out(raw);
+  raw->flags |= AVFMT_FLAG_BITEXACT;  // no random IDs or dates in the file
   PrepareStereoTag(spec.stereo, raw, output);
   for (const auto& [key, value] : spec.metadata) {
     av_dict_set(&raw->metadata, key.c_str(), value.c_str(), 0);

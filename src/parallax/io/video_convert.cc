@@ -1,5 +1,7 @@
 #include "parallax/io/video_convert.h"
 
+#include <cstring>
+
 extern "C" {
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
@@ -161,6 +163,12 @@ FramePtr MatToFrame::Convert(const cv::Mat& image) {
   frame->width = width_;
   frame->height = height_;
   if (av_frame_get_buffer(frame.get(), 0) < 0) throw std::bad_alloc();
+  // Same input, same bytes: padding (the X of bgr0, row ends) would
+  // otherwise hold whatever the allocator left there, and lossless encoders
+  // store it.
+  for (int plane = 0; plane < 4 && frame->buf[plane]; ++plane) {
+    std::memset(frame->buf[plane]->data, 0, frame->buf[plane]->size);
+  }
   const uint8_t* planes[4] = {image.data, nullptr, nullptr, nullptr};
   const int strides[4] = {static_cast<int>(image.step), 0, 0, 0};
   sws_scale(sws_, planes, strides, 0, height_, frame->data, frame->linesize);

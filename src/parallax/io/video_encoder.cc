@@ -152,6 +152,9 @@ CodecContextPtr OpenEncoder(const EncoderChoice& choice,
   encoder->framerate = {spec.frame_rate.num, spec.frame_rate.den};
   encoder->sample_aspect_ratio = {1, 1};
   encoder->thread_count = options.threads;
+  // No version strings or other run-dependent bytes: the same input and
+  // flags give the same file, so a resumed run can be checked.
+  encoder->flags |= AV_CODEC_FLAG_BITEXACT;
   if (global_header) encoder->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
 
   // Tag what MatToFrame produces, so players convert back the same way.

@@ -236,6 +236,7 @@ VideoWriter::VideoWriter(const fs::path& path, const VideoOutputSpec& spec,
     throw std::bad_alloc();
   }
   impl.output.reset(raw);
+  raw->flags |= AVFMT_FLAG_BITEXACT;  // no random IDs or dates in the file
   PrepareStereoTag(options.stereo, raw, path);
   for (const auto& [key, value] : options.metadata) {
     av_dict_set(&raw->metadata, key.c_str(), value.c_str(), 0);

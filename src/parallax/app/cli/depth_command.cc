@@ -120,6 +120,11 @@ int RunDepth(int argc, char** argv) {
                "video output exists only once complete) and fill in the "
                "missing frames of frame folders");
   AddOverwriteFlag(app, &job.overwrite);
+  app.add_option("--segment-frames", job.segment_frames,
+                 "Frame folders: frames per resumable segment (each starts "
+                 "a temporal stabiliser warmed up on the 8 frames before it)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_flag("-q,--quiet", quiet, "No progress bars");
 
   return RunCli(app, argc, argv, [&]() -> int {

@@ -1,5 +1,7 @@
 // `parallax depth` end to end, in-process, on a tiny random model: sizes,
 // counts, formats, audio kept, partial failures and resume.
+#include <sys/stat.h>
+
 #include <fstream>
 
 #include <fmt/format.h>
@@ -15,6 +17,7 @@
 #include "parallax/testing/command_line.h"
 #include "parallax/testing/testing.h"
 #include "parallax/testing/tiny_model.h"
+#include "parallax/util/atomic_file.h"
 
 namespace parallax {
 namespace {
@@ -187,6 +190,95 @@ TEST_F(DepthCommandTest, VideoToFolderWithRangeAndResume) {
   EXPECT_EQ(fs::last_write_time(kept), kept_time);
   EXPECT_EQ(ReadImage(out / "shot_000007_disp.pfm", ReadMode::kFloat1).size(),
             cv::Size(160, 96));
+}
+
+std::string FileBytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A resumed frame folder is byte-identical to an uninterrupted run, also
+// past segment boundaries (frames are written in segments, 240 by default,
+// with a fresh, warmed-up stabiliser each).
+TEST_F(DepthCommandTest, ResumedFrameFolderIsByteIdentical) {
+  for (int i = 0; i < 36; ++i) {
+    WriteImage(fmt::format("long/f_{:04d}.png", i), {64, 48});
+  }
+  const std::string pattern = (dir_ / "long" / "f_%04d.png").string();
+  const fs::path whole = dir_ / "whole", resumed = dir_ / "resumed";
+  for (const fs::path& out : {whole, resumed}) {
+    ASSERT_EQ(
+        RunDepthArgs({pattern, "-o", out.string(), "--model", model_.string(),
+                      "--format", "pfm", "--quiet", "--segment-frames", "12"}),
+        kExitOk);
+  }
+  // An interruption in the second segment and a hole in the first.
+  for (int i : {3, 4, 21, 25, 35}) {
+    fs::remove(resumed / fmt::format("f_{:04d}_disp.pfm", i));
+  }
+  ASSERT_EQ(RunDepthArgs({pattern, "-o", resumed.string(), "--model",
+                          model_.string(), "--format", "pfm", "--quiet",
+                          "--resume", "--segment-frames", "12"}),
+            kExitOk);
+  for (int i = 0; i < 36; ++i) {
+    const std::string name = fmt::format("f_{:04d}_disp.pfm", i);
+    ASSERT_TRUE(fs::exists(resumed / name)) << name;
+    EXPECT_EQ(FileBytes(resumed / name), FileBytes(whole / name)) << name;
+  }
+}
+
+// Outputs that exist are never replaced without --overwrite (or kept with
+// --resume); the refusal names the file and both flags and writes nothing.
+TEST_F(DepthCommandTest, ExistingOutputIsRefusedUnlessOverwriteOrResume) {
+  const fs::path image = WriteImage("photo.png", {64, 64});
+  const fs::path out = dir_ / "theirs.png";
+  WriteFileAtomic(out, std::string("someone else's file"));
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(RunDepthArgs({image.string(), "-o", out.string(), "--model",
+                          model_.string()}),
+            kExitError);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find(out.string()), std::string::npos) << err;
+  EXPECT_NE(err.find("--overwrite"), std::string::npos) << err;
+  EXPECT_NE(err.find("--resume"), std::string::npos) << err;
+  EXPECT_EQ(FileBytes(out), "someone else's file");
+  EXPECT_EQ(RunDepthArgs({image.string(), "-o", out.string(), "--model",
+                          model_.string(), "--resume", "--quiet"}),
+            kExitOk);
+  EXPECT_EQ(FileBytes(out), "someone else's file");
+  EXPECT_EQ(RunDepthArgs({image.string(), "-o", out.string(), "--model",
+                          model_.string(), "--overwrite", "--quiet"}),
+            kExitOk);
+  EXPECT_EQ(ReadImage(out, ReadMode::kFloat1).size(), cv::Size(64, 64));
+  // Both flags at once is a usage error.
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(RunDepthArgs({image.string(), "-o", out.string(), "--model",
+                          model_.string(), "--overwrite", "--resume"}),
+            kExitUsage);
+  ::testing::internal::GetCapturedStderr();
+}
+
+// A directory, a FIFO or a too-elongated image is a one-line error naming
+// the input, without a large allocation.
+TEST_F(DepthCommandTest, UnreadableInputsAreNamedOneLineErrors) {
+  const fs::path fifo = dir_ / "fifo.png";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(RunDepthArgs({fifo.string(), "-o", (dir_ / "o.png").string(),
+                          "--model", model_.string(), "--quiet"}),
+            kExitError);
+  EXPECT_NE(
+      ::testing::internal::GetCapturedStderr().find("fifo.png: is a FIFO"),
+      std::string::npos);
+  const fs::path sliver = WriteImage("sliver.png", {1, 5000});
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(RunDepthArgs({sliver.string(), "-o", (dir_ / "s.png").string(),
+                          "--model", model_.string(), "--quiet"}),
+            kExitError);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("sliver.png: "), std::string::npos) << err;
+  EXPECT_NE(err.find("too elongated"), std::string::npos) << err;
+  EXPECT_FALSE(fs::exists(dir_ / "s.png"));
 }
 
 TEST_F(DepthCommandTest, SequenceWithSevenChannelModelToVideo) {

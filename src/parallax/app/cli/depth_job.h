@@ -3,6 +3,7 @@
 // predictor into the asked outputs. One bad input does not stop the rest.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -37,6 +38,9 @@ struct DepthJobOptions {
   // Replace existing outputs. Without it or --resume, a job whose outputs
   // exist stops before any work (util/existing_outputs.h).
   bool overwrite = false;
+  // Frame folders: frames per segment, each with a fresh stabiliser warmed
+  // up on the frames before it, so that resumed runs are byte-identical.
+  int64_t segment_frames = 240;
   bool show_progress = true;
 };
 
