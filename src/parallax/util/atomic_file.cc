@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -107,6 +108,59 @@ std::vector<char> ReadFileBytes(const fs::path& path) {
     ThrowError("cannot read '{}': read failed", path.string());
   }
   return bytes;
+}
+
+namespace {
+
+bool IsHexRun(const std::string& text, size_t begin, size_t end) {
+  if (begin >= end) return false;
+  for (size_t i = begin; i < end; ++i) {
+    if (!std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
+  }
+  return true;
+}
+
+// ".NAME.tmpHEX" (WriteFileAtomic) or ".STEM.tmpHEX.EXT" (VideoWriter),
+// for the given output file name, or for any name when `filename` is empty.
+bool IsTempFileOf(const std::string& name, const std::string& filename) {
+  if (name.size() < 6 || name[0] != '.') return false;
+  const size_t tmp = name.rfind(".tmp");
+  if (tmp == std::string::npos || tmp == 0) return false;
+  const std::string owner = name.substr(1, tmp - 1);
+  const size_t dot = name.find('.', tmp + 4);
+  const size_t hex_end = dot == std::string::npos ? name.size() : dot;
+  if (!IsHexRun(name, tmp + 4, hex_end)) return false;
+  if (filename.empty()) return true;
+  if (dot == std::string::npos) return owner == filename;
+  // Video temporaries keep the extension after the hex run.
+  const fs::path target(filename);
+  return owner == target.stem().string() &&
+         name.substr(dot) == target.extension().string();
+}
+
+int RemoveMatching(const fs::path& folder, const std::string& filename) {
+  std::error_code error;
+  int removed = 0;
+  const fs::path dir = folder.empty() ? fs::path(".") : folder;
+  if (!fs::is_directory(dir, error)) return 0;
+  for (const auto& entry : fs::directory_iterator(dir, error)) {
+    if (!entry.is_regular_file(error)) continue;
+    if (IsTempFileOf(entry.path().filename().string(), filename) &&
+        fs::remove(entry.path(), error)) {
+      ++removed;
+    }
+  }
+  return removed;
+}
+
+}  // namespace
+
+int RemoveStaleTempFiles(const fs::path& output) {
+  return RemoveMatching(output.parent_path(), output.filename().string());
+}
+
+int RemoveStaleTempFilesIn(const fs::path& folder) {
+  return RemoveMatching(folder, "");
 }
 
 void CheckNotAnInput(const fs::path& output, std::span<const fs::path> inputs) {

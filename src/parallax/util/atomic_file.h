@@ -40,6 +40,16 @@ class AtomicFileWriter {
   bool committed_ = false;
 };
 
+// Removes what an atomic write killed mid-way (kill -9, power loss) left
+// beside `output`: its hidden temporary files (".NAME.tmpXXXX",
+// ".STEM.tmpXXXXXXXX.EXT"). Called when a job starts, so that a resumed or
+// repeated run leaves none behind. Returns how many were removed.
+int RemoveStaleTempFiles(const std::filesystem::path& output);
+
+// The same for every Parallax temporary file directly in `folder` (frame
+// folders, whose outputs are many).
+int RemoveStaleTempFilesIn(const std::filesystem::path& folder);
+
 // Reads a whole file. Throws parallax::Error naming the file.
 std::vector<char> ReadFileBytes(const std::filesystem::path& path);
 

@@ -95,5 +95,25 @@ TEST(AtomicFile, RefusesToOverwriteAnInput) {
   EXPECT_NO_THROW(CheckNotAnInput(dir / "out.png", inputs));
 }
 
+// kill -9 during a write leaves the hidden temporary file; the next run
+// for that output removes it, and nothing else.
+TEST(AtomicFile, StaleTemporariesOfAnOutputAreRemoved) {
+  testing::TempDir dir;
+  const auto touch = [&](const std::string& name) {
+    WriteFileAtomic(dir / name, std::string("x"));
+  };
+  touch(".out.png.tmp1a2b3c");     // WriteFileAtomic's temporary
+  touch(".film.tmp0011aabb.mp4");  // VideoWriter's temporary
+  touch(".other.png.tmp99");       // another output's
+  touch("out.png.tmp1a2b3c");      // not hidden: not ours
+  touch(".out.png.tmpzz");         // not hex: not ours
+  EXPECT_EQ(RemoveStaleTempFiles(dir / "out.png"), 1);
+  EXPECT_EQ(RemoveStaleTempFiles(dir / "film.mp4"), 1);
+  EXPECT_TRUE(std::filesystem::exists(dir / ".other.png.tmp99"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "out.png.tmp1a2b3c"));
+  EXPECT_TRUE(std::filesystem::exists(dir / ".out.png.tmpzz"));
+  EXPECT_EQ(RemoveStaleTempFilesIn(dir.path()), 1);  // .other.png.tmp99
+}
+
 }  // namespace
 }  // namespace parallax

@@ -518,6 +518,12 @@ DepthJobReport RunDepthJob(const std::vector<MediaInput>& inputs,
   RefuseExistingOutputs(
       ExistingOutputFiles(inputs, options, target),
       ExistingOutputsFromFlags(options.overwrite, options.resume));
+  // Temporary files a killed run left (kill -9 during a write).
+  if (target == OutputTarget::kFolder) {
+    RemoveStaleTempFilesIn(options.output);
+  } else {
+    RemoveStaleTempFiles(options.output);
+  }
   if (target == OutputTarget::kFolder) {
     std::error_code error;
     fs::create_directories(options.output, error);

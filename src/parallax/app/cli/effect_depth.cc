@@ -186,6 +186,12 @@ std::vector<std::string> RunImageEffect(
     if (fs::exists(side, exists_error)) existing.push_back(side);
   }
   RefuseExistingOutputs(existing, run.existing);
+  // Temporary files a killed run left (kill -9 during a write).
+  if (to_folder) {
+    RemoveStaleTempFilesIn(output);
+  } else {
+    RemoveStaleTempFiles(output);
+  }
   std::unique_ptr<ProgressBar> progress;
   if (run.show_progress && images.size() > 1) {
     progress = std::make_unique<ProgressBar>(

@@ -151,7 +151,7 @@ void AddFolder(const fs::path& folder, const MediaInputOptions& options,
     if (!entry.is_regular_file()) return;
     const fs::path& p = entry.path();
     if (IsOutputFile(p, options) || IsUnder(p, options.exclude)) return;
-    if (IsImageFile(p) || HasVideoExtension(p)) files.push_back(p);
+    if (IsPhotoInput(p) || HasVideoExtension(p)) files.push_back(p);
   };
   if (options.recursive) {
     for (const auto& entry : fs::recursive_directory_iterator(
@@ -208,6 +208,11 @@ void AddFolder(const fs::path& folder, const MediaInputOptions& options,
 
 bool HasVideoExtension(const fs::path& path) { return IsVideoFile(path); }
 
+bool IsPhotoInput(const fs::path& path) {
+  // A 3D camera's MPO holds its left view first: that view is the photo.
+  return IsImageFile(path) || ImageExtension(path) == "mpo";
+}
+
 bool IsSequencePattern(const std::string& argument) {
   Pattern pattern;
   const std::string name = fs::path(argument).filename().string();
@@ -230,7 +235,7 @@ MediaScan ExpandMediaInputs(const std::vector<std::string>& arguments,
       input.output_stem = path.stem();
       if (HasVideoExtension(path)) {
         input.kind = MediaKind::kVideo;
-      } else if (IsImageFile(path)) {
+      } else if (IsPhotoInput(path)) {
         input.kind = MediaKind::kImage;
       } else {
         scan.problems.push_back(fmt::format(

@@ -50,6 +50,9 @@ MediaScan ExpandMediaInputs(const std::vector<std::string>& arguments,
                             const MediaInputOptions& options);
 
 // True for the container extensions Parallax decodes as video.
+// Images Parallax reads as photos, MPO (3D camera: its left view) included.
+bool IsPhotoInput(const std::filesystem::path& path);
+
 bool HasVideoExtension(const std::filesystem::path& path);
 
 // "shot_%04d.png" / "shot_####.png": a numbered sequence pattern.

@@ -1,5 +1,7 @@
 #include "parallax/app/cli/media_inputs.h"
 
+#include <sys/stat.h>
+
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -37,6 +39,31 @@ TEST(MediaInputsTest, FilesFoldersAndProblems) {
   ASSERT_EQ(scan.problems.size(), 2u);
   EXPECT_NE(scan.problems[0].find("notes.txt"), std::string::npos);
   EXPECT_NE(scan.problems[1].find("missing.png"), std::string::npos);
+}
+
+// A 3D camera's MPO is a photo (its left view); a FIFO, a link loop and
+// the output folder given as input are named problems, not "no such file".
+TEST(MediaInputsTest, MpoIsAPhotoAndSpecialPathsAreNamed) {
+  testing::TempDir dir;
+  Touch(dir / "trip" / "pond.MPO");
+  ASSERT_EQ(::mkfifo((dir / "pipe.png").c_str(), 0600), 0);
+  fs::create_symlink(dir / "b.png", dir / "a.png");
+  fs::create_symlink(dir / "a.png", dir / "b.png");
+  MediaInputOptions options;
+  options.exclude = dir / "out";
+  fs::create_directories(dir / "out");
+  const MediaScan scan = ExpandMediaInputs(
+      {(dir / "trip").string(), (dir / "pipe.png").string(),
+       (dir / "a.png").string(), (dir / "out").string()},
+      options);
+  ASSERT_EQ(scan.inputs.size(), 1u);
+  EXPECT_EQ(scan.inputs[0].kind, MediaKind::kImage);
+  ASSERT_EQ(scan.problems.size(), 3u);
+  EXPECT_NE(scan.problems[0].find("FIFO"), std::string::npos);
+  EXPECT_NE(scan.problems[1].find("loop of symbolic links"),
+            std::string::npos);
+  EXPECT_NE(scan.problems[2].find("is the output folder too"),
+            std::string::npos);
 }
 
 TEST(MediaInputsTest, RecursiveKeepsSubfoldersInOutputNames) {

@@ -189,7 +189,16 @@ void ProcessVideo(const MediaInput& input, Predictor& predictor,
                   StereoJobReport* report) {
   if (target == OutputTarget::kVideo) {
     if (OutputExists(options, input.path)) return;
-    ConvertVideoToStereoVideo(input, predictor, options, report);
+    try {
+      ConvertVideoToStereoVideo(input, predictor, options, report);
+    } catch (const Cancelled&) {
+      throw;  // the parts are kept for --resume
+    } catch (const Error&) {
+      // A failed conversion leaves nothing behind; Ctrl-C keeps the parts.
+      std::error_code error;
+      fs::remove_all(StereoPartsFolder(options.output), error);
+      throw;
+    }
     return;
   }
   // A folder of stereo frames.
@@ -389,6 +398,12 @@ StereoJobReport RunStereoJob(const std::vector<MediaInput>& inputs,
   RefuseExistingOutputs(
       ExistingOutputFiles(inputs, options, target),
       ExistingOutputsFromFlags(options.overwrite, options.resume));
+  // Temporary files a killed run left (kill -9 during a write).
+  if (target == OutputTarget::kFolder) {
+    RemoveStaleTempFilesIn(options.output);
+  } else {
+    RemoveStaleTempFiles(options.output);
+  }
   if (target == OutputTarget::kFolder) {
     std::error_code error;
     fs::create_directories(options.output, error);
