@@ -1,6 +1,7 @@
 #include "parallax/io/image_io.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
@@ -97,6 +98,41 @@ cv::Mat SingleChannel(const cv::Mat& image, const std::string& name) {
   return channels[0];
 }
 
+// Float RGB(A) images (EXR plates, float TIFF) hold scene-linear light:
+// clipped to 0..1 and encoded with the sRGB curve, as a display would show
+// them, for networks trained on ordinary 8-bit photos. NaN becomes 0.
+cv::Mat LinearToSrgb8(const cv::Mat& linear) {
+  cv::Mat values;
+  linear.convertTo(values, CV_32F);
+  static const std::vector<uint8_t> curve = [] {
+    std::vector<uint8_t> table(4096);
+    for (size_t i = 0; i < table.size(); ++i) {
+      const double v = static_cast<double>(i) / (table.size() - 1);
+      const double encoded =
+          v <= 0.0031308 ? 12.92 * v : 1.055 * std::pow(v, 1 / 2.4) - 0.055;
+      table[i] = static_cast<uint8_t>(std::lround(encoded * 255));
+    }
+    return table;
+  }();
+  cv::Mat out(values.size(), CV_8UC(values.channels()));
+  const int channels = values.channels();
+  for (int y = 0; y < values.rows; ++y) {
+    const float* in = values.ptr<float>(y);
+    uint8_t* o = out.ptr<uint8_t>(y);
+    for (int x = 0; x < values.cols * channels; ++x) {
+      const float v = in[x];
+      if (channels == 4 && x % 4 == 3) {  // alpha is not light
+        o[x] = static_cast<uint8_t>(
+            std::lround(std::clamp(v >= 0 ? v : 0.0f, 0.0f, 1.0f) * 255));
+        continue;
+      }
+      const float clipped = v > 0 ? std::min(v, 1.0f) : 0.0f;  // NaN -> 0
+      o[x] = curve[static_cast<size_t>(std::lround(clipped * 4095))];
+    }
+  }
+  return out;
+}
+
 cv::Mat ConvertForMode(cv::Mat image, ReadMode mode, const std::string& name) {
   switch (mode) {
     case ReadMode::kUnchanged:
@@ -109,8 +145,14 @@ cv::Mat ConvertForMode(cv::Mat image, ReadMode mode, const std::string& name) {
     case ReadMode::kColor8:
       break;
   }
+  const bool float_color =
+      (image.depth() == CV_32F || image.depth() == CV_64F ||
+       image.depth() == CV_16F) &&
+      (image.channels() == 3 || image.channels() == 4);
   if (image.depth() == CV_16U) {
     image.convertTo(image, CV_8U, 1.0 / 257.0);  // 65535 -> 255
+  } else if (float_color) {
+    image = LinearToSrgb8(image);
   } else if (image.depth() != CV_8U) {
     ThrowError(
         "cannot read '{}' as an 8-bit image: it holds {} data (a "

@@ -1,5 +1,7 @@
 #include "parallax/io/image_io.h"
 
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include <opencv2/imgcodecs.hpp>
@@ -229,6 +231,27 @@ TEST(ImageIo, ExrRoundTripsOrSaysItIsUnsupported) {
                   .find("EXR is not supported by this OpenCV build"),
               std::string::npos);
   }
+}
+
+// VFX plates are float RGB in linear light: read for the networks as a
+// display shows them (clipped, sRGB-encoded), not refused as "a float map".
+TEST(ImageIo, FloatRgbPlatesAreLinearLightEncodedAsSrgb) {
+  testing::TempDir dir;
+  cv::Mat plate(2, 3, CV_32FC3);
+  plate.at<cv::Vec3f>(0, 0) = {0.0f, 0.18f, 1.0f};
+  plate.at<cv::Vec3f>(0, 1) = {4.0f, -1.0f, 0.0031308f};
+  plate.at<cv::Vec3f>(0, 2) = {std::nanf(""), 0.5f, 0.0f};
+  plate.row(1).setTo(cv::Scalar(0.214f, 0.214f, 0.214f));
+  WriteImage(dir / "p.pfm", plate);  // float RGB without needing OpenEXR
+  const cv::Mat bgr = ReadImage(dir / "p.pfm", ReadMode::kColor8);
+  ASSERT_EQ(bgr.type(), CV_8UC3);
+  EXPECT_EQ(bgr.at<cv::Vec3b>(0, 0), cv::Vec3b(0, 118, 255));  // 18 % grey
+  EXPECT_EQ(bgr.at<cv::Vec3b>(0, 1), cv::Vec3b(255, 0, 10));   // clipped
+  EXPECT_EQ(bgr.at<cv::Vec3b>(0, 2)[0], 0);                    // NaN -> 0
+  EXPECT_NEAR(bgr.at<cv::Vec3b>(1, 0)[1], 127.5, 1);  // sRGB(0.214) = 0.5
+  // A one-channel float file is a map, still refused as a photo.
+  WriteImage(dir / "m.pfm", cv::Mat(2, 2, CV_32FC1, cv::Scalar(3)));
+  EXPECT_THROW(ReadImage(dir / "m.pfm", ReadMode::kColor8), Error);
 }
 
 TEST(ImageIo, WriteRejectsDepthsAndChannelsAFormatCannotHold) {
