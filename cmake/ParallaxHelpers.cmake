@@ -53,6 +53,13 @@ function(parallax_add_test NAME)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 300)
   endif()
+  # The library folder (io, data, model, ...) as a label, so that a run can
+  # pick tests by library: scripts/test --sanitize runs the LibTorch-free
+  # ones.
+  file(RELATIVE_PATH _folder ${PROJECT_SOURCE_DIR}/src/parallax
+       ${CMAKE_CURRENT_SOURCE_DIR})
+  string(REGEX REPLACE "/.*" "" _folder "${_folder}")
+  list(APPEND ARG_LABELS ${_folder})
   add_test(NAME ${NAME} COMMAND ${NAME})
   # CTest runs two tests at once on two cores: OpenMP threads that spin
   # while waiting then starve each other (the training tests took 258 s

@@ -127,6 +127,25 @@ TEST(ProbeImage, TruncatedAndGarbageHeadersNameTheFile) {
             std::string::npos);
 }
 
+// Found while writing fuzz/image_probe_fuzzer (its replay shows the ASan
+// report): the VP8X size fields were read with a 4-byte load, one byte past the
+// end of a 30-byte file. The header is in a buffer of exactly its size so that
+// AddressSanitizer (scripts/test --sanitize) sees any read beyond it.
+TEST(ProbeImage, ExtendedWebpHeaderOfExactly30Bytes) {
+  const std::string header(
+      "RIFF\x16\x00\x00\x00WEBPVP8X\x0a\x00\x00\x00"
+      "\x10\x00\x00\x00\x63\x00\x00\x2f\x00\x00",
+      30);
+  const std::vector<char> bytes(header.begin(), header.end());
+  const std::optional<ImageInfo> info =
+      internal::ParseImageHeader(bytes, bytes.size(), "vp8x.webp");
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->width, 100);
+  EXPECT_EQ(info->height, 48);
+  EXPECT_EQ(info->channels, 4);  // the alpha flag
+  EXPECT_EQ(info->format, "webp");
+}
+
 TEST(Crc32, MatchesKnownValues) {
   EXPECT_EQ(internal::Crc32(std::string_view("IEND")), 0xAE426082u);
   EXPECT_EQ(internal::Crc32(std::string_view("123456789")), 0xCBF43926u);

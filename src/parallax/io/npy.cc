@@ -168,9 +168,11 @@ cv::Mat DecodeNpy(std::span<const char> bytes, const std::string& name,
     ThrowError("cannot read image '{}': image too large ({}x{})", name,
                header->width, header->height);
   }
-  cv::Mat image(header->height, header->width,
-                CV_MAKETYPE(header->depth, header->channels));
-  const size_t data_bytes = image.total() * image.elemSize();
+  // Sized from the header and checked against the file before the Mat is
+  // allocated: a 128-byte file may claim 16384x16384x4 float64 (8 GiB).
+  const size_t data_bytes = size_t(header->width) * size_t(header->height) *
+                            size_t(header->channels) *
+                            size_t(CV_ELEM_SIZE1(header->depth));
   const size_t available = bytes.size() - header->data_offset;
   if (available != data_bytes) {
     ThrowBadNpy(
@@ -179,6 +181,8 @@ cv::Mat DecodeNpy(std::span<const char> bytes, const std::string& name,
                           available, data_bytes, header->height, header->width,
                           header->channels));
   }
+  cv::Mat image(header->height, header->width,
+                CV_MAKETYPE(header->depth, header->channels));
   std::memcpy(image.data, bytes.data() + header->data_offset, data_bytes);
   if (header->little_endian != internal::HostIsLittleEndian()) {
     internal::SwapBytes(reinterpret_cast<char*>(image.data),

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
+#include <new>
 
 #include "parallax/testing/testing.h"
 #include "parallax/util/atomic_file.h"
@@ -169,6 +171,58 @@ TEST(Npy, FilesAndErrorsNameThePath) {
               std::string::npos);
   }
   EXPECT_THROW(WriteNpy(dir / "b.npy", cv::Mat(2, 2, CV_32SC1)), Error);
+}
+
+// Every cv::Mat allocation while installed goes through this: it records the
+// largest and refuses anything over 64 MiB instead of allocating it.
+class LargestMatAllocation : public cv::MatAllocator {
+ public:
+  LargestMatAllocation() { cv::Mat::setDefaultAllocator(this); }
+  ~LargestMatAllocation() override { cv::Mat::setDefaultAllocator(nullptr); }
+
+  cv::UMatData* allocate(int dims, const int* sizes, int type, void* data,
+                         size_t* step, cv::AccessFlag flags,
+                         cv::UMatUsageFlags usage) const override {
+    size_t bytes = CV_ELEM_SIZE(type);
+    for (int i = 0; i < dims; ++i) bytes *= static_cast<size_t>(sizes[i]);
+    largest = std::max(largest, bytes);
+    if (bytes > (size_t{64} << 20)) throw std::bad_alloc();
+    return cv::Mat::getStdAllocator()->allocate(dims, sizes, type, data, step,
+                                                flags, usage);
+  }
+  bool allocate(cv::UMatData* data, cv::AccessFlag flags,
+                cv::UMatUsageFlags usage) const override {
+    return cv::Mat::getStdAllocator()->allocate(data, flags, usage);
+  }
+  void deallocate(cv::UMatData* data) const override {
+    cv::Mat::getStdAllocator()->deallocate(data);
+  }
+
+  mutable size_t largest = 0;
+};
+
+// Found while writing fuzz/npy_fuzzer (its replay runs out of memory):
+// DecodeNpy allocated the Mat the header describes before checking that the
+// file holds its data, so a 128-byte file claiming (16384, 16384, 4) float64
+// allocated 8 GiB.
+TEST(Npy, ChecksTheDataSizeBeforeAllocating) {
+  const std::string bomb = NpyFile(
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (16384, 16384, 4), }",
+      "");
+  LargestMatAllocation allocator;
+  try {
+    DecodeNpy(bomb, "bomb.npy");
+    FAIL() << "no error";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("truncated NPY"),
+              std::string::npos)
+        << error.what();
+  }
+  EXPECT_EQ(allocator.largest, 0u);
+  // A file that does hold its data still decodes through the same path.
+  const cv::Mat image(3, 2, CV_64FC4, cv::Scalar(1, 2, 3, 4));
+  EXPECT_TRUE(Identical(DecodeNpy(EncodeNpy(image), "ok.npy"), image));
+  EXPECT_GT(allocator.largest, 0u);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "parallax/model/checkpoint_file.h"
 
 #include <cstring>
+#include <limits>
 
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
@@ -137,21 +138,51 @@ CheckpointFile DecodeCheckpointFile(const std::string& bytes,
       CheckpointBlob blob;
       blob.name = entry.at("name").get<std::string>();
       blob.dtype = entry.at("dtype").get<std::string>();
-      blob.shape = entry.at("shape").get<std::vector<int64_t>>();
-      const uint64_t offset = entry.at("offset").get<uint64_t>();
-      const uint64_t size = entry.at("size").get<uint64_t>();
+      // Not get<int64_t>(): nlohmann converts a JSON float to an integer
+      // with a plain cast, undefined for one out of range (a header saying
+      // 2e+120; found by fuzz/checkpoint_fuzzer). Sizes must be integers.
+      const nlohmann::json& shape = entry.at("shape");
+      if (!shape.is_array()) {
+        Fail(name, "blob '" + blob.name + "' has no shape");
+      }
+      for (const nlohmann::json& d : shape) {
+        if (!d.is_number_integer() ||
+            (d.is_number_unsigned() &&
+             d.get<uint64_t>() >
+                 static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))) {
+          Fail(name, "blob '" + blob.name + "' has an absurd shape");
+        }
+        blob.shape.push_back(d.get<int64_t>());
+      }
+      const auto unsigned_field = [&](const char* key) {
+        const nlohmann::json& value = entry.at(key);
+        if (!value.is_number_unsigned()) {
+          Fail(name, "blob '" + blob.name + "' has an invalid " + key);
+        }
+        return value.get<uint64_t>();
+      };
+      const uint64_t offset = unsigned_field("offset");
+      const uint64_t size = unsigned_field("size");
       const int64_t element_size = DtypeSize(blob.dtype);
       if (element_size < 0) Fail(name, "unknown dtype '" + blob.dtype + "'");
+      // Shapes, offsets and sizes come from the file: every product and
+      // sum below is checked so that none can wrap around (a wrapped size
+      // or offset passed the checks and pointed anywhere).
       int64_t elements = 1;
       for (int64_t d : blob.shape) {
         if (d < 0) Fail(name, "negative shape in blob '" + blob.name + "'");
+        if (d != 0 &&
+            elements > std::numeric_limits<int64_t>::max() / element_size / d) {
+          Fail(name, "blob '" + blob.name + "' has an absurd shape");
+        }
         elements *= d;
       }
       if (blob.dtype != "bytes" &&
           static_cast<uint64_t>(elements * element_size) != size) {
         Fail(name, "blob '" + blob.name + "' has the wrong size for its shape");
       }
-      if (payload_start + offset + size > payload_end) {
+      if (payload_start > payload_end || offset > payload_end - payload_start ||
+          size > payload_end - payload_start - offset) {
         Fail(name, "blob '" + blob.name + "' lies outside the file");
       }
       blob.data = bytes.substr(payload_start + offset, size);

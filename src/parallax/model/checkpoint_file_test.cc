@@ -68,6 +68,71 @@ TEST(CheckpointFile, ForeignFileAndNewerVersionAreNamed) {
   EXPECT_NE(ErrorOf(bytes).find("newer"), std::string::npos);
 }
 
+// A file with `blobs` as its blob table verbatim and 64 bytes of payload,
+// with a correct checksum: what a hand-made hostile file looks like.
+std::string WithBlobTable(const nlohmann::json& blobs) {
+  const std::string header = nlohmann::json{
+      {"format_version", 1},
+      {"model", {}},
+      {"blobs", blobs}}.dump();
+  std::string bytes = "PARALLAX";
+  const auto append = [&](uint64_t value, int count) {
+    for (int i = 0; i < count; ++i)
+      bytes.push_back(static_cast<char>(value >> (8 * i)));
+  };
+  append(1, 4);
+  append(header.size(), 8);
+  bytes += header;
+  bytes.resize((bytes.size() + 63) / 64 * 64 + 64, '\0');
+  append(Fnv1a64(bytes.data(), bytes.size()), 8);
+  return bytes;
+}
+
+// Found by review while writing fuzz/checkpoint_fuzzer: the element count
+// and the blob's end were computed with arithmetic that could wrap, so a
+// shape of 2^62 x 4 float32 "needed" 0 bytes (signed overflow, undefined)
+// and an offset near 2^64 passed the bounds check.
+TEST(CheckpointFile, HostileShapesAndOffsetsCannotWrap) {
+  const int64_t huge = int64_t{1} << 62;
+  EXPECT_NE(ErrorOf(WithBlobTable({{{"name", "w"},
+                                    {"dtype", "float32"},
+                                    {"shape", {huge, 4}},
+                                    {"offset", 0},
+                                    {"size", 0}}}))
+                .find("blob 'w' has an absurd shape"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(WithBlobTable({{{"name", "w"},
+                                    {"dtype", "float32"},
+                                    {"shape", {4}},
+                                    {"offset", ~uint64_t{0} - 63},
+                                    {"size", 16}}}))
+                .find("blob 'w' lies outside the file"),
+            std::string::npos);
+  // Found by fuzz/checkpoint_fuzzer: a float where an integer belongs was
+  // cast by nlohmann without a range check (undefined for 2e+120).
+  EXPECT_NE(ErrorOf(WithBlobTable({{{"name", "w"},
+                                    {"dtype", "float32"},
+                                    {"shape", {2e120}},
+                                    {"offset", 0},
+                                    {"size", 0}}}))
+                .find("blob 'w' has an absurd shape"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(WithBlobTable({{{"name", "w"},
+                                    {"dtype", "float32"},
+                                    {"shape", {4}},
+                                    {"offset", 1e300},
+                                    {"size", 16}}}))
+                .find("blob 'w' has an invalid offset"),
+            std::string::npos);
+  // The same table with sane numbers reads.
+  EXPECT_EQ(ErrorOf(WithBlobTable({{{"name", "w"},
+                                    {"dtype", "float32"},
+                                    {"shape", {4}},
+                                    {"offset", 48},
+                                    {"size", 16}}})),
+            "");
+}
+
 TEST(CheckpointFile, Fnv1aKnownValues) {
   // Reference values of the 64-bit FNV-1a hash.
   EXPECT_EQ(Fnv1a64("", 0), 0xcbf29ce484222325ull);

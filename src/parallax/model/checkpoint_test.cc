@@ -77,6 +77,56 @@ TEST(Checkpoint, MismatchedWeightsAreAClearError) {
   }
 }
 
+// Found while writing fuzz/checkpoint_fuzzer (its replay shows the ASan
+// report): a weight stored with a dtype SaveModel never writes ("bytes",
+// "int64") was copied with its own byte count into a float32 tensor of the
+// network's shape: a heap overflow.
+TEST(Checkpoint, WeightsOfOtherDtypesAreRefused) {
+  testing::TempDir dir;
+  DepthNet net(Small());
+  SaveModel(dir / "m.plx", net);
+  for (const std::string dtype : {"bytes", "int64"}) {
+    CheckpointFile file = ReadCheckpointFile(dir / "m.plx");
+    CheckpointBlob& weight = file.blobs.front();
+    ASSERT_EQ(weight.name.rfind("weights/", 0), 0u);
+    weight.dtype = dtype;
+    weight.data += weight.data;  // 8 bytes per element, as int64 has
+    WriteCheckpointFile(dir / "hostile.plx", file);
+    try {
+      LoadModel(dir / "hostile.plx");
+      FAIL() << dtype;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("is stored as " + dtype),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
+// Found by fuzz/checkpoint_fuzzer: the model description's integers were read
+// with nlohmann's get<int>(), a plain cast of a JSON float (undefined for
+// 2e+120) and a truncation of a large integer.
+TEST(Checkpoint, ModelDescriptionIntegersMustBeInts) {
+  testing::TempDir dir;
+  DepthNet net(Small());
+  SaveModel(dir / "m.plx", net);
+  for (const nlohmann::json& planes :
+       {nlohmann::json(2e120), nlohmann::json(1.5),
+        nlohmann::json(int64_t{1} << 40), nlohmann::json("32")}) {
+    CheckpointFile file = ReadCheckpointFile(dir / "m.plx");
+    file.model["planes"] = planes;
+    WriteCheckpointFile(dir / "bad.plx", file);
+    try {
+      LoadModel(dir / "bad.plx");
+      FAIL() << planes.dump();
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("invalid model description"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 TEST(Checkpoint, TruncatedAndMissingFilesAreClearErrors) {
   testing::TempDir dir;
   DepthNet net(Small());

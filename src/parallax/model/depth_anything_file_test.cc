@@ -8,6 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+#include <zlib.h>
 
 #include "parallax/testing/testing.h"
 #include "parallax/testing/torch_archive.h"
@@ -227,6 +228,75 @@ TEST_F(DepthAnythingFileTest, TensorsReachingPastTheirStorage) {
               HasSubstr("absurd size"));
 }
 
+// Found by fuzz/torch_state_dict_fuzzer: LibTorch's reader allocates the
+// size a record's zip directory entry claims before reading it, so a 1.7 KB
+// archive claiming a 4 GiB data.pkl allocated 4 GiB.
+// A zip of stored records without extra fields, as Python's zipfile writes
+// it; `claimed_pickle_size` replaces data.pkl's size in the central
+// directory unless 0. (The DOS time must not be 0: miniz reads the method and
+// the time as one 32-bit field when it checks stored sizes, so a timestamp
+// is what lets the claim through to the allocation, as in the fuzzer's
+// input.)
+std::string PlainZip(
+    const std::vector<std::pair<std::string, std::string>>& records,
+    uint32_t claimed_pickle_size) {
+  std::string out, directory;
+  const auto put = [](std::string& to, uint64_t value, int bytes) {
+    for (int i = 0; i < bytes; ++i)
+      to.push_back(static_cast<char>(value >> 8 * i));
+  };
+  for (const auto& [name, data] : records) {
+    const uint32_t crc = static_cast<uint32_t>(
+        crc32(0L, reinterpret_cast<const Bytef*>(data.data()),
+              static_cast<uInt>(data.size())));
+    const uint64_t claimed =
+        claimed_pickle_size != 0 && name == "archive/data.pkl"
+            ? claimed_pickle_size
+            : data.size();
+    std::string common;  // version .. name length, extra length
+    put(common, 20, 2), put(common, 0, 2), put(common, 0, 2);
+    put(common, 0x5B216000, 4), put(common, crc, 4),
+        put(common, data.size(), 4);
+    put(common, claimed, 4), put(common, name.size(), 2), put(common, 0, 2);
+    put(directory, 0x02014b50, 4), put(directory, 20, 2);
+    directory += common;
+    put(directory, 0, 6), put(directory, 0, 4), put(directory, out.size(), 4);
+    directory += name;
+    put(out, 0x04034b50, 4);
+    out += common.substr(0, 14);
+    put(out, data.size(), 4), put(out, data.size(), 4);
+    out += common.substr(22);
+    out += name + data;
+  }
+  const size_t directory_offset = out.size();
+  out += directory;
+  put(out, 0x06054b50, 4), put(out, 0, 4), put(out, records.size(), 2);
+  put(out, records.size(), 2), put(out, directory.size(), 4);
+  put(out, directory_offset, 4), put(out, 0, 2);
+  return out;
+}
+
+// Found by fuzz/torch_state_dict_fuzzer: LibTorch's reader allocates the
+// size a record's zip directory entry claims before reading it, so a 1.7 KB
+// archive claiming a 4 GiB data.pkl allocated 4 GiB.
+TEST(TorchStateDictTest, RecordsClaimingMoreThanTheArchiveHolds) {
+  testing::TempDir dir;
+  const std::vector<std::pair<std::string, std::string>> records = {
+      {"archive/data.pkl",
+       testing::PickleStateDict({{"a", torch::zeros({4})}})},
+      {"archive/data/0", std::string(16, '\0')},
+      {"archive/version", "3\n"}};
+  const fs::path path = dir / "claims.pth";
+  std::ofstream(path, std::ios::binary) << PlainZip(records, 0);
+  EXPECT_EQ(testing::ErrorOf([&] { ReadTorchStateDict(path); }),
+            "no error");  // the archive itself is sound
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      << PlainZip(records, 0xF0FFFF00u);
+  EXPECT_THAT(testing::ErrorOf([&] { ReadTorchStateDict(path); }),
+              HasSubstr("claims.pth: record 'archive/data.pkl' claims "
+                        "4043308800 bytes, more than the archive holds"));
+}
+
 TEST(TorchStateDictTest, DamagedPicklePrograms) {
   auto no_records = [](const std::string&) -> std::string { return ""; };
   auto error = [&](const std::string& program) {
@@ -245,9 +315,39 @@ TEST(TorchStateDictTest, DamagedPicklePrograms) {
   EXPECT_EQ(ParseStateDictPickle("\x80\x02}.", no_records, "x").size(), 0u);
 }
 
-// Found by fuzz/torch_state_dict_fuzzer: zero strides let a 4-element
-// storage stand for a 2^20 x 2^20 tensor, and copying it out allocated
-// 4 TiB. A tensor may not have more elements than its storage.
+// Found by fuzz/torch_state_dict_fuzzer: containers nested one opcode per
+// level (here 300,000 TUPLE1) were destroyed recursively and overflowed the
+// stack; a list that holds itself through the memo leaked.
+TEST(TorchStateDictTest, DeepAndCyclicContainers) {
+  auto no_records = [](const std::string&) -> std::string { return ""; };
+  const std::string deep = "\x80\x02N" + std::string(300000, '\x85') + ".";
+  EXPECT_THAT(
+      testing::ErrorOf([&] { ParseStateDictPickle(deep, no_records, "x"); }),
+      HasSubstr("a pickled tuple, not a state dict"));
+  // ] q0 h0 a .: a list appended to itself.
+  const std::string cycle(
+      "\x80\x02]q\x00h\x00"
+      "a.",
+      9);
+  EXPECT_THAT(
+      testing::ErrorOf([&] { ParseStateDictPickle(cycle, no_records, "x"); }),
+      HasSubstr("a pickled list, not a state dict"));
+}
+
+// Found by fuzz/torch_state_dict_fuzzer: an empty storage was filled with
+// memcpy(nullptr, ..., 0), undefined behaviour (UBSan). Empty tensors load.
+TEST(TorchStateDictTest, EmptyStorage) {
+  auto read = [](const std::string&) { return std::string(); };
+  const StateDict weights = ParseStateDictPickle(
+      testing::PickleStateDict({{"empty", torch::zeros({0})}}), read, "x");
+  ASSERT_EQ(weights.size(), 1u);
+  EXPECT_EQ(weights.Find("empty")->numel(), 0);
+}
+
+// Found while writing fuzz/torch_state_dict_fuzzer (its replay shows the ASan
+// report): zero strides let a 4-element storage stand for a 2^20 x 2^20
+// tensor, and copying it out allocated 4 TiB. A tensor may not have more
+// elements than its storage.
 TEST(TorchStateDictTest, ZeroStridesCannotInflateATensor) {
   const std::string storage(4 * sizeof(float), '\0');
   auto read = [&](const std::string&) { return storage; };

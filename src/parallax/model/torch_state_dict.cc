@@ -107,6 +107,37 @@ class PickleMachine {
                 const std::string& name)
       : program_(program), read_record_(read), name_(name) {}
 
+  // Containers can nest as deep as the program is long (one TUPLE1 opcode per
+  // level) and can hold themselves through the memo. Dropped the usual way,
+  // a deep one was destroyed recursively and overflowed the stack (found by
+  // fuzz/torch_state_dict_fuzzer with 30 KB of pickle), and a cycle leaked.
+  // So every value is taken apart here, one level at a time: `pending` owns
+  // each value while its items move out of it, so no destructor recurses.
+  ~PickleMachine() {
+    std::vector<ValuePtr> pending = std::move(stack_);
+    pending.insert(pending.end(), memo_.begin(), memo_.end());
+    pending.push_back(std::move(result_));
+    memo_.clear();
+    for (size_t i = 0; i < pending.size(); ++i) {  // grows as it goes
+      if (!pending[i]) continue;
+      std::vector<ValuePtr> items;
+      if (auto* tuple = std::get_if<std::shared_ptr<Tuple>>(&pending[i]->v)) {
+        items = std::move((*tuple)->items);
+      } else if (auto* list =
+                     std::get_if<std::shared_ptr<List>>(&pending[i]->v)) {
+        items = std::move((*list)->items);
+      } else if (auto* dict =
+                     std::get_if<std::shared_ptr<Dict>>(&pending[i]->v)) {
+        for (auto& [key, value] : (*dict)->items) {
+          items.push_back(std::move(key));
+          items.push_back(std::move(value));
+        }
+        (*dict)->items.clear();
+      }
+      for (ValuePtr& item : items) pending.push_back(std::move(item));
+    }
+  }
+
   ValuePtr Run() {
     while (true) {
       const uint8_t op = Byte();
@@ -119,7 +150,8 @@ class PickleMachine {
           break;
         case '.':  // STOP
           if (stack_.size() != 1) Fail("the pickle ends with a broken stack");
-          return Pop();
+          result_ = Pop();  // kept for the destructor to take apart
+          return result_;
         case '(':  // MARK
           Push(Make(Mark{}));
           break;
@@ -391,7 +423,11 @@ class PickleMachine {
                  record, bytes.size(), numel * element);
     }
     torch::Tensor storage = torch::empty({numel}, torch::dtype(*dtype));
-    std::memcpy(storage.data_ptr(), bytes.data(), numel * element);
+    // An empty storage has a null data_ptr(), and memcpy with a null pointer
+    // is undefined even for 0 bytes (found by fuzz/torch_state_dict_fuzzer).
+    if (numel > 0) {
+      std::memcpy(storage.data_ptr(), bytes.data(), numel * element);
+    }
     ValuePtr out = Make(Storage{storage});
     storages_[*key] = out;
     return out;
@@ -470,6 +506,7 @@ class PickleMachine {
   std::vector<ValuePtr> stack_;
   std::vector<ValuePtr> memo_;
   std::map<std::string, ValuePtr> storages_;
+  ValuePtr result_;
 };
 
 uint32_t Le32(const std::string& bytes, size_t at) {
@@ -483,11 +520,21 @@ uint16_t Le16(const std::string& bytes, size_t at) {
                                static_cast<uint8_t>(bytes[at + 1]) << 8);
 }
 
-// CRC-32 of every record, from the zip's central directory. LibTorch's
-// reader does not check them, so a flipped bit in the weights would
-// otherwise load silently.
-std::map<std::string, uint32_t> ZipRecordCrcs(
-    const std::filesystem::path& path) {
+uint64_t Le64(const std::string& bytes, size_t at) {
+  return Le32(bytes, at) | uint64_t{Le32(bytes, at + 4)} << 32;
+}
+
+struct ZipRecord {
+  uint32_t crc = 0;
+  uint64_t size = 0;       // uncompressed, as the directory claims
+  bool plausible = false;  // the archive can hold `size` bytes
+};
+
+// CRC-32 and size of every record, from the zip's central directory.
+// LibTorch's reader does not check the CRCs, so a flipped bit in the weights
+// would otherwise load silently; and it allocates the size the directory
+// claims before reading a byte, so a 2 KB file claiming 4 GiB got 4 GiB.
+std::map<std::string, ZipRecord> ZipRecords(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   const std::streamoff size = in.tellg();
   // The end-of-central-directory record: 22 bytes plus a comment < 64 KiB.
@@ -495,29 +542,54 @@ std::map<std::string, uint32_t> ZipRecordCrcs(
   std::string tail(static_cast<size_t>(tail_size), '\0');
   in.seekg(size - tail_size);
   in.read(tail.data(), tail_size);
-  std::map<std::string, uint32_t> crcs;
+  std::map<std::string, ZipRecord> records;
   const size_t eocd = tail.rfind(std::string("PK\x05\x06", 4));
-  if (eocd == std::string::npos || eocd + 22 > tail.size()) return crcs;
+  if (eocd == std::string::npos || eocd + 22 > tail.size()) return records;
   const uint64_t directory_size = Le32(tail, eocd + 12);
   const uint64_t directory_offset = Le32(tail, eocd + 16);
   if (directory_offset == 0xffffffffu || directory_size > uint64_t(size)) {
-    return crcs;  // zip64: left to LibTorch's reader
+    return records;  // zip64: left to LibTorch's reader
   }
   std::string directory(directory_size, '\0');
   in.seekg(static_cast<std::streamoff>(directory_offset));
   in.read(directory.data(), static_cast<std::streamsize>(directory_size));
-  if (!in) return crcs;
+  if (!in) return records;
   size_t at = 0;
   while (at + 46 <= directory.size() && Le32(directory, at) == 0x02014b50u) {
-    const uint32_t crc = Le32(directory, at + 16);
+    ZipRecord record;
+    record.crc = Le32(directory, at + 16);
+    const uint16_t method = Le16(directory, at + 10);
+    uint64_t compressed = Le32(directory, at + 20);
+    record.size = Le32(directory, at + 24);
     const size_t name_length = Le16(directory, at + 28);
     const size_t extra_length = Le16(directory, at + 30);
     const size_t comment_length = Le16(directory, at + 32);
     if (at + 46 + name_length > directory.size()) break;
-    crcs[directory.substr(at + 46, name_length)] = crc;
+    // A zip64 extra field (id 1) holds the 64-bit sizes of those that read
+    // 0xffffffff, uncompressed first.
+    const size_t extra_end =
+        std::min(directory.size(), at + 46 + name_length + extra_length);
+    for (size_t extra = at + 46 + name_length; extra + 4 <= extra_end;
+         extra += 4 + Le16(directory, extra + 2)) {
+      if (Le16(directory, extra) != 1) continue;
+      size_t field = extra + 4;
+      if (record.size == 0xffffffffu && field + 8 <= extra_end) {
+        record.size = Le64(directory, field);
+        field += 8;
+      }
+      if (compressed == 0xffffffffu && field + 8 <= extra_end) {
+        compressed = Le64(directory, field);
+      }
+    }
+    // Stored records (all that torch.save writes) are no larger than the
+    // file; deflate expands at most 1032:1.
+    record.plausible =
+        compressed <= uint64_t(size) &&
+        record.size <= (method == 0 ? compressed : compressed * 1032 + 1032);
+    records[directory.substr(at + 46, name_length)] = record;
     at += 46 + name_length + extra_length + comment_length;
   }
-  return crcs;
+  return records;
 }
 
 }  // namespace
@@ -561,6 +633,15 @@ StateDict ParseStateDictPickle(
 StateDict ReadTorchStateDict(const std::filesystem::path& path) {
   const std::string name = path.string();
   RequireRegularFile(path);
+  // Before LibTorch's reader opens the archive: its constructor already
+  // reads the "version" record, allocating whatever size is claimed.
+  const std::map<std::string, ZipRecord> records = ZipRecords(path);
+  for (const auto& [record, entry] : records) {
+    if (!entry.plausible) {
+      ThrowError("{}: record '{}' claims {} bytes, more than the archive holds",
+                 name, record, entry.size);
+    }
+  }
   std::unique_ptr<caffe2::serialize::PyTorchStreamReader> reader;
   try {
     reader = std::make_unique<caffe2::serialize::PyTorchStreamReader>(name);
@@ -570,10 +651,9 @@ StateDict ReadTorchStateDict(const std::filesystem::path& path) {
         "of file; files saved by PyTorch before 1.6 are not read)",
         name);
   }
-  const std::map<std::string, uint32_t> crcs = ZipRecordCrcs(path);
   // Records sit under one top folder ("tiny/data.pkl"); find its name.
   std::string prefix;
-  for (const auto& [record, crc] : crcs) {
+  for (const auto& [record, entry] : records) {
     const std::string pickle = "/data.pkl";
     if (record.size() > pickle.size() &&
         record.compare(record.size() - pickle.size(), pickle.size(), pickle) ==
@@ -582,6 +662,7 @@ StateDict ReadTorchStateDict(const std::filesystem::path& path) {
     }
   }
   auto read = [&](const std::string& record) -> std::string {
+    const auto entry = records.find(prefix + record);
     std::string bytes;
     try {
       if (!reader->hasRecord(record)) {
@@ -592,12 +673,11 @@ StateDict ReadTorchStateDict(const std::filesystem::path& path) {
     } catch (const c10::Error&) {
       ThrowError("{}: record '{}' is damaged or cut short", name, record);
     }
-    const auto crc = crcs.find(prefix + record);
-    if (crc != crcs.end()) {
+    if (entry != records.end()) {
       const uint32_t actual = static_cast<uint32_t>(
           crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()),
                 static_cast<uInt>(bytes.size())));
-      if (actual != crc->second) {
+      if (actual != entry->second.crc) {
         ThrowError("{}: record '{}' is damaged (its checksum does not match)",
                    name, record);
       }

@@ -189,14 +189,17 @@ void ProcessVideo(const MediaInput& input, Predictor& predictor,
                   StereoJobReport* report) {
   if (target == OutputTarget::kVideo) {
     if (OutputExists(options, input.path)) return;
+    std::error_code error;
+    const fs::path parts = StereoPartsFolder(options.output);
+    const bool had_parts = fs::exists(parts, error);
     try {
       ConvertVideoToStereoVideo(input, predictor, options, report);
     } catch (const Cancelled&) {
       throw;  // the parts are kept for --resume
     } catch (const Error&) {
-      // A failed conversion leaves nothing behind; Ctrl-C keeps the parts.
-      std::error_code error;
-      fs::remove_all(StereoPartsFolder(options.output), error);
+      // A failed conversion leaves nothing behind; Ctrl-C keeps the parts,
+      // and so does a failure beside the parts of an earlier run.
+      if (!had_parts) fs::remove_all(parts, error);
       throw;
     }
     return;
