@@ -163,6 +163,10 @@ int RemoveStaleTempFilesIn(const fs::path& folder) {
   return RemoveMatching(folder, "");
 }
 
+int RemoveStaleTempFilesOf(const fs::path& output, bool folder) {
+  return folder ? RemoveStaleTempFilesIn(output) : RemoveStaleTempFiles(output);
+}
+
 void CheckNotAnInput(const fs::path& output, std::span<const fs::path> inputs) {
   std::error_code ec;
   if (!fs::exists(output, ec)) return;  // a new file overwrites nothing

@@ -50,6 +50,10 @@ int RemoveStaleTempFiles(const std::filesystem::path& output);
 // folders, whose outputs are many).
 int RemoveStaleTempFilesIn(const std::filesystem::path& folder);
 
+// RemoveStaleTempFilesIn(output) for a folder output, else
+// RemoveStaleTempFiles(output).
+int RemoveStaleTempFilesOf(const std::filesystem::path& output, bool folder);
+
 // Reads a whole file. Throws parallax::Error naming the file.
 std::vector<char> ReadFileBytes(const std::filesystem::path& path);
 

@@ -519,11 +519,8 @@ DepthJobReport RunDepthJob(const std::vector<MediaInput>& inputs,
       ExistingOutputFiles(inputs, options, target),
       ExistingOutputsFromFlags(options.overwrite, options.resume));
   // Temporary files a killed run left (kill -9 during a write).
-  if (target == OutputTarget::kFolder) {
-    RemoveStaleTempFilesIn(options.output);
-  } else {
-    RemoveStaleTempFiles(options.output);
-  }
+  RemoveStaleTempFilesOf(options.output,
+                         /*folder=*/target == OutputTarget::kFolder);
   if (target == OutputTarget::kFolder) {
     std::error_code error;
     fs::create_directories(options.output, error);

@@ -187,11 +187,7 @@ std::vector<std::string> RunImageEffect(
   }
   RefuseExistingOutputs(existing, run.existing);
   // Temporary files a killed run left (kill -9 during a write).
-  if (to_folder) {
-    RemoveStaleTempFilesIn(output);
-  } else {
-    RemoveStaleTempFiles(output);
-  }
+  RemoveStaleTempFilesOf(output, /*folder=*/to_folder);
   std::unique_ptr<ProgressBar> progress;
   if (run.show_progress && images.size() > 1) {
     progress = std::make_unique<ProgressBar>(
