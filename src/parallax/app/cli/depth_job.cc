@@ -118,20 +118,35 @@ int64_t SegmentOf(int64_t index, int64_t first, int64_t segment_frames) {
 
 // On resume, a frame is skipped (not even predicted) when its segment is
 // complete and so is the segment kResumeWarmupFrames later, whose warm-up
-// it may be.
-bool Skippable(const FrameDone& done, int64_t index, int64_t first,
-               int64_t segment_frames) {
-  if (!done) return false;
-  const auto complete = [&](int64_t segment) {
-    for (int64_t k = 0; k < segment_frames; ++k) {
-      if (!done(first + segment * segment_frames + k)) return false;
+// it may be. Each segment's files are looked up once, not once per frame.
+class ResumeSegments {
+ public:
+  ResumeSegments(FrameDone done, int64_t segment_frames)
+      : done_(std::move(done)), segment_frames_(segment_frames) {}
+
+  bool Skippable(int64_t index, int64_t first) {
+    if (!done_) return false;
+    return Complete(SegmentOf(index, first, segment_frames_), first) &&
+           Complete(
+               SegmentOf(index + kResumeWarmupFrames, first, segment_frames_),
+               first);
+  }
+
+ private:
+  bool Complete(int64_t segment, int64_t first) {
+    const auto [it, fresh] = complete_.try_emplace(segment, true);
+    if (fresh) {
+      for (int64_t k = 0; k < segment_frames_ && it->second; ++k) {
+        it->second = done_(first + segment * segment_frames_ + k);
+      }
     }
-    return true;
-  };
-  return complete(SegmentOf(index, first, segment_frames)) &&
-         complete(
-             SegmentOf(index + kResumeWarmupFrames, first, segment_frames));
-}
+    return it->second;
+  }
+
+  FrameDone done_;
+  int64_t segment_frames_;
+  std::map<int64_t, bool> complete_;
+};
 
 // Runs frames through the sequence estimator into a sink; `read` returns
 // false at the end. A read error (damaged input) still writes and finishes
@@ -149,6 +164,7 @@ int64_t RunFrames(Predictor& predictor, const DepthJobOptions& options,
   // Segments (see kResumeWarmupFrames) for frame folders; a video is one piece.
   const bool segmented = sink.segmented();
   const int64_t segment_frames = options.segment_frames;
+  ResumeSegments resume(done, segment_frames);
   std::optional<int64_t> first_index;
   int64_t segment_start = 0;  // frames before it are warm-up, not written
   std::deque<std::pair<int64_t, cv::Mat>> recent;  // the warm-up frames
@@ -184,7 +200,7 @@ int64_t RunFrames(Predictor& predictor, const DepthJobOptions& options,
     ++seen;
     if (progress) progress->Update(seen);
     if (!first_index) first_index = index;
-    if (segmented && Skippable(done, index, *first_index, segment_frames)) {
+    if (segmented && resume.Skippable(index, *first_index)) {
       after_gap = true;
       recent.clear();  // the warm-up frames must be the ones just before
       continue;
@@ -357,6 +373,7 @@ void ProcessSequence(const MediaInput& input, Predictor& predictor,
                                              "frames/s");
   }
   int64_t next = 0;
+  ResumeSegments resume(done, options.segment_frames);
   cv::Size size;
   report->frames += RunFrames(
       predictor, options,
@@ -364,7 +381,7 @@ void ProcessSequence(const MediaInput& input, Predictor& predictor,
         if (next >= count) return false;
         const fs::path& path = input.frames[static_cast<size_t>(next)];
         // Frames that resume skips are not decoded, only counted.
-        if (!Skippable(done, next, 0, options.segment_frames)) {
+        if (!resume.Skippable(next, 0)) {
           *image = ReadImage(path, ReadMode::kColor8,
                              CommandImageLimits("depth", kDepthBytesPerPixel));
           if (size.empty()) size = image->size();

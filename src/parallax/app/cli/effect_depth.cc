@@ -176,11 +176,10 @@ std::vector<std::string> RunImageEffect(
   std::vector<fs::path> existing;
   std::error_code exists_error;
   for (const MediaInput* input : images) {
+    const fs::path path = output_of(*input);
     // An output that is the input fails below, naming the input.
-    if (fs::equivalent(output_of(*input), input->path, exists_error)) continue;
-    if (fs::exists(output_of(*input), exists_error)) {
-      existing.push_back(output_of(*input));
-    }
+    if (fs::equivalent(path, input->path, exists_error)) continue;
+    if (fs::exists(path, exists_error)) existing.push_back(path);
   }
   for (const fs::path& side : run.side_outputs) {
     if (fs::exists(side, exists_error)) existing.push_back(side);
