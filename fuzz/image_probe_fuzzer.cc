@@ -1,7 +1,8 @@
 // Fuzzes the image header parser behind ProbeImage and ReadImage
 // (src/parallax/io/image_probe.h): PNG, JPEG, WebP, BMP, PFM and NPY headers
 // read without decoding, both from the whole file and from a prefix of it
-// (the "read more" path of ProbeImage), plus the PNG chunk walk and CRC.
+// (the "read more" path of ProbeImage), plus the PNG chunk walk and CRC,
+// and the TIFF/EXR size parser (declared_size.h).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include <span>
 #include <string>
 
+#include "parallax/io/declared_size.h"
 #include "parallax/io/image_probe.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -34,5 +36,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t png_end = parallax::internal::FindPngEnd(bytes);
   if (png_end != std::string::npos && png_end > size) std::abort();
   (void)parallax::internal::Crc32(bytes);
+  const auto declared = parallax::internal::ParseDeclaredSize(bytes);
+  if (declared && (declared->width <= 0 || declared->height <= 0)) {
+    std::abort();
+  }
   return 0;
 }

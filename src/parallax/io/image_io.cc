@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 #include <vector>
 
+#include "parallax/io/declared_size.h"
 #include "parallax/io/image_probe.h"
 #include "parallax/io/jpeg_markers.h"
 #include "parallax/io/npy.h"
@@ -316,8 +317,14 @@ cv::Mat ReadImage(const std::filesystem::path& path, ReadMode mode,
   } else if (info->format == "npy") {
     image = DecodeNpy(bytes, name, limits);
   } else if (info->format.empty()) {
-    // TIFF, EXR, ...: no header parser of ours, so OpenCV's own limits
-    // guard the decoding and ours apply after it.
+    // TIFF, EXR, ...: their declared size is checked before decoding where
+    // it can be read; OpenCV's own limits guard the rest, and ours apply
+    // again after it.
+    if (const std::optional<cv::Size> size =
+            internal::ParseDeclaredSize(bytes)) {
+      internal::CheckImageLimits({size->width, size->height, 3, CV_8U, ""},
+                                 limits, name);
+    }
     image = DecodeWithOpenCv(bytes, name, ImageExtension(path));
     internal::CheckImageLimits(
         {image.cols, image.rows, image.channels(), image.depth(), ""}, limits,

@@ -1,5 +1,7 @@
 #include "parallax/io/video_reader.h"
 
+#include "parallax/io/image_probe.h"
+
 #include <algorithm>
 #include <cmath>
 #include <iterator>
@@ -489,6 +491,9 @@ VideoReader::VideoReader(const fs::path& path, const VideoReadOptions& options)
   impl_->path = path;
   impl_->options = options;
   impl_->info = ProbeVideo(path);
+  internal::CheckImageLimits(
+      {impl_->info.width, impl_->info.height, 3, CV_8U, "video"},
+      options.frame_limits, path.string());
   impl_->Open();
   if (options.start) impl_->start_time_s = impl_->SecondsOf(*options.start);
   if (options.end) impl_->end_time_s = impl_->SecondsOf(*options.end);

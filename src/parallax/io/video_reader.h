@@ -18,6 +18,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "parallax/io/image_io.h"
 #include "parallax/io/video_info.h"
 #include "parallax/io/video_position.h"
 
@@ -41,6 +42,10 @@ struct VideoReadOptions {
   // true: let the decoder conceal damage and go on (frames may show
   // artefacts); a truncated file still ends with an error.
   bool conceal_errors = false;
+  // Checked against the frame size when the file is opened, before any
+  // frame is decoded: a stream header can declare 60000x60000 pixels.
+  // Jobs set what they need per frame pixel (the memory budget).
+  ImageLimits frame_limits;
 
   // Throws parallax::Error for values a user could have given (a start
   // after the end); THROW_CHECK for the rest.

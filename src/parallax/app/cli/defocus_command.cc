@@ -131,8 +131,8 @@ int RunDefocus(int argc, char** argv) {
   AddVideoEncodeOptions(app, &video.encode);
   bool resume = false;
   app.add_flag("--resume", resume,
-               "Keep outputs that exist: photos already done, or a finished "
-               "video (outputs are written whole or not at all)");
+               "Continue an interrupted run: keep photos already done and "
+               "continue a video at its first unfinished segment");
   bool overwrite = false;
   AddOverwriteFlag(app, &overwrite);
   app.add_flag("-q,--quiet", quiet, "No progress bars");
@@ -169,6 +169,8 @@ int RunDefocus(int argc, char** argv) {
           return kExitOk;
         }
         video.upsample.method = ParseUpsampleMethod(depth_options.upsample);
+        video.resume = resume;
+        video.model_id = depth.model_id();
         DefocusVideo(inputs.front(), output, settings, depth.predictor(quiet),
                      video);
         return kExitOk;

@@ -1,15 +1,15 @@
 #include "parallax/app/cli/defocus_video.h"
 
-#include <map>
 #include <memory>
-#include <vector>
+#include <optional>
+
+#include <nlohmann/json.hpp>
 
 #include "parallax/app/cli/depth_output.h"
-#include "parallax/infer/depth_estimator.h"
-#include "parallax/io/video_reader.h"
+#include "parallax/app/cli/memory_needs.h"
+#include "parallax/jobs/segmented_video.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
-#include "parallax/util/interrupt.h"
 #include "parallax/util/progress.h"
 
 namespace parallax {
@@ -22,6 +22,64 @@ namespace {
 // settles within about half a second at 24 frames/s.
 constexpr float kTrackRate = 0.25f;
 
+// Refocused frames. A tracked focus starts over with each segment (it
+// settles during the warm-up frames); a fixed one is measured on the first
+// frame and carried across segments and resumed runs.
+class DefocusFrameRenderer : public FrameRenderer {
+ public:
+  DefocusFrameRenderer(const DefocusSettings& settings, bool track)
+      : settings_(settings), track_(track && !settings.focus_disparity) {}
+  void Reset() override {
+    if (track_) focus_.reset();
+  }
+  void Observe(DepthFrame& frame) override {
+    if (focus_ && !track_) return;
+    const float measured = ResolveFocus(frame.disparity, settings_);
+    // A new shot starts from its own measurement.
+    focus_ = focus_ && !frame.scene_cut
+                 ? *focus_ + kTrackRate * (measured - *focus_)
+                 : measured;
+  }
+  cv::Mat Render(DepthFrame& frame) override {
+    return RenderDefocus(frame.image, frame.disparity, *focus_, settings_);
+  }
+  std::string Carry() const override {
+    return !track_ && focus_ ? nlohmann::json(*focus_).dump() : "";
+  }
+  void Restore(const std::string& carried) override {
+    if (!track_ && !carried.empty()) {
+      focus_ = nlohmann::json::parse(carried).get<float>();
+    }
+  }
+
+ private:
+  const DefocusSettings& settings_;
+  bool track_;
+  std::optional<float> focus_;
+};
+
+std::string DefocusSettingsText(const DefocusSettings& s, bool track) {
+  const LensBlurOptions& lens = s.lens_options;
+  const BlurModel& blur = lens.blur;
+  const nlohmann::json json = {
+      {"lens", s.lens},
+      {"graded", {int(s.graded.method), s.graded.levels}},
+      {"blur",
+       {blur.max_blur, blur.f_number, blur.focal_length_mm,
+        blur.focus_distance_m, blur.sensor_width_mm, blur.depth_of_field,
+        blur.near_scale, blur.far_scale}},
+      {"aperture", {lens.aperture.blades, lens.aperture.rotation}},
+      {"highlights",
+       {lens.highlights, lens.highlight_threshold, lens.shape_detail}},
+      {"focus_point", s.focus_point
+                          ? nlohmann::json{s.focus_point->x, s.focus_point->y}
+                          : nlohmann::json()},
+      {"focus_disparity", s.focus_disparity ? *s.focus_disparity : -1.0f},
+      {"track", track},
+  };
+  return json.dump();
+}
+
 }  // namespace
 
 void DefocusVideo(const fs::path& input, const fs::path& output,
@@ -32,55 +90,36 @@ void DefocusVideo(const fs::path& input, const fs::path& output,
                output.string());
   }
   CheckNotAnInput(output, std::span(&input, 1));
-  VideoReader reader(input, {});
-  const VideoInfo& info = reader.info();
-  VideoOutputSpec spec;
-  spec.width = reader.frame_size().width;
-  spec.height = reader.frame_size().height;
-  spec.frame_rate = info.frame_rate;
-  spec.time_base = info.time_base;
-  spec.copy_streams_from = input;
-  spec.trim_copied_streams = true;
-  VideoWriter writer(output, spec, options.encode);
-
+  SegmentedVideoOptions video;
+  video.output = output;
+  video.encode = options.encode;
+  video.sequence.upsample = options.upsample;
+  video.resume = options.resume;
+  video.segment_frames = options.segment_frames;
+  video.warmup_frames = options.warmup_frames;
+  video.frame_limits = CommandImageLimits("defocus", kDefocusBytesPerPixel);
+  video.settings = options.model_id +
+                   DefocusSettingsText(settings, options.track) +
+                   PredictorSettings(predictor.options());
+  video.on_frame = options.on_frame;
   std::unique_ptr<ProgressBar> progress;
   if (options.show_progress) {
-    progress = std::make_unique<ProgressBar>(
-        input.filename().string(), reader.expected_frames(), "frames/s");
-  }
-  SequenceDepthOptions depth_options;
-  depth_options.upsample = options.upsample;
-  SequenceDepthEstimator estimator(predictor, depth_options);
-  std::map<int64_t, int64_t> pts_by_index;
-  std::optional<float> focus;
-  int64_t written = 0;
-  const auto emit = [&](std::vector<DepthFrame> frames) {
-    for (DepthFrame& frame : frames) {
-      if (InterruptRequested()) throw Cancelled();
-      if (!focus || (options.track && !settings.focus_disparity)) {
-        const float measured = ResolveFocus(frame.disparity, settings);
-        // A new shot starts from its own measurement.
-        focus = focus && !frame.scene_cut
-                    ? *focus + kTrackRate * (measured - *focus)
-                    : measured;
+    video.progress = [&](int64_t done, int64_t total) {
+      if (!progress) {
+        progress = std::make_unique<ProgressBar>(input.filename().string(),
+                                                 total, "frames/s");
       }
-      const cv::Mat out =
-          RenderDefocus(frame.image, frame.disparity, *focus, settings);
-      writer.Write(out, pts_by_index.at(frame.index));
-      pts_by_index.erase(frame.index);
-      ++written;
-      if (progress) progress->Update(written);
-    }
-  };
-  VideoFrame frame;
-  while (reader.Read(&frame)) {
-    if (InterruptRequested()) throw Cancelled();
-    pts_by_index[frame.index] = frame.pts;
-    emit(estimator.Push(frame.index, frame.image));
+      progress->Update(done);
+      return true;
+    };
   }
-  emit(estimator.Finish());
-  if (written == 0) ThrowError("{}: no frames decoded", input.string());
-  writer.Finish();
+  DefocusFrameRenderer renderer(settings, options.track);
+  try {
+    RunSegmentedVideo(input, predictor, renderer, video);
+  } catch (...) {
+    if (progress) progress->Finish();
+    throw;
+  }
   if (progress) progress->Finish();
 }
 

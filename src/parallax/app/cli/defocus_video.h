@@ -1,9 +1,13 @@
 // `parallax defocus` on a video: depth per frame through the stabilised
 // sequence estimator, the focus fixed at the first frame's depth or
-// tracking the depth under the focus pixel, audio and subtitles copied.
+// tracking the depth under the focus pixel, audio and subtitles copied;
+// resumable segment by segment (jobs/segmented_video.h).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <string>
 
 #include "parallax/app/cli/defocus_render.h"
 #include "parallax/infer/edge_aware_upsample.h"
@@ -20,6 +24,14 @@ struct DefocusVideoOptions {
   UpsampleOptions upsample;  // network depth to frame size
   VideoEncodeOptions encode;
   bool show_progress = true;
+  // Continue the segments of an interrupted run (jobs/segmented_video.h).
+  bool resume = false;
+  int64_t segment_frames = 480;
+  int64_t warmup_frames = 24;
+  // Names the model for resume checks (ModelFileSettings).
+  std::string model_id;
+  // After each frame written, with the count so far (tests, GUIs).
+  std::function<void(int64_t)> on_frame;
 };
 
 // Writes `output` (a video file) atomically; throws parallax::Error or

@@ -8,6 +8,7 @@
 #include "parallax/app/cli/media_inputs.h"
 #include "parallax/infer/default_model.h"
 #include "parallax/io/image_io.h"
+#include "parallax/jobs/segmented_video.h"
 #include "parallax/util/check.h"
 #include "parallax/util/interrupt.h"
 #include "parallax/util/strings.h"
@@ -116,13 +117,14 @@ int RunDepth(int argc, char** argv) {
                "instead of stopping at the first damaged frame");
   AddVideoEncodeOptions(app, &job.encode);
   app.add_flag("--resume", job.resume,
-               "Continue an interrupted run: skip outputs that exist (a "
-               "video output exists only once complete) and fill in the "
-               "missing frames of frame folders");
+               "Continue an interrupted run: skip outputs that exist, fill "
+               "in the missing frames of frame folders, and continue video "
+               "outputs at their first unfinished segment");
   AddOverwriteFlag(app, &job.overwrite);
-  app.add_option("--segment-frames", job.segment_frames,
-                 "Frame folders: frames per resumable segment (each starts "
-                 "a temporal stabiliser warmed up on the 8 frames before it)")
+  app.add_option(
+         "--segment-frames", job.segment_frames,
+         "Frame folders and videos: frames per resumable segment (each starts "
+         "a temporal stabiliser warmed up on the 8 frames before it)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   app.add_flag("-q,--quiet", quiet, "No progress bars");
@@ -169,6 +171,7 @@ int RunDepth(int argc, char** argv) {
 
     const std::filesystem::path model_path = ResolveModelPath(model);
     Predictor predictor(model_path, predictor_options);
+    job.model_id = ModelFileSettings(model_path);
     if (!quiet) {
       fmt::print(stderr, "{}\n", predictor.Describe(model_path.string()));
     }

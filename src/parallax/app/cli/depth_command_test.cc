@@ -10,14 +10,17 @@
 
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
+#include "parallax/app/cli/depth_job.h"
 #include "parallax/io/image_io.h"
 #include "parallax/io/video_info.h"
 #include "parallax/io/video_test_util.h"
+#include "parallax/jobs/segmented_video.h"
 #include "parallax/model/checkpoint.h"
 #include "parallax/testing/command_line.h"
 #include "parallax/testing/testing.h"
 #include "parallax/testing/tiny_model.h"
 #include "parallax/util/atomic_file.h"
+#include "parallax/util/interrupt.h"
 
 namespace parallax {
 namespace {
@@ -225,6 +228,60 @@ TEST_F(DepthCommandTest, ResumedFrameFolderIsByteIdentical) {
     ASSERT_TRUE(fs::exists(resumed / name)) << name;
     EXPECT_EQ(FileBytes(resumed / name), FileBytes(whole / name)) << name;
   }
+}
+
+// A depth video stopped part way (Ctrl-C, kill -9) continues with --resume
+// from its last closed segment and ends as the very file an uninterrupted
+// run writes; a resume with another network size is refused, since it would
+// join frames predicted at two sizes.
+TEST_F(DepthCommandTest, InterruptedDepthVideoResumesToTheSameBytes) {
+  PARALLAX_SKIP_WITHOUT_FFMPEG();
+  const fs::path video = MakeVideo("film.mp4", 30);
+  MediaInputOptions scan;
+  const std::vector<MediaInput> inputs =
+      ExpandMediaInputs({video.string()}, scan).inputs;
+  ASSERT_EQ(inputs.size(), 1u);
+  PredictorOptions predictor_options;
+  predictor_options.device = "cpu";
+  Predictor predictor(model_, predictor_options);
+  DepthJobOptions options;
+  options.file.colormap = Colormap::kTurbo;
+  options.encode.preset = "medium";
+  options.segment_frames = 8;
+  options.show_progress = false;
+  options.model_id = ModelFileSettings(model_);
+
+  options.output = dir_ / "straight.mp4";
+  ASSERT_TRUE(RunDepthJob(inputs, predictor, options).failures.empty());
+
+  options.output = dir_ / "resumed.mp4";
+  options.on_frame = [](int64_t frames) {
+    if (frames == 19) RequestInterrupt();
+  };
+  EXPECT_THROW(RunDepthJob(inputs, predictor, options), Cancelled);
+  ClearInterrupt();
+  EXPECT_FALSE(fs::exists(options.output));
+  const fs::path parts = VideoPartsFolder(options.output);
+  EXPECT_TRUE(fs::exists(parts / "seg_000001.mp4"));
+  EXPECT_FALSE(fs::exists(parts / "seg_000002.mp4"));
+
+  options.on_frame = nullptr;
+  options.resume = true;
+  PredictorOptions other_size = predictor_options;
+  other_size.target_pixels = 96 * 64;
+  Predictor resized(model_, other_size);
+  const DepthJobReport refused = RunDepthJob(inputs, resized, options);
+  ASSERT_EQ(refused.failures.size(), 1u);
+  EXPECT_NE(refused.failures[0].find("other settings"), std::string::npos);
+
+  int64_t encoded = 0;
+  options.on_frame = [&](int64_t frames) { encoded = frames; };
+  const DepthJobReport report = RunDepthJob(inputs, predictor, options);
+  EXPECT_TRUE(report.failures.empty());
+  EXPECT_EQ(encoded, 30 - 16);  // only the unfinished segments
+  EXPECT_FALSE(fs::exists(parts));
+  EXPECT_EQ(FileBytes(options.output), FileBytes(dir_ / "straight.mp4"));
+  EXPECT_EQ(CountVideoFrames(options.output), 30);
 }
 
 // Outputs that exist are never replaced without --overwrite (or kept with

@@ -14,6 +14,7 @@
 #include "parallax/app/cli/memory_needs.h"
 #include "parallax/io/image_io.h"
 #include "parallax/io/video_reader.h"
+#include "parallax/jobs/segmented_video.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
 #include "parallax/util/existing_outputs.h"
@@ -269,66 +270,118 @@ bool AlreadyWritten(const DepthJobOptions& options, const fs::path& input) {
   return true;
 }
 
-void ProcessVideo(const MediaInput& input, Predictor& predictor,
-                  const DepthJobOptions& options, OutputTarget target,
-                  DepthJobReport* report) {
-  if (target == OutputTarget::kVideo && AlreadyWritten(options, input.path)) {
-    return;
+// Depth of each frame as a video frame, the range tracked over the segment.
+class DepthFrameRenderer : public FrameRenderer {
+ public:
+  explicit DepthFrameRenderer(const DepthJobOptions& options)
+      : options_(options),
+        sixteen_bit_(WantsSixteenBitFrames(options.encode)) {}
+  void Reset() override { tracker_ = RangeTracker(); }
+  void Observe(DepthFrame& frame) override {
+    range_ = tracker_.Update(frame.disparity, frame.scene_cut);
   }
+  cv::Mat Render(DepthFrame& frame) override {
+    return DisparityVideoFrame(frame.disparity, options_.file, range_,
+                               sixteen_bit_);
+  }
+
+ private:
+  const DepthJobOptions& options_;
+  bool sixteen_bit_;
+  RangeTracker tracker_;
+  DisparityRange range_;
+};
+
+std::string DepthVideoSettings(const DepthJobOptions& options,
+                               const Predictor& predictor) {
+  const DisparityFileOptions& file = options.file;
+  return fmt::format("{}|colormap {}|invert {}|range {} {}|{}",
+                     options.model_id, int(file.colormap), file.invert,
+                     file.range ? file.range->low : 0.0,
+                     file.range ? file.range->high : 0.0,
+                     PredictorSettings(predictor.options()));
+}
+
+// A video to a depth video, resumable segment by segment (jobs/).
+void ProcessVideoToVideo(const MediaInput& input, Predictor& predictor,
+                         const DepthJobOptions& options,
+                         DepthJobReport* report) {
+  if (AlreadyWritten(options, input.path)) return;
+  SegmentedVideoOptions video;
+  video.output = options.output;
+  video.encode = options.encode;
+  video.sequence = options.sequence;
+  video.start = options.start;
+  video.end = options.end;
+  video.conceal_errors = options.conceal_errors;
+  video.resume = options.resume;
+  video.segment_frames = options.segment_frames;
+  video.warmup_frames = kResumeWarmupFrames;
+  video.frame_limits = CommandImageLimits("depth", kDepthBytesPerPixel);
+  video.settings = DepthVideoSettings(options, predictor);
+  video.on_frame = options.on_frame;
+  std::unique_ptr<ProgressBar> progress;
+  if (options.show_progress) {
+    video.progress = [&](int64_t done, int64_t total) {
+      if (!progress) {
+        progress = std::make_unique<ProgressBar>(input.path.filename().string(),
+                                                 total, "frames/s");
+      }
+      progress->Update(done);
+      return true;
+    };
+  }
+  DepthFrameRenderer renderer(options);
+  try {
+    const SegmentedVideoReport done =
+        RunSegmentedVideo(input.path, predictor, renderer, video);
+    report->frames += done.frames;
+    report->raw_flicker = done.raw_flicker;
+    report->stabilized_flicker = done.stabilized_flicker;
+  } catch (...) {
+    if (progress) progress->Finish();
+    throw;
+  }
+  if (progress) progress->Finish();
+}
+
+// A video to a frame folder.
+void ProcessVideo(const MediaInput& input, Predictor& predictor,
+                  const DepthJobOptions& options, DepthJobReport* report) {
   VideoReadOptions read_options;
   read_options.start = options.start;
   read_options.end = options.end;
   read_options.conceal_errors = options.conceal_errors;
+  // The warm-up frames of each segment are kept (BGR, 3 bytes a pixel).
+  read_options.frame_limits = CommandImageLimits(
+      "depth", kDepthBytesPerPixel + 3.0 * kResumeWarmupFrames);
   const auto path_of = [&](int64_t index) {
     return FolderFile(options, VideoFrameStem(input, index));
   };
   FrameDone done;
-  if (target == OutputTarget::kFolder && options.resume) {
+  if (options.resume) {
     done = [&](int64_t index) {
       std::error_code error;
       return fs::exists(path_of(index), error);
     };
   }
   VideoReader reader(input.path, read_options);
-  const VideoInfo& info = reader.info();
-  std::unique_ptr<FrameSink> sink;
-  std::map<int64_t, int64_t> pts_by_index;
-  if (target == OutputTarget::kVideo) {
-    VideoOutputSpec spec;
-    spec.width = reader.frame_size().width;
-    spec.height = reader.frame_size().height;
-    spec.frame_rate = info.frame_rate;
-    spec.time_base = info.time_base;
-    spec.copy_streams_from = input.path;
-    spec.copy_start_s = reader.start_time_s();
-    spec.copy_end_s = reader.end_time_s();
-    // A damaged input ends the video early: its audio must end there too.
-    spec.trim_copied_streams = true;
-    sink = std::make_unique<VideoSink>(options, spec, [&](int64_t index) {
-      const int64_t pts = pts_by_index.at(index);
-      pts_by_index.erase(index);
-      return pts;
-    });
-  } else {
-    sink = std::make_unique<FolderSink>(options, path_of);
-  }
+  FolderSink sink(options, path_of);
   std::unique_ptr<ProgressBar> progress;
   if (options.show_progress) {
     progress = std::make_unique<ProgressBar>(
         input.path.filename().string(), reader.expected_frames(), "frames/s");
   }
   VideoFrame frame;
-  const bool keep_pts = target == OutputTarget::kVideo;
   report->frames += RunFrames(
       predictor, options,
       [&](int64_t* index, cv::Mat* image) {
         if (!reader.Read(&frame)) return false;
         *index = frame.index;
         *image = frame.image;
-        if (keep_pts) pts_by_index[frame.index] = frame.pts;
         return true;
       },
-      done, *sink, progress.get(), report);
+      done, sink, progress.get(), report);
   if (progress) progress->Finish();
 }
 
@@ -556,8 +609,10 @@ DepthJobReport RunDepthJob(const std::vector<MediaInput>& inputs,
   for (const MediaInput& input : inputs) {
     if (input.kind == MediaKind::kImage) continue;
     try {
-      if (input.kind == MediaKind::kVideo) {
-        ProcessVideo(input, predictor, options, target, &report);
+      if (input.kind == MediaKind::kVideo && target == OutputTarget::kVideo) {
+        ProcessVideoToVideo(input, predictor, options, &report);
+      } else if (input.kind == MediaKind::kVideo) {
+        ProcessVideo(input, predictor, options, &report);
       } else {
         ProcessSequence(input, predictor, options, target, &report);
       }

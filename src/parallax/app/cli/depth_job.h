@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,10 @@ struct DepthJobOptions {
   // up on the frames before it, so that resumed runs are byte-identical.
   int64_t segment_frames = 240;
   bool show_progress = true;
+  // Names the model for resume checks of video outputs (ModelFileSettings).
+  std::string model_id;
+  // Called after each frame of a video output is encoded (tests, GUIs).
+  std::function<void(int64_t)> on_frame;
 };
 
 struct DepthJobReport {

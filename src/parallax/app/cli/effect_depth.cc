@@ -12,6 +12,7 @@
 #include "parallax/app/cli/memory_needs.h"
 #include "parallax/infer/default_model.h"
 #include "parallax/io/image_io.h"
+#include "parallax/jobs/segmented_video.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
 #include "parallax/util/interrupt.h"
@@ -63,6 +64,10 @@ Predictor& EffectDepth::predictor(bool quiet) {
     }
   }
   return *predictor_;
+}
+
+std::string EffectDepth::model_id() const {
+  return ModelFileSettings(ResolveModelPath(options_.model));
 }
 
 namespace {

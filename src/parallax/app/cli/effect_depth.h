@@ -42,6 +42,8 @@ class EffectDepth {
   bool estimated() const { return estimated_; }
   // Loaded on first use; printed once on stderr unless quiet.
   Predictor& predictor(bool quiet = true);
+  // The model file for resume checks (ModelFileSettings).
+  std::string model_id() const;
 
  private:
   EffectDepthOptions options_;

@@ -9,6 +9,7 @@
 
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
+#include "parallax/app/cli/defocus_video.h"
 #include "parallax/io/image_io.h"
 #include "parallax/io/video_info.h"
 #include "parallax/io/video_test_util.h"
@@ -16,6 +17,8 @@
 #include "parallax/testing/image_checks.h"
 #include "parallax/testing/testing.h"
 #include "parallax/testing/tiny_model.h"
+#include "parallax/util/atomic_file.h"
+#include "parallax/util/interrupt.h"
 
 namespace parallax {
 namespace {
@@ -170,6 +173,53 @@ TEST_F(EffectsCommandTest, DefocusVideoKeepsFramesAndAudio) {
   EXPECT_EQ(CountVideoFrames(out), 10);
   EXPECT_EQ(testing::ProbePackets(out, "a:0").count,
             testing::ProbePackets(video, "a:0").count);
+}
+
+// Interrupted and resumed, a defocused video is the very file an
+// uninterrupted run writes: with a tracked focus (settled again in each
+// segment's warm-up) and with a focus fixed at the first frame (carried
+// across segments, so the resumed run does not measure it anew).
+TEST_F(EffectsCommandTest, InterruptedDefocusVideoResumesToTheSameBytes) {
+  PARALLAX_SKIP_WITHOUT_FFMPEG();
+  const fs::path model = testing::SaveTinyModel(
+      dir_ / "tiny.plx", {.train_width = 128, .train_height = 64});
+  const fs::path video = dir_ / "in.mp4";
+  testing::RunFfmpeg(fmt::format(
+      "{} -frames:v 30 -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest {}",
+      testing::TestSource(30 / 25.0 + 0.5), testing::Quote(video)));
+  PredictorOptions predictor_options;
+  predictor_options.device = "cpu";
+  Predictor predictor(model, predictor_options);
+  DefocusSettings settings;
+  settings.focus_point = cv::Point(20, 20);
+  for (const bool track : {false, true}) {
+    SCOPED_TRACE(track ? "tracked focus" : "fixed focus");
+    DefocusVideoOptions options;
+    options.track = track;
+    options.encode.preset = "medium";
+    options.segment_frames = 8;
+    options.warmup_frames = 4;
+    options.show_progress = false;
+    const fs::path straight = dir_ / "straight.mp4";
+    const fs::path resumed = dir_ / "resumed.mp4";
+    fs::remove(straight);
+    fs::remove(resumed);
+    DefocusVideo(video, straight, settings, predictor, options);
+
+    options.on_frame = [](int64_t frames) {
+      if (frames == 19) RequestInterrupt();
+    };
+    EXPECT_THROW(DefocusVideo(video, resumed, settings, predictor, options),
+                 Cancelled);
+    ClearInterrupt();
+    EXPECT_FALSE(fs::exists(resumed));
+    options.resume = true;
+    int64_t encoded = 0;
+    options.on_frame = [&](int64_t frames) { encoded = frames; };
+    DefocusVideo(video, resumed, settings, predictor, options);
+    EXPECT_EQ(encoded, 30 - 16);  // only the unfinished segments
+    EXPECT_EQ(ReadFileBytes(resumed), ReadFileBytes(straight));
+  }
 }
 
 TEST_F(EffectsCommandTest, ResumeKeepsFinishedOutputs) {

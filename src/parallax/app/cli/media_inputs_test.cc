@@ -52,16 +52,15 @@ TEST(MediaInputsTest, MpoIsAPhotoAndSpecialPathsAreNamed) {
   MediaInputOptions options;
   options.exclude = dir / "out";
   fs::create_directories(dir / "out");
-  const MediaScan scan = ExpandMediaInputs(
-      {(dir / "trip").string(), (dir / "pipe.png").string(),
-       (dir / "a.png").string(), (dir / "out").string()},
-      options);
+  const MediaScan scan =
+      ExpandMediaInputs({(dir / "trip").string(), (dir / "pipe.png").string(),
+                         (dir / "a.png").string(), (dir / "out").string()},
+                        options);
   ASSERT_EQ(scan.inputs.size(), 1u);
   EXPECT_EQ(scan.inputs[0].kind, MediaKind::kImage);
   ASSERT_EQ(scan.problems.size(), 3u);
   EXPECT_NE(scan.problems[0].find("FIFO"), std::string::npos);
-  EXPECT_NE(scan.problems[1].find("loop of symbolic links"),
-            std::string::npos);
+  EXPECT_NE(scan.problems[1].find("loop of symbolic links"), std::string::npos);
   EXPECT_NE(scan.problems[2].find("is the output folder too"),
             std::string::npos);
 }

@@ -186,10 +186,7 @@ int RunStereo(int argc, char** argv) {
     if (disparity.empty()) {
       const std::filesystem::path model_path = ResolveModelPath(model);
       predictor = std::make_unique<Predictor>(model_path, predictor_options);
-      std::error_code error;
-      job.model_id = fmt::format("{} ({} bytes)",
-                                 std::filesystem::absolute(model_path).string(),
-                                 std::filesystem::file_size(model_path, error));
+      job.model_id = ModelFileSettings(model_path);
       if (!quiet) {
         fmt::print(stderr, "{}\n", predictor->Describe(model_path.string()));
       }

@@ -209,6 +209,8 @@ void ProcessVideo(const MediaInput& input, Predictor& predictor,
   read_options.start = options.start;
   read_options.end = options.end;
   read_options.conceal_errors = options.conceal_errors;
+  read_options.frame_limits =
+      CommandImageLimits("stereo", kStereoBytesPerPixel);
   VideoReader reader(input.path, read_options);
   std::unique_ptr<ProgressBar> progress;
   if (options.show_progress) {

@@ -13,6 +13,7 @@
 #include "parallax/infer/depth_estimator.h"
 #include "parallax/io/video_position.h"
 #include "parallax/io/video_writer.h"
+#include "parallax/jobs/segmented_video.h"
 #include "parallax/stereo/stereo_render.h"
 
 namespace parallax {
@@ -54,22 +55,6 @@ struct StereoJobReport {
   double decode_s = 0, depth_s = 0, synthesis_s = 0, encode_s = 0;
   std::vector<std::string> failures;  // "input: reason"
 };
-
-// Runs `action`, adding the seconds it takes to `*total` (also when it
-// throws), and returns its result.
-template <typename Action>
-auto Timed(double* total, Action&& action) {
-  struct AddOnExit {
-    double* total;
-    std::chrono::steady_clock::time_point start;
-    ~AddOnExit() {
-      *total += std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                              start)
-                    .count();
-    }
-  } add{total, std::chrono::steady_clock::now()};
-  return action();
-}
 
 // The stereo tag players read for a layout (none for anaglyph and views).
 StereoTag ContainerStereoTag(StereoLayout layout);
