@@ -7,10 +7,10 @@
 
 #include "parallax/app/cli/depth_output.h"
 #include "parallax/app/cli/memory_needs.h"
+#include "parallax/app/cli/video_job_progress.h"
 #include "parallax/jobs/segmented_video.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
-#include "parallax/util/progress.h"
 
 namespace parallax {
 
@@ -102,25 +102,9 @@ void DefocusVideo(const fs::path& input, const fs::path& output,
                    DefocusSettingsText(settings, options.track) +
                    PredictorSettings(predictor.options());
   video.on_frame = options.on_frame;
-  std::unique_ptr<ProgressBar> progress;
-  if (options.show_progress) {
-    video.progress = [&](int64_t done, int64_t total) {
-      if (!progress) {
-        progress = std::make_unique<ProgressBar>(input.filename().string(),
-                                                 total, "frames/s");
-      }
-      progress->Update(done);
-      return true;
-    };
-  }
   DefocusFrameRenderer renderer(settings, options.track);
-  try {
-    RunSegmentedVideo(input, predictor, renderer, video);
-  } catch (...) {
-    if (progress) progress->Finish();
-    throw;
-  }
-  if (progress) progress->Finish();
+  RunSegmentedVideoWithProgress(input, predictor, renderer, video,
+                                options.show_progress);
 }
 
 }  // namespace parallax

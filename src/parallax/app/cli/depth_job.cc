@@ -12,6 +12,7 @@
 
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/memory_needs.h"
+#include "parallax/app/cli/video_job_progress.h"
 #include "parallax/io/image_io.h"
 #include "parallax/io/video_reader.h"
 #include "parallax/jobs/segmented_video.h"
@@ -320,29 +321,12 @@ void ProcessVideoToVideo(const MediaInput& input, Predictor& predictor,
   video.frame_limits = CommandImageLimits("depth", kDepthBytesPerPixel);
   video.settings = DepthVideoSettings(options, predictor);
   video.on_frame = options.on_frame;
-  std::unique_ptr<ProgressBar> progress;
-  if (options.show_progress) {
-    video.progress = [&](int64_t done, int64_t total) {
-      if (!progress) {
-        progress = std::make_unique<ProgressBar>(input.path.filename().string(),
-                                                 total, "frames/s");
-      }
-      progress->Update(done);
-      return true;
-    };
-  }
   DepthFrameRenderer renderer(options);
-  try {
-    const SegmentedVideoReport done =
-        RunSegmentedVideo(input.path, predictor, renderer, video);
-    report->frames += done.frames;
-    report->raw_flicker = done.raw_flicker;
-    report->stabilized_flicker = done.stabilized_flicker;
-  } catch (...) {
-    if (progress) progress->Finish();
-    throw;
-  }
-  if (progress) progress->Finish();
+  const SegmentedVideoReport done = RunSegmentedVideoWithProgress(
+      input.path, predictor, renderer, video, options.show_progress);
+  report->frames += done.frames;
+  report->raw_flicker = done.raw_flicker;
+  report->stabilized_flicker = done.stabilized_flicker;
 }
 
 // A video to a frame folder.

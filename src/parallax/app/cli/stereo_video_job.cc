@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "parallax/app/cli/memory_needs.h"
+#include "parallax/app/cli/video_job_progress.h"
 #include "parallax/jobs/segmented_video.h"
-#include "parallax/util/progress.h"
 
 namespace parallax {
 namespace {
@@ -79,27 +79,10 @@ void ConvertVideoToStereoVideo(const MediaInput& input, Predictor& predictor,
   video.frame_limits = CommandImageLimits("stereo", kStereoBytesPerPixel);
   video.settings =
       RenderSettings(options) + PredictorSettings(predictor.options());
-  std::unique_ptr<ProgressBar> progress;
-  if (options.show_progress) {
-    video.progress = [&](int64_t done, int64_t total) {
-      if (!progress) {
-        progress = std::make_unique<ProgressBar>(input.path.filename().string(),
-                                                 total, "frames/s");
-      }
-      progress->Update(done);
-      return true;
-    };
-  }
   video.on_frame = options.on_frame;
   StereoFrameRenderer renderer(options.render);
-  SegmentedVideoReport done;
-  try {
-    done = RunSegmentedVideo(input.path, predictor, renderer, video);
-  } catch (...) {
-    if (progress) progress->Finish();
-    throw;
-  }
-  if (progress) progress->Finish();
+  const SegmentedVideoReport done = RunSegmentedVideoWithProgress(
+      input.path, predictor, renderer, video, options.show_progress);
   report->frames += done.frames;
   report->decode_s += done.decode_s;
   report->depth_s += done.depth_s;
