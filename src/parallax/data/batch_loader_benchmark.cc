@@ -1,6 +1,6 @@
 // Throughput of BatchLoader on the real shared training data, at the
 // training size of the Godard models (512x256, batch 8) with 2 workers.
-// A trainer on this machine takes ~250 ms per image (DESIGN.md), so the
+// A trainer on this machine takes ~250 ms per image (docs/design.md), so the
 // loader keeps up when it delivers well over 4 images/s.
 //
 //   build/benchmarks/batch_loader_benchmark

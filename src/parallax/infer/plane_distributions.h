@@ -14,7 +14,7 @@ namespace parallax {
 
 struct PlaneDistributions {
   // Left-view disparity of each plane, in pixels of the input image
-  // (DESIGN.md sign: larger = nearer).
+  // (docs/design.md sign: larger = nearer).
   std::vector<float> disparities;
   // p_k on the grid of the right view synthesised from the input as the
   // left eye: one CV_32FC1 map per plane, at network content size (the

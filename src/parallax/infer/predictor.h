@@ -81,7 +81,7 @@ struct PredictorInput {
 
 struct DepthPrediction {
   // CV_32FC1 at geometry.content size: left-view disparity in pixels of the
-  // input image (DESIGN.md: larger = nearer; signed models also negative).
+  // input image (docs/design.md: larger = nearer; signed models also negative).
   cv::Mat disparity;
   NetworkGeometry geometry;
   // Filled when PredictorOptions asks for plane distributions.

@@ -14,7 +14,6 @@
 #include "parallax/io/video_reader.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
-#include "parallax/util/interrupt.h"
 
 namespace parallax {
 namespace {
@@ -132,7 +131,8 @@ std::string PredictorSettings(const PredictorOptions& o) {
 SegmentedVideoReport RunSegmentedVideo(const fs::path& input,
                                        Predictor& predictor,
                                        FrameRenderer& renderer,
-                                       const SegmentedVideoOptions& options) {
+                                       const SegmentedVideoOptions& options,
+                                       const JobControl& control) {
   THROW_CHECK(options.segment_frames >= 1 && options.warmup_frames >= 0);
   SegmentedVideoReport report;
   const fs::path parts = VideoPartsFolder(options.output);
@@ -252,9 +252,10 @@ SegmentedVideoReport RunSegmentedVideo(const fs::path& input,
   VideoFrame frame;
   std::exception_ptr read_error;
   int64_t seen = 0;
-  const int64_t expected = reader.expected_frames();
+  FileProgress progress(control, input, input.filename().string(),
+                        reader.expected_frames());
   while (true) {
-    if (InterruptRequested()) throw Cancelled();
+    control.CheckCancel();
     try {
       if (!Timed(&report.decode_s, [&] { return reader.Read(&frame); })) {
         break;
@@ -282,10 +283,9 @@ SegmentedVideoReport RunSegmentedVideo(const fs::path& input,
     recent.push_back({frame.index, frame.image});
     while (int64_t(recent.size()) > options.warmup_frames) recent.pop_front();
     ++seen;
-    if (options.progress && !options.progress(seen, expected)) {
-      throw Cancelled();
-    }
+    if (options.show_progress) progress.Update(seen);
   }
+  if (options.show_progress) progress.Finish();
   finish_segment();
 
   std::vector<VideoSegment> segments;
@@ -308,6 +308,7 @@ SegmentedVideoReport RunSegmentedVideo(const fs::path& input,
         [&] { JoinVideoSegments(segments, options.output, join); });
   fs::remove_all(parts, error);
   if (read_error) std::rethrow_exception(read_error);
+  control.Wrote(options.output);
   return report;
 }
 

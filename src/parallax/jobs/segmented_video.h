@@ -26,6 +26,7 @@
 #include "parallax/io/image_io.h"
 #include "parallax/io/video_position.h"
 #include "parallax/io/video_writer.h"
+#include "parallax/jobs/job_control.h"
 
 namespace parallax {
 
@@ -65,8 +66,8 @@ struct SegmentedVideoOptions {
   // model and predictor): a resume with other settings is refused, since
   // it would join two different conversions.
   std::string settings;
-  // After each frame read (done, expected total or -1); false cancels.
-  std::function<bool(int64_t, int64_t)> progress;
+  // Send progress (frames read, of those expected) to the JobControl.
+  bool show_progress = true;
   // After each frame written, with the count written so far.
   std::function<void(int64_t)> on_frame;
 };
@@ -82,11 +83,12 @@ struct SegmentedVideoReport {
 
 // Throws parallax::Error (the parts stay for a resume; a damaged input
 // still gets a file holding everything before the damage, then the error)
-// and parallax::Cancelled.
+// and parallax::Cancelled (from `control`).
 SegmentedVideoReport RunSegmentedVideo(const std::filesystem::path& input,
                                        Predictor& predictor,
                                        FrameRenderer& renderer,
-                                       const SegmentedVideoOptions& options);
+                                       const SegmentedVideoOptions& options,
+                                       const JobControl& control = {});
 
 // The parts folder of an output video.
 std::filesystem::path VideoPartsFolder(const std::filesystem::path& output);

@@ -3,7 +3,7 @@
 // needs (Godard 2017, section 3.1). Disparities are fractions of the image
 // width; borders are clamped, as in the reference implementation.
 //
-// DESIGN.md convention: right(x - d_left(x)) = left(x), so
+// Convention (docs/design.md): right(x - d_left(x)) = left(x), so
 //   left  ~= ReconstructLeft(right, d_left)   samples right at x - d_left
 //   right ~= ReconstructRight(left, d_right)  samples left  at x + d_right
 #pragma once

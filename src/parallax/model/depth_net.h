@@ -20,7 +20,7 @@ namespace parallax {
 constexpr int kNumScales = 4;
 
 // Per-scale outputs; index 0 is full resolution, scale s is 1/2^s.
-// Disparities are fractions of the image width (DESIGN.md convention:
+// Disparities are fractions of the image width (docs/design.md convention:
 // positive = nearer; signed mode also negative behind the screen plane).
 struct DisparityPyramid {
   std::vector<torch::Tensor> left;   // [B,1,H/2^s,W/2^s]

@@ -99,7 +99,7 @@ TEST(DepthNet, Deep3dHeadGivesDistributionsOverPlanes) {
 
 TEST(DepthNet, ParameterCountsMatchThePublishedNetworks) {
   // Godard 2017: the VGG network has 31 M parameters; the Godard-style
-  // ResNet18 measured in DESIGN.md has 20 M.
+  // ResNet18 in docs/design.md has 20 M.
   ModelConfig config;
   config.architecture = Architecture::kVgg;
   EXPECT_NEAR(DepthNet(config)->NumParameters() / 1e6, 31.0, 1.0);

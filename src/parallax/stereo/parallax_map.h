@@ -6,7 +6,7 @@
 //   parallax(x) = divergence * width * (n(x) - screen),
 // so pixels at n == screen sit on the screen plane, nearer ones come out of
 // it and farther ones go behind it. The right view shows source pixel x at
-// x - parallax(x) (DESIGN.md sign: positive = in front of the screen).
+// x - parallax(x) (docs/design.md sign: positive = in front of the screen).
 #pragma once
 
 #include <optional>

@@ -5,7 +5,7 @@
 // disparity, -0.5 half a view to the left, ...). Neighbouring pixels of one
 // surface are joined into spans, so stretched surfaces stay closed at any
 // sub-pixel position; where two spans land on one pixel, the nearer surface
-// (larger disparity, DESIGN.md convention) wins. The pixels no surface
+// (larger disparity, docs/design.md convention) wins. The pixels no surface
 // reaches are disocclusions: they are filled from their background side by
 // continuing (mirroring) the background texture, never by stretching the
 // foreground.

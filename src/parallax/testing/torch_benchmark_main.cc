@@ -1,5 +1,5 @@
 // main() of the LibTorch benchmarks: two threads, as the reference figures
-// in DESIGN.md (LibTorch here starts with one unless told).
+// in docs/design.md (LibTorch here starts with one unless told).
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 

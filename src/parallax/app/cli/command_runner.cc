@@ -142,17 +142,4 @@ int ReportInputFailures(const std::vector<std::string>& failures) {
   return failures.empty() ? kExitOk : kExitError;
 }
 
-void ThrowNothingToDo(const std::vector<std::string>& problems) {
-  if (problems.size() == 1) ThrowError("{}", problems.front());
-  std::string lines;
-  for (const std::string& line : problems) lines += "\n  " + line;
-  ThrowError("nothing to do:{}", lines);
-}
-
-std::string NamedFailure(const std::filesystem::path& input,
-                         const std::string& message) {
-  if (message.find(input.string()) != std::string::npos) return message;
-  return fmt::format("{}: {}", input.string(), message);
-}
-
 }  // namespace parallax

@@ -14,6 +14,7 @@
 
 #include "parallax/infer/predictor.h"
 #include "parallax/io/video_writer.h"
+#include "parallax/jobs/job_control.h"
 #include "parallax/util/check.h"
 
 namespace parallax {
@@ -35,14 +36,6 @@ int RunCli(CLI::App& app, int argc, char** argv,
 // failure is a one-line error naming it), and returns kExitError; kExitOk
 // when there are none.
 int ReportInputFailures(const std::vector<std::string>& failures);
-
-// "<input>: <message>", unless the message names the input already.
-std::string NamedFailure(const std::filesystem::path& input,
-                         const std::string& message);
-
-// Throws parallax::Error for a job none of whose inputs could be used:
-// "nothing to do: <the one problem>", or the problems one per line.
-[[noreturn]] void ThrowNothingToDo(const std::vector<std::string>& problems);
 
 // Bad flag values are usage errors (exit 2) wherever they are found: a
 // parallax::Error whose message starts with a flag ("--layout nonsense: use

@@ -1,16 +1,18 @@
 // parallax defocus: refocus photos and videos at a chosen point or depth.
 #include <fmt/format.h>
 
+#include "parallax/app/cli/cli_job_control.h"
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
-#include "parallax/app/cli/defocus_render.h"
-#include "parallax/app/cli/defocus_video.h"
-#include "parallax/app/cli/depth_output.h"
-#include "parallax/app/cli/effect_depth.h"
-#include "parallax/app/cli/media_inputs.h"
-#include "parallax/app/cli/memory_needs.h"
+#include "parallax/app/cli/effect_depth_flags.h"
+#include "parallax/effects/defocus_render.h"
 #include "parallax/infer/edge_aware_upsample.h"
 #include "parallax/io/image_io.h"
+#include "parallax/jobs/defocus_video.h"
+#include "parallax/jobs/depth_output.h"
+#include "parallax/jobs/image_effect.h"
+#include "parallax/jobs/media_inputs.h"
+#include "parallax/jobs/memory_needs.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
 #include "parallax/util/interrupt.h"
@@ -171,8 +173,13 @@ int RunDefocus(int argc, char** argv) {
         video.upsample.method = ParseUpsampleMethod(depth_options.upsample);
         video.resume = resume;
         video.model_id = depth.model_id();
-        DefocusVideo(inputs.front(), output, settings, depth.predictor(quiet),
-                     video);
+        Predictor& predictor = depth.predictor();
+        if (!quiet) {
+          fmt::print(stderr, "{}\n",
+                     predictor.Describe(depth.model_path().string()));
+        }
+        DefocusVideo(inputs.front(), output, settings, predictor, video,
+                     CliJobControl(!quiet));
         return kExitOk;
       }
       if (video.track) ThrowError("--focus-track is for videos");
@@ -209,8 +216,9 @@ int RunDefocus(int argc, char** argv) {
               frame.lens_options.blur.focus_distance_m = 1.0 / focus_d;
             }
             return RenderDefocus(image, disparity, focus_d, frame);
-          });
-      return ReportFailures(failures);
+          },
+          CliJobControl(!quiet));
+      return ReportInputFailures(failures);
     } catch (const Cancelled&) {
       fmt::print(stderr, "interrupted: finished files are kept\n");
       return kExitInterrupted;

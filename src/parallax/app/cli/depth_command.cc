@@ -2,12 +2,13 @@
 // sequences and videos.
 #include <fmt/format.h>
 
+#include "parallax/app/cli/cli_job_control.h"
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
-#include "parallax/app/cli/depth_job.h"
-#include "parallax/app/cli/media_inputs.h"
 #include "parallax/infer/default_model.h"
 #include "parallax/io/image_io.h"
+#include "parallax/jobs/depth_job.h"
+#include "parallax/jobs/media_inputs.h"
 #include "parallax/jobs/segmented_video.h"
 #include "parallax/util/check.h"
 #include "parallax/util/interrupt.h"
@@ -178,7 +179,8 @@ int RunDepth(int argc, char** argv) {
     InstallInterruptHandler();
     DepthJobReport report;
     try {
-      report = RunDepthJob(scan.inputs, predictor, job);
+      report = RunDepthJob(scan.inputs, predictor, job,
+                           CliJobControl(job.show_progress));
     } catch (const Cancelled&) {
       fmt::print(stderr,
                  "interrupted: finished files are kept, nothing partial "

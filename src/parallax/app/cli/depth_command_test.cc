@@ -10,10 +10,10 @@
 
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
-#include "parallax/app/cli/depth_job.h"
 #include "parallax/io/image_io.h"
 #include "parallax/io/video_info.h"
 #include "parallax/io/video_test_util.h"
+#include "parallax/jobs/depth_job.h"
 #include "parallax/jobs/segmented_video.h"
 #include "parallax/model/checkpoint.h"
 #include "parallax/testing/command_line.h"

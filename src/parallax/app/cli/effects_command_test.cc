@@ -9,10 +9,10 @@
 
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
-#include "parallax/app/cli/defocus_video.h"
 #include "parallax/io/image_io.h"
 #include "parallax/io/video_info.h"
 #include "parallax/io/video_test_util.h"
+#include "parallax/jobs/defocus_video.h"
 #include "parallax/testing/command_line.h"
 #include "parallax/testing/image_checks.h"
 #include "parallax/testing/testing.h"

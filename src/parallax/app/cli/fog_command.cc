@@ -1,11 +1,13 @@
 // parallax fog: depth fog over photos.
 #include <fmt/format.h>
 
+#include "parallax/app/cli/cli_job_control.h"
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
-#include "parallax/app/cli/effect_depth.h"
-#include "parallax/app/cli/memory_needs.h"
+#include "parallax/app/cli/effect_depth_flags.h"
 #include "parallax/effects/fog.h"
+#include "parallax/jobs/image_effect.h"
+#include "parallax/jobs/memory_needs.h"
 #include "parallax/util/check.h"
 #include "parallax/util/interrupt.h"
 #include "parallax/util/strings.h"
@@ -106,7 +108,7 @@ int RunFog(int argc, char** argv) {
       run.single_image = depth_file.empty() ? "" : "--depth";
       run.existing = ExistingOutputsFromFlags(overwrite, resume);
       run.bytes_per_pixel = kFogBytesPerPixel;
-      return ReportFailures(RunImageEffect(
+      return ReportInputFailures(RunImageEffect(
           inputs, output, run,
           [&](const cv::Mat& image, const std::filesystem::path&) {
             // Given Z keeps its units; estimated depth is relative.
@@ -117,7 +119,8 @@ int RunFog(int argc, char** argv) {
             return ApplyFog(image,
                             FogDepthFromDisparity(depth.For(image, depth_file)),
                             fog);
-          }));
+          },
+          CliJobControl(!quiet)));
     } catch (const Cancelled&) {
       fmt::print(stderr, "interrupted: finished files are kept\n");
       return kExitInterrupted;

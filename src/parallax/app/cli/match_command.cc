@@ -11,9 +11,9 @@
 
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
-#include "parallax/app/cli/depth_output.h"
 #include "parallax/data/stereo_hints.h"
 #include "parallax/io/image_io.h"
+#include "parallax/jobs/depth_output.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
 #include "parallax/util/existing_outputs.h"

@@ -1,11 +1,12 @@
 // parallax stereo: 2D -> 3D conversion of photos and videos.
 #include <fmt/format.h>
 
+#include "parallax/app/cli/cli_job_control.h"
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
-#include "parallax/app/cli/stereo_job.h"
 #include "parallax/infer/default_model.h"
 #include "parallax/io/image_io.h"
+#include "parallax/jobs/stereo_job.h"
 #include "parallax/util/check.h"
 #include "parallax/util/interrupt.h"
 #include "parallax/util/strings.h"
@@ -194,7 +195,8 @@ int RunStereo(int argc, char** argv) {
     InstallInterruptHandler();
     StereoJobReport report;
     try {
-      report = RunStereoJob(scan.inputs, predictor.get(), job);
+      report = RunStereoJob(scan.inputs, predictor.get(), job,
+                            CliJobControl(job.show_progress));
     } catch (const Cancelled&) {
       fmt::print(stderr,
                  "interrupted: finished files are kept, nothing partial "

@@ -2,8 +2,9 @@
 // written to:
 //
 //   DIR/000042/left.png  right.png         8-bit sRGB views
-//              disp_left.pfm disp_right.pfm  disparity in pixels (DESIGN.md
-//                                            sign: d = x_left - x_right)
+//              disp_left.pfm disp_right.pfm  disparity in pixels, with the
+//                                            sign of docs/design.md:
+//                                            d = x_left - x_right
 //              left_mask.png right_mask.png  255 = also seen by the other
 //                                            view (non-occluded), 0 = not
 //              meta.json                     camera, rig, lighting, objects

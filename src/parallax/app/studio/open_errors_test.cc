@@ -1,0 +1,130 @@
+// Files that cannot be opened: a message in the banner (no modal dialog,
+// no crash) and the current document exactly as it was.
+#include <QDir>
+#include <QFile>
+#include <QMimeData>
+#include <QSettings>
+#include <QTest>
+#include <QUrl>
+
+#include "parallax/app/studio/main_window.h"
+#include "parallax/app/studio/studio_testing.h"
+#include "parallax/io/image_io.h"
+
+namespace parallax::studio {
+
+namespace t = testing;
+
+class OpenErrorsTest : public QObject {
+  Q_OBJECT
+
+ private:
+  QString good_, depth_;
+  const cv::Size size_{120, 80};
+
+ private Q_SLOTS:
+  void initTestCase() {
+    t::IsolateSettings();
+    good_ = t::TempDir() + "/good.png";
+    depth_ = t::TempDir() + "/good_depth.pfm";
+    WriteImage(good_.toStdString(), t::TexturedImage(size_));
+    WriteImage(depth_.toStdString(), t::TwoPlaneDisparity(size_));
+    QFile garbage(t::TempDir() + "/garbage.png");
+    QVERIFY(garbage.open(QIODevice::WriteOnly));
+    garbage.write("this is not a PNG file at all, just some bytes\x01\x02");
+    garbage.close();
+    QDir().mkpath(t::TempDir() + "/folder.png");
+  }
+
+  void unreadableFilesChangeNothing_data() {
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("garbage bytes named .png") << t::TempDir() + "/garbage.png"
+                                              << "garbage.png";
+    QTest::newRow("a directory") << t::TempDir() + "/folder.png"
+                                 << "folder";
+    QTest::newRow("a missing path") << t::TempDir() + "/missing.jpg"
+                                    << "no such file";
+  }
+
+  void unreadableFilesChangeNothing() {
+    QFETCH(QString, path);
+    QFETCH(QString, expected);
+    MainWindow window;
+    QVERIFY(window.OpenImage(good_));
+    QVERIFY(window.LoadDepthMap(depth_));
+    const uchar* pixels = window.document().image.data;
+    const uchar* depth = window.document().disparity.data;
+    const QString title = window.windowTitle();
+
+    QVERIFY(!window.OpenImage(path));
+    qInfo("banner: %s", qPrintable(window.banner_text()));
+    QVERIFY(window.banner_text().contains(expected));
+    QVERIFY(window.banner_text().contains(QFileInfo(path).fileName()));
+    // The very same document: same buffers, path, depth and title.
+    QCOMPARE(window.document().image.data, pixels);
+    QCOMPARE(window.document().disparity.data, depth);
+    QCOMPARE(QString::fromStdString(window.document().path.string()),
+             QFileInfo(good_).absoluteFilePath());
+    QCOMPARE(window.windowTitle(), title);
+    QVERIFY(!window.view()->image().isNull());
+
+    // A good file opens again and clears the banner.
+    QVERIFY(window.OpenImage(good_));
+    QVERIFY(window.banner_text().isEmpty());
+  }
+
+  void badDepthMapsChangeNothing() {
+    MainWindow window;
+    QVERIFY(window.OpenImage(good_));
+    QVERIFY(window.LoadDepthMap(depth_));
+    const uchar* depth = window.document().disparity.data;
+    const QString small = t::TempDir() + "/small_depth.pfm";
+    WriteImage(small.toStdString(), t::TwoPlaneDisparity(cv::Size(60, 40)));
+    QVERIFY(!window.LoadDepthMap(small));
+    QVERIFY(window.banner_text().contains("60x40"));
+    QVERIFY(!window.LoadDepthMap(t::TempDir() + "/garbage.png"));
+    QCOMPARE(window.document().disparity.data, depth);
+  }
+
+  void dropOpensAndRemembers() {
+    MainWindow window;
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(good_)});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton,
+                          Qt::NoModifier);
+    QApplication::sendEvent(&window, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton,
+                    Qt::NoModifier);
+    QApplication::sendEvent(&window, &drop);
+    QVERIFY(window.document().has_image());
+    QCOMPARE(window.document().image.size(), size_);
+    const QStringList recent = QSettings().value("recentFiles").toStringList();
+    QVERIFY(!recent.isEmpty());
+    QCOMPARE(recent.front(), QFileInfo(good_).absoluteFilePath());
+    // A dropped file that cannot be read changes nothing either.
+    // (Qt delivers a drop only to a widget that accepted its drag enter.)
+    mime.setUrls({QUrl::fromLocalFile(t::TempDir() + "/garbage.png")});
+    QDragEnterEvent enter_bad(QPoint(10, 10), Qt::CopyAction, &mime,
+                              Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &enter_bad);
+    QDropEvent bad(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton,
+                   Qt::NoModifier);
+    QApplication::sendEvent(&window, &bad);
+    QVERIFY(window.banner_text().contains("garbage.png"));
+    QCOMPARE(window.document().image.size(), size_);
+  }
+
+  void depthMapNeedsAnImage() {
+    MainWindow window;
+    QVERIFY(!window.LoadDepthMap(depth_));
+    QVERIFY(!window.banner_text().isEmpty());
+    QVERIFY(!window.document().has_image());
+  }
+};
+
+}  // namespace parallax::studio
+
+QTEST_MAIN(parallax::studio::OpenErrorsTest)
+#include "open_errors_test.moc"

@@ -1,0 +1,71 @@
+// The work of `parallax stereo` once its flags are parsed: every input
+// (photos, videos, image sequences) to a stereo 3D output. Disparity comes
+// from the network, or for a single photo from a given file.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "parallax/infer/depth_estimator.h"
+#include "parallax/io/video_position.h"
+#include "parallax/io/video_writer.h"
+#include "parallax/jobs/job_control.h"
+#include "parallax/jobs/media_inputs.h"
+#include "parallax/jobs/segmented_video.h"
+#include "parallax/stereo/stereo_render.h"
+
+namespace parallax {
+
+struct StereoJobOptions {
+  // -o: an image file (one photo), a folder, or a video file.
+  std::filesystem::path output;
+  std::string folder_format = "png";  // image files in a folder output
+  StereoRenderOptions render;
+  // A given disparity map for the (single) photo instead of the network.
+  std::filesystem::path disparity_file;
+  SequenceDepthOptions sequence;  // upsampling and temporal stabilisation
+  VideoEncodeOptions encode;
+  std::optional<VideoPosition> start, end;
+  bool conceal_errors = false;
+  double sequence_fps = 24.0;
+  bool resume = false;  // skip outputs that exist, continue videos
+  // Replace outputs that exist; without it or `resume` the job refuses.
+  bool overwrite = false;
+  bool show_progress = true;
+  // Video outputs are encoded in segments of this many frames (a crash
+  // loses at most one), each preceded by `warmup_frames` frames that settle
+  // the depth stabiliser (see stereo_video_job.h).
+  int segment_frames = 480;
+  int warmup_frames = 24;
+  // Names the depth source for resume checks (model file and size).
+  std::string model_id;
+  // Called after each video frame is encoded, with the count so far (for
+  // GUIs and tests).
+  std::function<void(int64_t)> on_frame;
+};
+
+struct StereoJobReport {
+  int64_t images = 0, frames = 0;
+  double seconds = 0;
+  // Where the time of video frames went (seconds, summed over videos):
+  // decoding, the network with upsampling and stabilisation, view synthesis
+  // and layout, encoding and muxing.
+  double decode_s = 0, depth_s = 0, synthesis_s = 0, encode_s = 0;
+  std::vector<std::string> failures;  // "input: reason"
+};
+
+// The stereo tag players read for a layout (none for anaglyph and views).
+StereoTag ContainerStereoTag(StereoLayout layout);
+
+// `predictor` may be null when every input has its disparity given.
+// Throws parallax::Error for problems with the whole job and
+// parallax::Cancelled on Ctrl-C.
+StereoJobReport RunStereoJob(const std::vector<MediaInput>& inputs,
+                             Predictor* predictor,
+                             const StereoJobOptions& options,
+                             const JobControl& control = {});
+
+}  // namespace parallax
