@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "parallax/util/check.h"
+
 namespace parallax {
 
 struct JobProgress {
@@ -63,6 +65,15 @@ class FileProgress {
  private:
   const JobControl& control_;
   JobProgress report_;
+};
+
+// A job option with a value the job cannot run with. The message names
+// options by their field names ("renderer deep3d ... disparity_file"), so
+// that each front end can show its own names for them (the command line:
+// its flags, app/cli/command_runner.h CheckJobOptions).
+class OptionError : public Error {
+ public:
+  using Error::Error;
 };
 
 // Adds `message` to a job report's failures and sends it to `control`.

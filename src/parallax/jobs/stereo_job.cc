@@ -368,10 +368,35 @@ StereoTag ContainerStereoTag(StereoLayout layout) {
   }
 }
 
+void StereoJobOptions::Check() const {
+  if (render.renderer == ViewRenderer::kDeep3d && !disparity_file.empty()) {
+    throw OptionError(
+        "renderer deep3d renders from the network's plane choices, not from "
+        "a given disparity_file");
+  }
+  if (render.unit == DisparityUnit::kPixels && disparity_file.empty()) {
+    throw OptionError(
+        "disparity_unit pixels needs disparity_file (the network's "
+        "disparity is relative)");
+  }
+  render.parallax.Check();
+}
+
+StereoRenderOptions StereoJobOptions::ResolvedRender() const {
+  StereoRenderOptions resolved = render;
+  if (resolved.edge_sharpen_radius == kAutoEdgeSharpen) {
+    resolved.edge_sharpen_radius = disparity_file.empty() ? 3 : 0;
+  }
+  return resolved;
+}
+
 StereoJobReport RunStereoJob(const std::vector<MediaInput>& inputs,
                              Predictor* predictor,
-                             const StereoJobOptions& options,
+                             const StereoJobOptions& given_options,
                              const JobControl& control) {
+  given_options.Check();
+  StereoJobOptions options = given_options;
+  options.render = given_options.ResolvedRender();
   const auto started = std::chrono::steady_clock::now();
   const OutputTarget target = ClassifyOutput(options.output);
   if (target != OutputTarget::kFolder && inputs.size() != 1) {

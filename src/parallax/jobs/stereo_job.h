@@ -19,7 +19,19 @@
 
 namespace parallax {
 
+// StereoRenderOptions::edge_sharpen_radius of a StereoJobOptions: sharpen
+// the network's depth edges (3 px) and leave a given exact map alone (0).
+inline constexpr int kAutoEdgeSharpen = -1;
+
 struct StereoJobOptions {
+  StereoJobOptions() { render.edge_sharpen_radius = kAutoEdgeSharpen; }
+
+  // Throws OptionError for settings that contradict each other (a Deep3D
+  // render from a given map, pixel disparity from the network).
+  void Check() const;
+  // `render` with the automatic choices made.
+  StereoRenderOptions ResolvedRender() const;
+
   // -o: an image file (one photo), a folder, or a video file.
   std::filesystem::path output;
   std::string folder_format = "png";  // image files in a folder output

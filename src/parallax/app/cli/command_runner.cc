@@ -142,4 +142,31 @@ int ReportInputFailures(const std::vector<std::string>& failures) {
   return failures.empty() ? kExitOk : kExitError;
 }
 
+void CheckJobOptions(
+    const std::function<void()>& check,
+    const std::vector<std::pair<std::string, std::string>>& field_flags) {
+  try {
+    check();
+  } catch (const OptionError& e) {
+    std::string message = e.what();
+    const auto is_word = [&](size_t at, size_t length) {
+      const auto word_char = [&](size_t i) {
+        return std::isalnum(static_cast<unsigned char>(message[i])) ||
+               message[i] == '_' || message[i] == '-';
+      };
+      return (at == 0 || !word_char(at - 1)) &&
+             (at + length == message.size() || !word_char(at + length));
+    };
+    for (const auto& [field, flag] : field_flags) {
+      for (size_t at = message.find(field); at != std::string::npos;
+           at = message.find(field, at + 1)) {
+        if (!is_word(at, field.size())) continue;
+        message.replace(at, field.size(), flag);
+        at += flag.size() - 1;
+      }
+    }
+    ThrowError("{}", message);
+  }
+}
+
 }  // namespace parallax

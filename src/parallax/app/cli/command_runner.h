@@ -42,6 +42,13 @@ int ReportInputFailures(const std::vector<std::string>& failures);
 // ...") is one. Errors about inputs name the input first.
 bool IsFlagError(std::string_view message);
 
+// Runs a job's options check, turning the field names in its OptionError
+// into this command's flags ("renderer deep3d ..." -> "--renderer deep3d
+// ..."), so that the error reads as the user typed it and exits 2.
+void CheckJobOptions(
+    const std::function<void()>& check,
+    const std::vector<std::pair<std::string, std::string>>& field_flags);
+
 // Runs `parse` on a flag's value; its parallax::Error comes out prefixed
 // with the flag ("--layout: unknown stereo layout 'x': use ..."), so that
 // it is reported as a usage error.

@@ -139,11 +139,6 @@ int RunStereo(int argc, char** argv) {
                                  [&] { return ParseSyntheticView(synthetic); });
     render.renderer =
         ParseFlag("--renderer", [&] { return ParseViewRenderer(renderer); });
-    if (render.renderer == ViewRenderer::kDeep3d && !disparity.empty()) {
-      ThrowError(
-          "--renderer deep3d renders from the network's plane choices, not "
-          "from a given --disparity");
-    }
     const NeededPlaneViews planes = PlaneViewsFor(render);
     predictor_options.right_planes = planes.right;
     predictor_options.left_planes = planes.left;
@@ -154,13 +149,12 @@ int RunStereo(int argc, char** argv) {
     }
     render.parallax.Check();
     job.disparity_file = disparity;
-    if (render.unit == DisparityUnit::kPixels && disparity.empty()) {
-      ThrowError(
-          "--disparity-unit pixels needs --disparity FILE (the "
-          "network's disparity is relative)");
-    }
     render.edge_sharpen_radius =
-        edge_sharpen >= 0 ? edge_sharpen : (disparity.empty() ? 3 : 0);
+        edge_sharpen >= 0 ? edge_sharpen : kAutoEdgeSharpen;
+    CheckJobOptions([&] { job.Check(); },
+                    {{"renderer", "--renderer"},
+                     {"disparity_unit", "--disparity-unit"},
+                     {"disparity_file", "--disparity"}});
     job.sequence.upsample.method =
         ParseFlag("--upsample", [&] { return ParseUpsampleMethod(upsample); });
     job.sequence.stabilizer.mode =
