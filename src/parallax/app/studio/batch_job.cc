@@ -142,16 +142,15 @@ void RunDefocusBatch(const BatchRequest& request, const JobControl& control,
   const bool resume = request.existing == ExistingOutputs::kResume;
 
   // One video input: frame by frame with the audio kept.
-  if (request.inputs.size() == 1 &&
-      HasVideoExtension(request.inputs.front())) {
+  if (request.inputs.size() == 1 && HasVideoExtension(request.inputs.front())) {
     DefocusVideoOptions video;
     video.show_progress = true;
     RefuseExistingOutput(request.output, request.existing);
     std::error_code exists_error;
     if (resume && fs::exists(request.output, exists_error)) {
-      control.Skip(request.inputs.front(),
-                   fmt::format("{} exists, skipped (resume)",
-                               request.output.string()));
+      control.Skip(
+          request.inputs.front(),
+          fmt::format("{} exists, skipped (resume)", request.output.string()));
       return;
     }
     video.upsample.method = ParseUpsampleMethod(depth_options.upsample);
@@ -206,7 +205,9 @@ JobControl WithStepDelay(const JobControl& control,
                          std::chrono::milliseconds delay) {
   JobControl delayed = control;
   delayed.cancel_requested = [asked = control.cancel_requested, delay] {
-    const auto requested = [&] { return asked ? asked() : InterruptRequested(); };
+    const auto requested = [&] {
+      return asked ? asked() : InterruptRequested();
+    };
     for (auto waited = std::chrono::milliseconds(0); waited < delay;
          waited += std::chrono::milliseconds(10)) {
       if (requested()) return true;

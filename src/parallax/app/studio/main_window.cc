@@ -23,6 +23,7 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include "parallax/app/studio/batch_dialog.h"
 #include "parallax/app/studio/control_panels.h"
 #include "parallax/app/studio/depth_worker.h"
 #include "parallax/app/studio/image_convert.h"
@@ -207,6 +208,8 @@ void MainWindow::BuildActions() {
   save_depth_action_ =
       make(tr("Save &depth map..."), QKeySequence(tr("Ctrl+Shift+S")),
            [this] { SaveDepthDialog(); });
+  batch_action_ = make(tr("&Batch..."), QKeySequence(tr("Ctrl+B")),
+                       [this] { OpenBatch(); });
   compute_action_ = make(tr("&Compute depth"), QKeySequence(tr("Ctrl+D")),
                          [this] { ComputeDepth(); });
   cancel_action_ = make(tr("C&ancel depth"), QKeySequence(Qt::Key_Escape),
@@ -241,10 +244,7 @@ void MainWindow::BuildMenus() {
   file->addAction(save_action_);
   file->addAction(save_depth_action_);
   file->addSeparator();
-  // The batch dialog comes with the shared jobs layer (app/cli -> jobs).
-  QAction* batch = file->addAction(tr("&Batch..."));
-  batch->setEnabled(false);
-  batch->setToolTip(tr("Not yet available"));
+  file->addAction(batch_action_);
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
@@ -541,6 +541,19 @@ void MainWindow::SetModel(const QString& model) {
 
 void MainWindow::SetDevice(const QString& device) {
   depth_panel_->SelectDevice(device);
+}
+
+void MainWindow::OpenBatch() {
+  if (!batch_dialog_) batch_dialog_ = new BatchDialog(this);
+  // The window's current model and device, unless a batch is running with
+  // its own.
+  if (!batch_dialog_->running()) {
+    batch_dialog_->SetModel(depth_panel_->model());
+    batch_dialog_->SetDevice(depth_panel_->device());
+  }
+  batch_dialog_->show();
+  batch_dialog_->raise();
+  batch_dialog_->activateWindow();
 }
 
 // ------------------------------------------------------------ pages, view

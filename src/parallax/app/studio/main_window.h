@@ -26,6 +26,7 @@ class QTabWidget;
 
 namespace parallax::studio {
 
+class BatchDialog;
 class DepthPanel;
 class DepthWorker;
 class FogPanel;
@@ -54,6 +55,13 @@ class MainWindow : public QMainWindow {
   // Model (path or name; empty = default) and device for ComputeDepth.
   void SetModel(const QString& model);
   void SetDevice(const QString& device);
+
+  // File > Batch...: shows the batch dialog (created on first use) with
+  // the current model and device; a running batch keeps running.
+  void OpenBatch();
+  // Null until OpenBatch().
+  BatchDialog* batch_dialog() const { return batch_dialog_; }
+  QAction* batch_action() const { return batch_action_; }
 
   void ShowPage(Page page);
   Page page() const;
@@ -139,6 +147,7 @@ class MainWindow : public QMainWindow {
   QTimer render_timer_;
 
   DepthWorker* worker_ = nullptr;
+  BatchDialog* batch_dialog_ = nullptr;
   std::thread save_thread_;
   bool save_running_ = false;
   ConfirmHook confirm_;
@@ -160,6 +169,7 @@ class MainWindow : public QMainWindow {
   QAction* load_depth_action_ = nullptr;
   QAction* save_action_ = nullptr;
   QAction* save_depth_action_ = nullptr;
+  QAction* batch_action_ = nullptr;
   QAction* compute_action_ = nullptr;
   QAction* cancel_action_ = nullptr;
   QAction* zoom_in_action_ = nullptr;
