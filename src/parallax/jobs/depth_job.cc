@@ -25,15 +25,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Frame folders are written in segments (--segment-frames, 240 by default:
-// DepthJobOptions::segment_frames). Each
-// segment starts a fresh temporal stabiliser that first sees the
-// kResumeWarmupFrames frames before the segment (predicted, not written).
-// An uninterrupted run and a resumed one (which restarts at the segment of
-// the first missing frame) then compute every frame from the same frames
-// and give byte-identical files; the cost is 8 extra predictions per 240
-// frames (3 %).
-constexpr int64_t kResumeWarmupFrames = 8;
+// Frame folders are written in segments (MediaJobOptions::segment_frames,
+// 240 by default). Each segment starts a fresh temporal stabiliser that
+// first sees the `warmup_frames` (8) frames before the segment (predicted,
+// not written). An uninterrupted run and a resumed one (which restarts at
+// the segment of the first missing frame) then compute every frame from the
+// same frames and give byte-identical files; the cost is 8 extra
+// predictions per 240 frames (3 %).
 
 fs::path FolderFile(const DepthJobOptions& options, const fs::path& stem) {
   fs::path path = options.output / stem;
@@ -60,7 +58,7 @@ class FrameSink {
   virtual ~FrameSink() = default;
   virtual void Write(const DepthFrame& frame, const DisparityRange& range) = 0;
   virtual void Finish() {}
-  // Whether frames go out in resumable segments (see kResumeWarmupFrames).
+  // Whether frames go out in resumable segments (see above).
   virtual bool segmented() const { return false; }
 };
 
@@ -112,19 +110,19 @@ int64_t SegmentOf(int64_t index, int64_t first, int64_t segment_frames) {
 }
 
 // On resume, a frame is skipped (not even predicted) when its segment is
-// complete and so is the segment kResumeWarmupFrames later, whose warm-up
+// complete and so is the segment `warmup` frames later, whose warm-up
 // it may be. Each segment's files are looked up once, not once per frame.
 class ResumeSegments {
  public:
-  ResumeSegments(FrameDone done, int64_t segment_frames)
-      : done_(std::move(done)), segment_frames_(segment_frames) {}
+  ResumeSegments(FrameDone done, int64_t segment_frames, int64_t warmup)
+      : done_(std::move(done)),
+        segment_frames_(segment_frames),
+        warmup_(warmup) {}
 
   bool Skippable(int64_t index, int64_t first) {
     if (!done_) return false;
     return Complete(SegmentOf(index, first, segment_frames_), first) &&
-           Complete(
-               SegmentOf(index + kResumeWarmupFrames, first, segment_frames_),
-               first);
+           Complete(SegmentOf(index + warmup_, first, segment_frames_), first);
   }
 
  private:
@@ -140,6 +138,7 @@ class ResumeSegments {
 
   FrameDone done_;
   int64_t segment_frames_;
+  int64_t warmup_;
   std::map<int64_t, bool> complete_;
 };
 
@@ -157,10 +156,10 @@ int64_t RunFrames(Predictor& predictor, const DepthJobOptions& options,
   RangeTracker range_tracker;
   int64_t written = 0, seen = 0;
   double raw_flicker = -1, stabilized_flicker = -1;
-  // Segments (see kResumeWarmupFrames) for frame folders; a video is one piece.
+  // Segments (see above) for frame folders and sequences.
   const bool segmented = sink.segmented();
   const int64_t segment_frames = options.segment_frames;
-  ResumeSegments resume(done, segment_frames);
+  ResumeSegments resume(done, segment_frames, options.warmup_frames);
   std::optional<int64_t> first_index;
   int64_t segment_start = 0;  // frames before it are warm-up, not written
   std::deque<std::pair<int64_t, cv::Mat>> recent;  // the warm-up frames
@@ -226,7 +225,7 @@ int64_t RunFrames(Predictor& predictor, const DepthJobOptions& options,
     }
     if (segmented) {
       recent.emplace_back(index, image.clone());
-      if (static_cast<int64_t>(recent.size()) > kResumeWarmupFrames) {
+      if (static_cast<int64_t>(recent.size()) > options.warmup_frames) {
         recent.pop_front();
       }
     }
@@ -312,7 +311,7 @@ void ProcessVideoToVideo(const MediaInput& input, Predictor& predictor,
   video.conceal_errors = options.conceal_errors;
   video.resume = options.resume;
   video.segment_frames = options.segment_frames;
-  video.warmup_frames = kResumeWarmupFrames;
+  video.warmup_frames = options.warmup_frames;
   video.frame_limits = CommandImageLimits("depth", kDepthBytesPerPixel);
   video.settings = DepthVideoSettings(options, predictor);
   video.on_frame = options.on_frame;
@@ -335,7 +334,7 @@ void ProcessVideo(const MediaInput& input, Predictor& predictor,
   read_options.conceal_errors = options.conceal_errors;
   // The warm-up frames of each segment are kept (BGR, 3 bytes a pixel).
   read_options.frame_limits = CommandImageLimits(
-      "depth", kDepthBytesPerPixel + 3.0 * kResumeWarmupFrames);
+      "depth", kDepthBytesPerPixel + 3.0 * options.warmup_frames);
   const auto path_of = [&](int64_t index) {
     return FolderFile(options, VideoFrameStem(input, index));
   };
@@ -409,7 +408,7 @@ void ProcessSequence(const MediaInput& input, Predictor& predictor,
         control, input.path, input.output_stem.string(), count);
   }
   int64_t next = 0;
-  ResumeSegments resume(done, options.segment_frames);
+  ResumeSegments resume(done, options.segment_frames, options.warmup_frames);
   cv::Size size;
   report->frames += RunFrames(
       predictor, options,
@@ -556,62 +555,26 @@ DepthJobReport RunDepthJob(const std::vector<MediaInput>& inputs,
                            Predictor& predictor, const DepthJobOptions& options,
                            const JobControl& control) {
   const auto started = std::chrono::steady_clock::now();
-  const OutputTarget target = ClassifyOutput(options.output);
-  if (target != OutputTarget::kFolder && inputs.size() != 1) {
-    ThrowError("-o {} names one file, but there are {} inputs; give a folder",
-               options.output.string(), inputs.size());
-  }
-  if (target == OutputTarget::kFile &&
-      inputs.front().kind != MediaKind::kImage) {
-    ThrowError("-o {}: a video or sequence needs a folder or a video output",
-               options.output.string());
-  }
-  if (target == OutputTarget::kVideo &&
-      inputs.front().kind == MediaKind::kImage) {
-    ThrowError("-o {}: one image gives an image, not a video",
-               options.output.string());
-  }
-  for (const MediaInput& input : inputs) {
-    CheckNotAnInput(options.output, std::span(&input.path, 1));
-  }
-  RefuseExistingOutputs(
-      ExistingOutputFiles(inputs, options, target),
-      ExistingOutputsFromFlags(options.overwrite, options.resume));
-  // Temporary files a killed run left (kill -9 during a write).
-  RemoveStaleTempFilesOf(options.output,
-                         /*folder=*/target == OutputTarget::kFolder);
-  if (target == OutputTarget::kFolder) {
-    std::error_code error;
-    fs::create_directories(options.output, error);
-    if (error) {
-      ThrowError("cannot create output folder {}: {}", options.output.string(),
-                 error.message());
-    }
-  }
+  const OutputTarget target = CheckMediaOutput(inputs, options.output);
+  PrepareMediaOutputs(options, target,
+                      ExistingOutputFiles(inputs, options, target));
 
   DepthJobReport report;
-  std::vector<const MediaInput*> images;
-  for (const MediaInput& input : inputs) {
-    if (input.kind == MediaKind::kImage) images.push_back(&input);
-  }
-  ProcessImages(images, predictor, options, target, &report, control);
-  for (const MediaInput& input : inputs) {
-    if (input.kind == MediaKind::kImage) continue;
-    try {
-      if (input.kind == MediaKind::kVideo && target == OutputTarget::kVideo) {
-        ProcessVideoToVideo(input, predictor, options, &report, control);
-      } else if (input.kind == MediaKind::kVideo) {
-        ProcessVideo(input, predictor, options, &report, control);
-      } else {
-        ProcessSequence(input, predictor, options, target, &report, control);
-      }
-    } catch (const Cancelled&) {
-      throw;
-    } catch (const Error& e) {
-      RecordFailure(&report.failures, control,
-                    NamedFailure(input.path, e.what()));
-    }
-  }
+  ForEachMediaInput(
+      inputs,
+      [&](const std::vector<const MediaInput*>& images) {
+        ProcessImages(images, predictor, options, target, &report, control);
+      },
+      [&](const MediaInput& input) {
+        if (input.kind == MediaKind::kVideo && target == OutputTarget::kVideo) {
+          ProcessVideoToVideo(input, predictor, options, &report, control);
+        } else if (input.kind == MediaKind::kVideo) {
+          ProcessVideo(input, predictor, options, &report, control);
+        } else {
+          ProcessSequence(input, predictor, options, target, &report, control);
+        }
+      },
+      &report.failures, control);
   report.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();

@@ -16,39 +16,13 @@
 #include "parallax/jobs/depth_output.h"
 #include "parallax/jobs/job_control.h"
 #include "parallax/jobs/media_inputs.h"
+#include "parallax/jobs/media_job.h"
 
 namespace parallax {
 
-struct DepthJobOptions {
-  // -o: a file, a folder or a video (see ClassifyOutput).
-  std::filesystem::path output;
-  // Extension of per-image / per-frame files in a folder output.
-  std::string folder_format = "png";
+struct DepthJobOptions : MediaJobOptions {
+  // How disparity is written: colour map, inversion, a fixed range.
   DisparityFileOptions file;
-  SequenceDepthOptions sequence;
-  // Video outputs.
-  VideoEncodeOptions encode;
-  // Frame range of video inputs.
-  std::optional<VideoPosition> start, end;
-  // Let the decoder conceal damaged video data instead of stopping there.
-  bool conceal_errors = false;
-  // Frame rate of image sequences written as video.
-  double sequence_fps = 24.0;
-  // Folder outputs: skip images whose output exists, and continue videos
-  // and sequences after their last written frame.
-  bool resume = false;
-  // Replace existing outputs. Without it or --resume, a job whose outputs
-  // exist stops before any work (util/existing_outputs.h).
-  bool overwrite = false;
-  // Frame folders: frames per segment, each with a fresh stabiliser warmed
-  // up on the frames before it, so that resumed runs are byte-identical.
-  int64_t segment_frames = 240;
-  // Send progress to the JobControl.
-  bool show_progress = true;
-  // Names the model for resume checks of video outputs (ModelFileSettings).
-  std::string model_id;
-  // Called after each frame of a video output is encoded (tests, GUIs).
-  std::function<void(int64_t)> on_frame;
 };
 
 struct DepthJobReport {

@@ -398,47 +398,19 @@ StereoJobReport RunStereoJob(const std::vector<MediaInput>& inputs,
   StereoJobOptions options = given_options;
   options.render = given_options.ResolvedRender();
   const auto started = std::chrono::steady_clock::now();
-  const OutputTarget target = ClassifyOutput(options.output);
-  if (target != OutputTarget::kFolder && inputs.size() != 1) {
-    ThrowError("-o {} names one file, but there are {} inputs; give a folder",
-               options.output.string(), inputs.size());
-  }
   if (!options.disparity_file.empty() &&
       (inputs.size() != 1 || inputs.front().kind != MediaKind::kImage)) {
     ThrowError("--disparity gives the map of one photo: give one image input");
   }
-  if (target == OutputTarget::kFile &&
-      inputs.front().kind != MediaKind::kImage) {
-    ThrowError("-o {}: a video needs a video or a folder output",
-               options.output.string());
-  }
-  if (target == OutputTarget::kVideo &&
-      inputs.front().kind == MediaKind::kImage) {
-    ThrowError("-o {}: one image gives an image, not a video",
-               options.output.string());
-  }
+  const OutputTarget target = CheckMediaOutput(inputs, options.output);
   for (const MediaInput& input : inputs) {
     for (const fs::path& file :
          ImageOutputs(options.output, options.render.layout)) {
       CheckNotAnInput(file, std::span(&input.path, 1));
     }
-    if (!options.disparity_file.empty()) {
-      CheckNotAnInput(options.output, std::span(&options.disparity_file, 1));
-    }
   }
-  RefuseExistingOutputs(
-      ExistingOutputFiles(inputs, options, target),
-      ExistingOutputsFromFlags(options.overwrite, options.resume));
-  // Temporary files a killed run left (kill -9 during a write).
-  RemoveStaleTempFilesOf(options.output,
-                         /*folder=*/target == OutputTarget::kFolder);
-  if (target == OutputTarget::kFolder) {
-    std::error_code error;
-    fs::create_directories(options.output, error);
-    if (error) {
-      ThrowError("cannot create output folder {}: {}", options.output.string(),
-                 error.message());
-    }
+  if (!options.disparity_file.empty()) {
+    CheckNotAnInput(options.output, std::span(&options.disparity_file, 1));
   }
   for (const MediaInput& input : inputs) {
     if (input.kind != MediaKind::kImage &&
@@ -449,30 +421,25 @@ StereoJobReport RunStereoJob(const std::vector<MediaInput>& inputs,
           input.path.string());
     }
   }
+  PrepareMediaOutputs(options, target,
+                      ExistingOutputFiles(inputs, options, target));
   THROW_CHECK_MSG(predictor || !options.disparity_file.empty(),
                   "no predictor and no disparity file");
 
   StereoJobReport report;
-  std::vector<const MediaInput*> images;
-  for (const MediaInput& input : inputs) {
-    if (input.kind == MediaKind::kImage) images.push_back(&input);
-  }
-  ProcessImages(images, predictor, options, target, &report, control);
-  for (const MediaInput& input : inputs) {
-    if (input.kind == MediaKind::kImage) continue;
-    try {
-      if (input.kind == MediaKind::kVideo) {
-        ProcessVideo(input, *predictor, options, target, &report, control);
-      } else {
-        ProcessSequence(input, *predictor, options, target, &report, control);
-      }
-    } catch (const Cancelled&) {
-      throw;
-    } catch (const Error& e) {
-      RecordFailure(&report.failures, control,
-                    NamedFailure(input.path, e.what()));
-    }
-  }
+  ForEachMediaInput(
+      inputs,
+      [&](const std::vector<const MediaInput*>& images) {
+        ProcessImages(images, predictor, options, target, &report, control);
+      },
+      [&](const MediaInput& input) {
+        if (input.kind == MediaKind::kVideo) {
+          ProcessVideo(input, *predictor, options, target, &report, control);
+        } else {
+          ProcessSequence(input, *predictor, options, target, &report, control);
+        }
+      },
+      &report.failures, control);
   report.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();

@@ -14,6 +14,7 @@
 #include "parallax/io/video_writer.h"
 #include "parallax/jobs/job_control.h"
 #include "parallax/jobs/media_inputs.h"
+#include "parallax/jobs/media_job.h"
 #include "parallax/jobs/segmented_video.h"
 #include "parallax/stereo/stereo_render.h"
 
@@ -23,8 +24,14 @@ namespace parallax {
 // the network's depth edges (3 px) and leave a given exact map alone (0).
 inline constexpr int kAutoEdgeSharpen = -1;
 
-struct StereoJobOptions {
-  StereoJobOptions() { render.edge_sharpen_radius = kAutoEdgeSharpen; }
+struct StereoJobOptions : MediaJobOptions {
+  StereoJobOptions() {
+    render.edge_sharpen_radius = kAutoEdgeSharpen;
+    // Longer segments than depth's: the warm-up also settles the disparity
+    // range that places the scene in front of and behind the screen.
+    segment_frames = 480;
+    warmup_frames = 24;
+  }
 
   // Throws OptionError for settings that contradict each other (a Deep3D
   // render from a given map, pixel disparity from the network).
@@ -32,31 +39,9 @@ struct StereoJobOptions {
   // `render` with the automatic choices made.
   StereoRenderOptions ResolvedRender() const;
 
-  // -o: an image file (one photo), a folder, or a video file.
-  std::filesystem::path output;
-  std::string folder_format = "png";  // image files in a folder output
   StereoRenderOptions render;
   // A given disparity map for the (single) photo instead of the network.
   std::filesystem::path disparity_file;
-  SequenceDepthOptions sequence;  // upsampling and temporal stabilisation
-  VideoEncodeOptions encode;
-  std::optional<VideoPosition> start, end;
-  bool conceal_errors = false;
-  double sequence_fps = 24.0;
-  bool resume = false;  // skip outputs that exist, continue videos
-  // Replace outputs that exist; without it or `resume` the job refuses.
-  bool overwrite = false;
-  bool show_progress = true;
-  // Video outputs are encoded in segments of this many frames (a crash
-  // loses at most one), each preceded by `warmup_frames` frames that settle
-  // the depth stabiliser (see stereo_video_job.h).
-  int segment_frames = 480;
-  int warmup_frames = 24;
-  // Names the depth source for resume checks (model file and size).
-  std::string model_id;
-  // Called after each video frame is encoded, with the count so far (for
-  // GUIs and tests).
-  std::function<void(int64_t)> on_frame;
 };
 
 struct StereoJobReport {

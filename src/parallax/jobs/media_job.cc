@@ -1,0 +1,74 @@
+#include "parallax/jobs/media_job.h"
+
+#include <span>
+
+#include "parallax/util/atomic_file.h"
+#include "parallax/util/check.h"
+#include "parallax/util/existing_outputs.h"
+
+namespace parallax {
+
+namespace fs = std::filesystem;
+
+OutputTarget CheckMediaOutput(const std::vector<MediaInput>& inputs,
+                              const fs::path& output) {
+  const OutputTarget target = ClassifyOutput(output);
+  if (target != OutputTarget::kFolder && inputs.size() != 1) {
+    ThrowError("-o {} names one file, but there are {} inputs; give a folder",
+               output.string(), inputs.size());
+  }
+  if (target == OutputTarget::kFile &&
+      inputs.front().kind != MediaKind::kImage) {
+    ThrowError("-o {}: a video or sequence needs a folder or a video output",
+               output.string());
+  }
+  if (target == OutputTarget::kVideo &&
+      inputs.front().kind == MediaKind::kImage) {
+    ThrowError("-o {}: one image gives an image, not a video", output.string());
+  }
+  for (const MediaInput& input : inputs) {
+    CheckNotAnInput(output, std::span(&input.path, 1));
+  }
+  return target;
+}
+
+void PrepareMediaOutputs(const MediaJobOptions& options, OutputTarget target,
+                         const std::vector<fs::path>& existing) {
+  RefuseExistingOutputs(
+      existing, ExistingOutputsFromFlags(options.overwrite, options.resume));
+  // Temporary files a killed run left (kill -9 during a write).
+  RemoveStaleTempFilesOf(options.output,
+                         /*folder=*/target == OutputTarget::kFolder);
+  if (target == OutputTarget::kFolder) {
+    std::error_code error;
+    fs::create_directories(options.output, error);
+    if (error) {
+      ThrowError("cannot create output folder {}: {}", options.output.string(),
+                 error.message());
+    }
+  }
+}
+
+void ForEachMediaInput(
+    const std::vector<MediaInput>& inputs,
+    const std::function<void(const std::vector<const MediaInput*>&)>& photos,
+    const std::function<void(const MediaInput&)>& media,
+    std::vector<std::string>* failures, const JobControl& control) {
+  std::vector<const MediaInput*> images;
+  for (const MediaInput& input : inputs) {
+    if (input.kind == MediaKind::kImage) images.push_back(&input);
+  }
+  photos(images);
+  for (const MediaInput& input : inputs) {
+    if (input.kind == MediaKind::kImage) continue;
+    try {
+      media(input);
+    } catch (const Cancelled&) {
+      throw;
+    } catch (const Error& e) {
+      RecordFailure(failures, control, NamedFailure(input.path, e.what()));
+    }
+  }
+}
+
+}  // namespace parallax
