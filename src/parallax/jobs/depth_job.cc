@@ -302,21 +302,10 @@ void ProcessVideoToVideo(const MediaInput& input, Predictor& predictor,
                          const DepthJobOptions& options, DepthJobReport* report,
                          const JobControl& control) {
   if (AlreadyWritten(options, input.path, control)) return;
-  SegmentedVideoOptions video;
-  video.output = options.output;
-  video.encode = options.encode;
-  video.sequence = options.sequence;
-  video.start = options.start;
-  video.end = options.end;
-  video.conceal_errors = options.conceal_errors;
-  video.resume = options.resume;
-  video.segment_frames = options.segment_frames;
-  video.warmup_frames = options.warmup_frames;
+  SegmentedVideoOptions video = SegmentedVideoFor(options);
   video.frame_limits = CommandImageLimits("depth", kDepthBytesPerPixel);
   video.settings = DepthVideoSettings(options, predictor);
-  video.on_frame = options.on_frame;
   DepthFrameRenderer renderer(options);
-  video.show_progress = options.show_progress;
   const SegmentedVideoReport done =
       RunSegmentedVideo(input.path, predictor, renderer, video, control);
   report->frames += done.frames;

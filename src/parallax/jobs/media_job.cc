@@ -10,6 +10,22 @@ namespace parallax {
 
 namespace fs = std::filesystem;
 
+SegmentedVideoOptions SegmentedVideoFor(const MediaJobOptions& options) {
+  SegmentedVideoOptions video;
+  video.output = options.output;
+  video.encode = options.encode;
+  video.sequence = options.sequence;
+  video.start = options.start;
+  video.end = options.end;
+  video.conceal_errors = options.conceal_errors;
+  video.resume = options.resume;
+  video.segment_frames = options.segment_frames;
+  video.warmup_frames = options.warmup_frames;
+  video.show_progress = options.show_progress;
+  video.on_frame = options.on_frame;
+  return video;
+}
+
 OutputTarget CheckMediaOutput(const std::vector<MediaInput>& inputs,
                               const fs::path& output) {
   const OutputTarget target = ClassifyOutput(output);

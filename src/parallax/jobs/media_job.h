@@ -17,6 +17,7 @@
 #include "parallax/jobs/depth_output.h"
 #include "parallax/jobs/job_control.h"
 #include "parallax/jobs/media_inputs.h"
+#include "parallax/jobs/segmented_video.h"
 
 namespace parallax {
 
@@ -54,6 +55,11 @@ struct MediaJobOptions {
   // far (tests, GUIs).
   std::function<void(int64_t)> on_frame;
 };
+
+// A segmented video job (segmented_video.h) with these options: output,
+// encoder, depth sequence, frame range, resume, segments, progress. The job
+// adds its frame limits and settings.
+SegmentedVideoOptions SegmentedVideoFor(const MediaJobOptions& options);
 
 // The kind of `options.output` for these inputs: one file takes one photo,
 // a video takes one video or sequence, a folder takes anything. Throws

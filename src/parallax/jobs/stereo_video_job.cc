@@ -65,23 +65,12 @@ void ConvertVideoToStereoVideo(const MediaInput& input, Predictor& predictor,
                                const StereoJobOptions& options,
                                StereoJobReport* report,
                                const JobControl& control) {
-  SegmentedVideoOptions video;
-  video.output = options.output;
-  video.encode = options.encode;
+  SegmentedVideoOptions video = SegmentedVideoFor(options);
   video.encode.stereo = ContainerStereoTag(options.render.layout);
-  video.sequence = options.sequence;
-  video.start = options.start;
-  video.end = options.end;
-  video.conceal_errors = options.conceal_errors;
-  video.resume = options.resume;
-  video.segment_frames = options.segment_frames;
-  video.warmup_frames = options.warmup_frames;
   video.frame_limits = CommandImageLimits("stereo", kStereoBytesPerPixel);
   video.settings =
       RenderSettings(options) + PredictorSettings(predictor.options());
-  video.on_frame = options.on_frame;
   StereoFrameRenderer renderer(options.render);
-  video.show_progress = options.show_progress;
   const SegmentedVideoReport done =
       RunSegmentedVideo(input.path, predictor, renderer, video, control);
   report->frames += done.frames;
