@@ -3,8 +3,11 @@
 #include <cmath>
 #include <limits>
 
+#include <fmt/format.h>
+
 #include "parallax/infer/default_model.h"
 #include "parallax/io/image_io.h"
+#include "parallax/jobs/job_control.h"
 #include "parallax/jobs/segmented_video.h"
 #include "parallax/util/check.h"
 #include "parallax/util/strings.h"
@@ -17,7 +20,8 @@ EffectDepth::EffectDepth(const EffectDepthOptions& options)
     : options_(options) {
   const std::string kind = ToLower(options.kind);
   if (kind != "disparity" && kind != "depth") {
-    ThrowError("--depth-kind {}: use disparity or depth", options.kind);
+    throw OptionError(
+        fmt::format("kind {}: use disparity or depth", options.kind));
   }
   options_.kind = kind;
   options_.predictor.device = options.device;

@@ -259,7 +259,7 @@ void ProcessSequence(const MediaInput& input, Predictor& predictor,
   std::unique_ptr<VideoWriter> writer;
   if (target == OutputTarget::kVideo) {
     if (options.render.layout == StereoLayout::kSeparate) {
-      ThrowError("--layout lr writes two files per frame: give a folder");
+      throw OptionError("layout lr writes two files per frame: give a folder");
     }
     const ImageInfo probe = ProbeImage(input.frames.front());
     const cv::Size size =
@@ -400,7 +400,8 @@ StereoJobReport RunStereoJob(const std::vector<MediaInput>& inputs,
   const auto started = std::chrono::steady_clock::now();
   if (!options.disparity_file.empty() &&
       (inputs.size() != 1 || inputs.front().kind != MediaKind::kImage)) {
-    ThrowError("--disparity gives the map of one photo: give one image input");
+    throw OptionError(
+        "disparity_file gives the map of one photo: give one image input");
   }
   const OutputTarget target = CheckMediaOutput(inputs, options.output);
   for (const MediaInput& input : inputs) {
@@ -415,10 +416,10 @@ StereoJobReport RunStereoJob(const std::vector<MediaInput>& inputs,
   for (const MediaInput& input : inputs) {
     if (input.kind != MediaKind::kImage &&
         options.render.layout == StereoLayout::kSeparate) {
-      ThrowError(
-          "--layout lr (two files) is for photos; for {} use sbs, "
-          "tb, or right/left",
-          input.path.string());
+      throw OptionError(fmt::format(
+          "layout lr (two files) is for photos; for {} use sbs, tb, or "
+          "right/left",
+          input.path.string()));
     }
   }
   PrepareMediaOutputs(options, target,

@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 #include <opencv2/imgproc.hpp>
 
+#include <memory>
+
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
 #include "parallax/app/cli/effect_depth_flags.h"
@@ -111,7 +113,11 @@ int RunComposite(int argc, char** argv) {
       channels.back().convertTo(
           alpha, CV_32F, fg_raw.depth() == CV_16U ? 1 / 65535.0 : 1 / 255.0);
     }
-    EffectDepth depth(depth_options);
+    std::unique_ptr<EffectDepth> depth_source;
+    CheckJobOptions(
+        [&] { depth_source = std::make_unique<EffectDepth>(depth_options); },
+        {{"kind", "--depth-kind"}});
+    EffectDepth& depth = *depth_source;
     // Estimated maps have no common scale: each is normalised to 0..1
     // (1 = its nearest content) by its robust range, so --fg-offset means
     // the same for any pair.

@@ -1,6 +1,8 @@
 // parallax defocus: refocus photos and videos at a chosen point or depth.
 #include <fmt/format.h>
 
+#include <memory>
+
 #include "parallax/app/cli/cli_job_control.h"
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
@@ -151,7 +153,11 @@ int RunDefocus(int argc, char** argv) {
       }
       settings.focus_disparity = *focus_depth;
     }
-    EffectDepth depth(depth_options);
+    std::unique_ptr<EffectDepth> depth_source;
+    CheckJobOptions(
+        [&] { depth_source = std::make_unique<EffectDepth>(depth_options); },
+        {{"kind", "--depth-kind"}});
+    EffectDepth& depth = *depth_source;
     const bool metric_depth =
         !depth_file.empty() && ToLower(depth_options.kind) == "depth";
     const bool focus_distance_given = focus_distance->count() > 0;

@@ -1,6 +1,8 @@
 // parallax fog: depth fog over photos.
 #include <fmt/format.h>
 
+#include <memory>
+
 #include "parallax/app/cli/cli_job_control.h"
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
@@ -97,7 +99,11 @@ int RunFog(int argc, char** argv) {
     }
     fog.color = ParseColor(color);
     fog.Check();
-    EffectDepth depth(depth_options);
+    std::unique_ptr<EffectDepth> depth_source;
+    CheckJobOptions(
+        [&] { depth_source = std::make_unique<EffectDepth>(depth_options); },
+        {{"kind", "--depth-kind"}});
+    EffectDepth& depth = *depth_source;
     const bool metric =
         !depth_file.empty() && ToLower(depth_options.kind) == "depth";
     InstallInterruptHandler();

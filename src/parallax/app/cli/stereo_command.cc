@@ -151,10 +151,13 @@ int RunStereo(int argc, char** argv) {
     job.disparity_file = disparity;
     render.edge_sharpen_radius =
         edge_sharpen >= 0 ? edge_sharpen : kAutoEdgeSharpen;
-    CheckJobOptions([&] { job.Check(); },
-                    {{"renderer", "--renderer"},
-                     {"disparity_unit", "--disparity-unit"},
-                     {"disparity_file", "--disparity"}});
+    // The job's field names as this command's flags, in its errors.
+    const std::vector<std::pair<std::string, std::string>> flags = {
+        {"renderer", "--renderer"},
+        {"disparity_unit", "--disparity-unit"},
+        {"disparity_file", "--disparity"},
+        {"layout", "--layout"}};
+    CheckJobOptions([&] { job.Check(); }, flags);
     job.sequence.upsample.method =
         ParseFlag("--upsample", [&] { return ParseUpsampleMethod(upsample); });
     job.sequence.stabilizer.mode =
@@ -189,8 +192,12 @@ int RunStereo(int argc, char** argv) {
     InstallInterruptHandler();
     StereoJobReport report;
     try {
-      report = RunStereoJob(scan.inputs, predictor.get(), job,
-                            CliJobControl(job.show_progress));
+      CheckJobOptions(
+          [&] {
+            report = RunStereoJob(scan.inputs, predictor.get(), job,
+                                  CliJobControl(job.show_progress));
+          },
+          flags);
     } catch (const Cancelled&) {
       fmt::print(stderr,
                  "interrupted: finished files are kept, nothing partial "
