@@ -449,6 +449,10 @@ DepthPrediction Predictor::Predict(const PredictorInput& input) {
 
 std::vector<DepthPrediction> Predictor::PredictBatch(
     const std::vector<PredictorInput>& inputs) {
+  // Flush-to-zero is a property of the calling thread, and a predictor may
+  // be used from another thread than the one that made it (the desktop
+  // app's worker): denormals would make oneDNN crawl there.
+  if (impl_->device.is_cpu()) at::globalContext().setFlushDenormal(true);
   std::vector<DepthPrediction> out(inputs.size());
   const size_t batch = static_cast<size_t>(impl_->options.batch);
   size_t begin = 0;

@@ -446,13 +446,17 @@ void ProcessImages(const std::vector<const MediaInput*>& images,
     for (size_t i = begin; i < std::min(images.size(), begin + batch); ++i) {
       const MediaInput& input = *images[i];
       std::error_code error;
-      if (options.resume && fs::exists(output_of(input), error)) continue;
+      if (options.resume && fs::exists(output_of(input), error)) {
+        control.Skip(input.path, fmt::format("{} exists, skipped (resume)",
+                                             output_of(input).string()));
+        continue;
+      }
       try {
         pixels.push_back(
             ReadImage(input.path, ReadMode::kColor8,
                       CommandImageLimits("depth", kDepthBytesPerPixel)));
         loaded.push_back(&input);
-      } catch (const Error& e) {
+      } catch (const std::exception& e) {
         RecordFailure(&report->failures, control,
                       NamedFailure(input.path, e.what()));
       }
@@ -465,7 +469,7 @@ void ProcessImages(const std::vector<const MediaInput*>& images,
                                               options.sequence.upsample);
     } catch (const Cancelled&) {
       throw;
-    } catch (const Error&) {
+    } catch (const std::exception&) {
       // One image the network cannot take (too elongated) fails alone and
       // by name: the batch is estimated one by one.
       disparities.assign(loaded.size(), cv::Mat());
@@ -476,7 +480,7 @@ void ProcessImages(const std::vector<const MediaInput*>& images,
                                .front();
         } catch (const Cancelled&) {
           throw;
-        } catch (const Error& e) {
+        } catch (const std::exception& e) {
           RecordFailure(
               &report->failures, control,
               fmt::format("{}: {}", loaded[i]->path.string(), e.what()));
@@ -492,7 +496,7 @@ void ProcessImages(const std::vector<const MediaInput*>& images,
                            RobustRange(disparities[i]));
         ++report->images;
         control.Wrote(path);
-      } catch (const Error& e) {
+      } catch (const std::exception& e) {
         RecordFailure(&report->failures, control,
                       NamedFailure(loaded[i]->path, e.what()));
       }

@@ -95,6 +95,8 @@ std::vector<std::string> RunImageEffect(
     control.CheckCancel();
     const fs::path path = output_of(*input);
     if (resume && fs::exists(path, exists_error)) {
+      control.Skip(input->path,
+                   fmt::format("{} exists, skipped (resume)", path.string()));
       if (progress) progress->Update(++done);
       continue;
     }
@@ -140,7 +142,7 @@ std::vector<std::string> RunImageEffect(
       control.Wrote(path);
     } catch (const Cancelled&) {
       throw;
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {
       RecordFailure(&failures, control,
                     fmt::format("{}: {}", input->path.string(), e.what()));
     }

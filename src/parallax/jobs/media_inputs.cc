@@ -221,6 +221,33 @@ bool IsSequencePattern(const std::string& argument) {
   return !fs::exists(argument, error) && ParsePattern(name, &pattern);
 }
 
+namespace {
+
+// Inputs whose outputs would have one name (a.jpg beside a.png, or
+// IMG_0001.JPG in two folders given side by side): the first keeps it, the
+// later ones become problems, so that no output silently replaces another.
+void SetAsideOutputClashes(MediaScan* scan) {
+  std::map<std::string, fs::path> first_of;
+  std::vector<MediaInput> kept;
+  for (MediaInput& input : scan->inputs) {
+    // Case-insensitive file systems (and users) treat A.png as a.png.
+    const std::string key = ToLower(input.output_stem.generic_string());
+    const auto [it, fresh] = first_of.try_emplace(key, input.path);
+    if (fresh) {
+      kept.push_back(std::move(input));
+    } else {
+      scan->problems.push_back(fmt::format(
+          "{}: its output would have the name of {}'s ({}); give it in a "
+          "run of its own or rename it",
+          input.path.string(), it->second.string(),
+          input.output_stem.string()));
+    }
+  }
+  scan->inputs = std::move(kept);
+}
+
+}  // namespace
+
 MediaScan ExpandMediaInputs(const std::vector<std::string>& arguments,
                             const MediaInputOptions& options) {
   MediaScan scan;
@@ -251,6 +278,7 @@ MediaScan ExpandMediaInputs(const std::vector<std::string>& arguments,
           "{}: {}", argument, DescribePathKind(path, ClassifyPath(path))));
     }
   }
+  SetAsideOutputClashes(&scan);
   return scan;
 }
 

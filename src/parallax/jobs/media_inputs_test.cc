@@ -41,6 +41,28 @@ TEST(MediaInputsTest, FilesFoldersAndProblems) {
   EXPECT_NE(scan.problems[1].find("missing.png"), std::string::npos);
 }
 
+// Two inputs whose outputs would share a name (a.jpg beside a.PNG, the same
+// file name in two folders): the first keeps it, the second is a named
+// problem, so that neither output silently replaces the other.
+TEST(MediaInputsTest, InputsWhoseOutputsWouldClashAreProblems) {
+  testing::TempDir dir;
+  Touch(dir / "one" / "a.jpg");
+  Touch(dir / "one" / "A.png");
+  Touch(dir / "two" / "a.jpg");
+  Touch(dir / "two" / "b.jpg");
+  const MediaScan scan =
+      ExpandMediaInputs({(dir / "one").string(), (dir / "two").string()}, {});
+  ASSERT_EQ(scan.inputs.size(), 2u);
+  EXPECT_EQ(scan.inputs[0].output_stem, "A");
+  EXPECT_EQ(scan.inputs[1].output_stem, "b");
+  ASSERT_EQ(scan.problems.size(), 2u);
+  for (const std::string& problem : scan.problems) {
+    EXPECT_NE(problem.find("would have the name of"), std::string::npos)
+        << problem;
+  }
+  EXPECT_NE(scan.problems[0].find("a.jpg"), std::string::npos);
+}
+
 // A 3D camera's MPO is a photo (its left view); a FIFO, a link loop and
 // the output folder given as input are named problems, not "no such file".
 TEST(MediaInputsTest, MpoIsAPhotoAndSpecialPathsAreNamed) {

@@ -81,7 +81,9 @@ void ForEachMediaInput(
       media(input);
     } catch (const Cancelled&) {
       throw;
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {
+      // Not only parallax::Error: a file system error, OpenCV's or
+      // LibTorch's (out of memory on a GPU) fails this input, not the job.
       RecordFailure(failures, control, NamedFailure(input.path, e.what()));
     }
   }

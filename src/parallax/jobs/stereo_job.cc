@@ -109,7 +109,10 @@ void ProcessImages(const std::vector<const MediaInput*>& images,
         std::error_code error;
         exists = exists && fs::exists(file, error);
       }
-      if (!(options.resume && exists)) {
+      if (options.resume && exists) {
+        control.Skip(input->path,
+                     fmt::format("{} exists, skipped (resume)", path.string()));
+      } else {
         const cv::Mat image =
             ReadImage(input->path, ReadMode::kColor8,
                       CommandImageLimits("stereo", kStereoBytesPerPixel));
@@ -128,7 +131,9 @@ void ProcessImages(const std::vector<const MediaInput*>& images,
         ++report->images;
         control.Wrote(path);
       }
-    } catch (const Error& e) {
+    } catch (const Cancelled&) {
+      throw;
+    } catch (const std::exception& e) {
       RecordFailure(&report->failures, control,
                     NamedFailure(input->path, e.what()));
     }
