@@ -207,6 +207,35 @@ class BatchDialogTest : public QObject {
     QVERIFY(timer.elapsed() < 2000);
   }
 
+  // Closing the main window would cancel a running batch: it asks first,
+  // and "no" keeps the window and the batch.
+  void closingTheWindowAsksWhileABatchRuns() {
+    MainWindow window;
+    window.SetModel(model_);
+    QStringList asked;
+    bool answer = false;
+    window.SetConfirmHook([&](const QString& question) {
+      asked << question;
+      return answer;
+    });
+    window.show();
+    window.batch_action()->trigger();
+    BatchDialog& dialog = *window.batch_dialog();
+    Fill(dialog, {photos_}, NewOutput(), BatchKind::kDepth);
+    dialog.SetStepDelayForTesting(std::chrono::seconds(20));
+    dialog.Start();
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.running(), 1000);
+    QVERIFY(!window.close());
+    QCOMPARE(asked.size(), 1);
+    QVERIFY(asked.front().contains("batch is still running"));
+    QVERIFY(window.isVisible());
+    QVERIFY(dialog.running());
+    answer = true;
+    QVERIFY(window.close());
+    dialog.Cancel();
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog.running(), 2000);
+  }
+
   void droppedFilesAndFoldersJoinTheInputs() {
     BatchDialog dialog;
     dialog.show();

@@ -21,7 +21,7 @@ struct DepthWorker::ModelCache {
 
 DepthWorker::DepthWorker(QObject* parent)
     : QObject(parent),
-      thread_running_(std::make_shared<std::atomic<bool>>(false)),
+      thread_running_(std::make_shared<std::atomic<int>>(0)),
       cache_(std::make_shared<ModelCache>()) {}
 
 DepthWorker::~DepthWorker() {
@@ -36,7 +36,7 @@ void DepthWorker::JoinThread() {
 bool DepthWorker::WaitForThread(int ms) {
   const auto end =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-  while (thread_running_->load()) {
+  while (thread_running_->load() > 0) {
     if (std::chrono::steady_clock::now() > end) return false;
     QThread::msleep(5);
   }
@@ -46,16 +46,22 @@ bool DepthWorker::WaitForThread(int ms) {
 
 void DepthWorker::Start(const DepthRequest& request) {
   if (busy()) Cancel();
-  // A cancelled job ends at its next check (well under a second except
-  // inside one network pass); the model cache is not shared between two
-  // threads.
-  JoinThread();
   const uint64_t job = next_job_++;
   current_ = job;
   cancel_ = std::make_shared<std::atomic<bool>>(false);
-  thread_running_->store(true);
-  thread_ = std::thread(&DepthWorker::Run, this, job, request, cancel_);
+  thread_running_->fetch_add(1);
+  // A cancelled job ends at its next check, which inside one network pass
+  // can take seconds. The new job's thread waits for it, never the GUI
+  // thread; and the model cache is still used by one thread at a time.
+  std::thread previous = std::move(thread_);
+  thread_ = std::thread([this, job, request, cancel = cancel_,
+                         previous = std::move(previous)]() mutable {
+    if (previous.joinable()) previous.join();
+    Run(job, std::move(request), cancel);
+  });
 }
+
+void DepthWorker::ThreadEnds() { thread_running_->fetch_sub(1); }
 
 void DepthWorker::Cancel() {
   if (!busy()) return;
@@ -103,18 +109,18 @@ void DepthWorker::Run(uint64_t job, DepthRequest request,
       cache_->description = cache_->predictor->Describe(path.string());
       cache_->key = key;
     }
-    if (!step_done()) return thread_running_->store(false);
+    if (!step_done()) return ThreadEnds();
     report(30, "Estimating depth");
     Predictor& predictor = *cache_->predictor;
     DepthPrediction prediction = predictor.Predict({request.image, {}, {}});
-    if (!step_done()) return thread_running_->store(false);
+    if (!step_done()) return ThreadEnds();
     report(80, "Upsampling to the photo");
     // As EstimateDisparity, split so that a cancel is seen between the two.
     UpsampleOptions upsample;  // guided, as the CLI's default
     upsample.align_corners = predictor.model_info().align_corners;
     cv::Mat disparity =
         UpsampleDisparity(prediction.disparity, request.image, upsample);
-    if (!step_done()) return thread_running_->store(false);
+    if (!step_done()) return ThreadEnds();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
@@ -132,7 +138,7 @@ void DepthWorker::Run(uint64_t job, DepthRequest request,
       Q_EMIT failed(message);
     });
   }
-  thread_running_->store(false);
+  ThreadEnds();
 }
 
 }  // namespace parallax::studio

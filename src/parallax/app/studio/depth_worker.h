@@ -51,7 +51,7 @@ class DepthWorker : public QObject {
   // True while a job is current (started, not finished or cancelled).
   bool busy() const { return current_ != 0; }
   // True while a thread still runs, even one already cancelled.
-  bool thread_running() const { return thread_running_->load(); }
+  bool thread_running() const { return thread_running_->load() > 0; }
   // Waits up to `ms` for the thread to end; true when it has.
   bool WaitForThread(int ms);
 
@@ -73,10 +73,13 @@ class DepthWorker : public QObject {
   void Run(uint64_t job, DepthRequest request,
            std::shared_ptr<std::atomic<bool>> cancel);
   void JoinThread();
+  void ThreadEnds();
 
   std::thread thread_;
   std::shared_ptr<std::atomic<bool>> cancel_;
-  std::shared_ptr<std::atomic<bool>> thread_running_;
+  // Worker threads started and not yet at their end: a new job's thread
+  // may be waiting for a cancelled one's.
+  std::shared_ptr<std::atomic<int>> thread_running_;
   uint64_t next_job_ = 1;
   uint64_t current_ = 0;  // 0 = none; read and written on the GUI thread
   std::shared_ptr<ModelCache> cache_;

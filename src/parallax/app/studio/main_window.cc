@@ -409,6 +409,14 @@ void MainWindow::RefreshRecentMenus() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  // Quitting would cancel a running batch (its finished files are kept):
+  // not without asking.
+  if (batch_dialog_ && batch_dialog_->running() &&
+      !confirm_(tr("A batch is still running. Quit and cancel it? Finished "
+                   "files are kept."))) {
+    event->ignore();
+    return;
+  }
   SaveSettings();
   worker_->Cancel();
   event->accept();
