@@ -1,29 +1,16 @@
 #include "parallax/app/studio/document.h"
 
-#include <system_error>
-
 #include "parallax/io/image_io.h"
 #include "parallax/io/mpo.h"
+#include "parallax/jobs/effect_depth.h"
 #include "parallax/util/check.h"
+#include "parallax/util/path_kind.h"
 
 namespace parallax::studio {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-// The readers name the file in their errors; these checks come first so
-// that the common mistakes get a plain sentence.
-void CheckReadableFile(const fs::path& path) {
-  std::error_code error;
-  if (path.empty()) ThrowError("no file given");
-  if (!fs::exists(path, error)) {
-    ThrowError("{}: no such file", path.string());
-  }
-  if (fs::is_directory(path, error)) {
-    ThrowError("{} is a folder, not an image", path.string());
-  }
-}
 
 // OpenCV can throw its own exceptions from deep inside a decoder: they
 // become parallax::Error with the file's name, so nothing escapes as a
@@ -42,7 +29,7 @@ auto Guarded(const fs::path& path, Read read) {
 }  // namespace
 
 cv::Mat LoadPhoto(const fs::path& path) {
-  CheckReadableFile(path);
+  RequireRegularFile(path);
   return Guarded(path, [&] {
     if (IsMpoFile(path)) {
       std::vector<cv::Mat> frames = ReadMpo(path);
@@ -55,20 +42,9 @@ cv::Mat LoadPhoto(const fs::path& path) {
 }
 
 cv::Mat LoadDisparityMap(const fs::path& path, cv::Size size) {
-  CheckReadableFile(path);
-  return Guarded(path, [&] {
-    cv::Mat map = ReadImage(path, ReadMode::kFloat1);
-    if (map.size() != size) {
-      ThrowError(
-          "{} is {}x{} but the image is {}x{}: give the depth of this "
-          "image",
-          path.string(), map.cols, map.rows, size.width, size.height);
-    }
-    if (!cv::checkRange(map)) {
-      ThrowError("{}: the depth map has NaN or infinite values", path.string());
-    }
-    return map;
-  });
+  RequireRegularFile(path);
+  return Guarded(path,
+                 [&] { return LoadEffectDepth(path, size, "disparity"); });
 }
 
 }  // namespace parallax::studio
