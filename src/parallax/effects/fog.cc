@@ -29,7 +29,7 @@ void FogOptions::Check() const {
   }
 }
 
-cv::Mat FogDepthFromDisparity(const cv::Mat& disparity) {
+double FogReferenceDisparity(const cv::Mat& disparity) {
   if (disparity.type() != CV_32FC1 || !cv::checkRange(disparity)) {
     ThrowError("fog: the depth map must be a finite float map");
   }
@@ -37,6 +37,15 @@ cv::Mat FogDepthFromDisparity(const cv::Mat& disparity) {
   if (!(reference > 0)) {
     ThrowError("fog: the disparity map has no positive (near) values");
   }
+  return reference;
+}
+
+cv::Mat FogDepthFromDisparity(const cv::Mat& disparity) {
+  return FogDepthFromDisparity(disparity, FogReferenceDisparity(disparity));
+}
+
+cv::Mat FogDepthFromDisparity(const cv::Mat& disparity, double reference) {
+  THROW_CHECK(disparity.type() == CV_32FC1 && reference > 0);
   cv::Mat depth(disparity.size(), CV_32F);
   const float inf = std::numeric_limits<float>::infinity();
   for (int y = 0; y < disparity.rows; ++y) {

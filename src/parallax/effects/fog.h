@@ -26,6 +26,10 @@ struct FogOptions {
 // and z grows without bound toward d = 0 (infinity). Zero or negative
 // disparity is at infinity.
 cv::Mat FogDepthFromDisparity(const cv::Mat& disparity);
+// The same with d_ref given (a video keeps it steady across frames).
+cv::Mat FogDepthFromDisparity(const cv::Mat& disparity, double reference);
+// d_ref of FogDepthFromDisparity: the map's robust near end.
+double FogReferenceDisparity(const cv::Mat& disparity);
 
 // Fog amount per pixel in [0, 1] (CV_32F) for `depth` (CV_32F, may hold
 // +inf).

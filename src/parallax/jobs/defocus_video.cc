@@ -1,11 +1,14 @@
 #include "parallax/jobs/defocus_video.h"
 
+#include <fmt/format.h>
+
 #include <memory>
 #include <optional>
 
 #include <nlohmann/json.hpp>
 
 #include "parallax/jobs/depth_output.h"
+#include "parallax/jobs/job_control.h"
 #include "parallax/jobs/memory_needs.h"
 #include "parallax/jobs/segmented_video.h"
 #include "parallax/util/atomic_file.h"
@@ -52,12 +55,14 @@ class DefocusFrameRenderer : public FrameRenderer {
   }
 
  private:
-  const DefocusSettings& settings_;
+  DefocusSettings settings_;
   bool track_;
   std::optional<float> focus_;
 };
 
-std::string DefocusSettingsText(const DefocusSettings& s, bool track) {
+}  // namespace
+
+std::string DefocusVideoSettings(const DefocusSettings& s, bool track) {
   const LensBlurOptions& lens = s.lens_options;
   const BlurModel& blur = lens.blur;
   const nlohmann::json json = {
@@ -79,32 +84,19 @@ std::string DefocusSettingsText(const DefocusSettings& s, bool track) {
   return json.dump();
 }
 
-}  // namespace
+std::unique_ptr<FrameRenderer> MakeDefocusFrameRenderer(
+    const DefocusSettings& settings, bool track) {
+  return std::make_unique<DefocusFrameRenderer>(settings, track);
+}
 
 void DefocusVideo(const fs::path& input, const fs::path& output,
                   const DefocusSettings& settings, Predictor& predictor,
                   const DefocusVideoOptions& options,
                   const JobControl& control) {
-  if (ClassifyOutput(output) != OutputTarget::kVideo) {
-    ThrowError("-o {}: a video gives a video (.mp4, .mkv, ...)",
-               output.string());
-  }
-  CheckNotAnInput(output, std::span(&input, 1));
-  SegmentedVideoOptions video;
-  video.output = output;
-  video.encode = options.encode;
-  video.sequence.upsample = options.upsample;
-  video.resume = options.resume;
-  video.segment_frames = options.segment_frames;
-  video.warmup_frames = options.warmup_frames;
-  video.frame_limits = CommandImageLimits("defocus", kDefocusBytesPerPixel);
-  video.settings = options.model_id +
-                   DefocusSettingsText(settings, options.track) +
-                   PredictorSettings(predictor.options());
-  video.on_frame = options.on_frame;
+  const VideoEffect effect{"defocus", kDefocusBytesPerPixel,
+                           DefocusVideoSettings(settings, options.track)};
   DefocusFrameRenderer renderer(settings, options.track);
-  video.show_progress = options.show_progress;
-  RunSegmentedVideo(input, predictor, renderer, video, control);
+  RunEffectVideo(input, output, effect, renderer, predictor, options, control);
 }
 
 }  // namespace parallax

@@ -1,39 +1,34 @@
-// `parallax defocus` on a video: depth per frame through the stabilised
-// sequence estimator, the focus fixed at the first frame's depth or
-// tracking the depth under the focus pixel, audio and subtitles copied;
-// resumable segment by segment (jobs/segmented_video.h).
+// `parallax defocus` on a video (jobs/effect_video.h): the focus fixed at
+// the first frame's depth or tracking the depth under the focus pixel.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "parallax/effects/defocus_render.h"
-#include "parallax/infer/edge_aware_upsample.h"
 #include "parallax/infer/predictor.h"
-#include "parallax/io/video_writer.h"
+#include "parallax/jobs/effect_video.h"
 #include "parallax/jobs/job_control.h"
+#include "parallax/jobs/segmented_video.h"
 
 namespace parallax {
 
-struct DefocusVideoOptions {
+struct DefocusVideoOptions : EffectVideoOptions {
   // The focus follows the depth under the focus pixel (smoothed over a few
   // frames so it does not hunt); otherwise the first frame's focus depth
   // holds for the whole video.
   bool track = false;
-  UpsampleOptions upsample;  // network depth to frame size
-  VideoEncodeOptions encode;
-  bool show_progress = true;
-  // Continue the segments of an interrupted run (jobs/segmented_video.h).
-  bool resume = false;
-  int64_t segment_frames = 480;
-  int64_t warmup_frames = 24;
-  // Names the model for resume checks (ModelFileSettings).
-  std::string model_id;
-  // After each frame written, with the count so far (tests, GUIs).
-  std::function<void(int64_t)> on_frame;
 };
+
+// The settings of a defocused video's frames (resume checks).
+std::string DefocusVideoSettings(const DefocusSettings& settings, bool track);
+
+// The renderer of refocused frames (jobs/segmented_video.h).
+std::unique_ptr<FrameRenderer> MakeDefocusFrameRenderer(
+    const DefocusSettings& settings, bool track);
 
 // Writes `output` (a video file) atomically; throws parallax::Error or
 // parallax::Cancelled (nothing is left at `output` then).

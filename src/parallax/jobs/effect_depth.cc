@@ -20,8 +20,8 @@ EffectDepth::EffectDepth(const EffectDepthOptions& options)
     : options_(options) {
   const std::string kind = ToLower(options.kind);
   if (kind != "disparity" && kind != "depth") {
-    throw OptionError(
-        fmt::format("kind {}: use disparity or depth", options.kind));
+    throw OptionError(fmt::format("{} {}: use disparity or depth",
+                                  OptionField("kind"), options.kind));
   }
   options_.kind = kind;
   options_.predictor.device = options.device;

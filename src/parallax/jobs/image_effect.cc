@@ -8,6 +8,7 @@
 
 #include "parallax/io/image_io.h"
 #include "parallax/jobs/depth_output.h"
+#include "parallax/jobs/job_control.h"
 #include "parallax/jobs/media_inputs.h"
 #include "parallax/jobs/memory_needs.h"
 #include "parallax/util/atomic_file.h"
@@ -45,16 +46,20 @@ std::vector<std::string> RunImageEffect(
     ThrowNothingToDo(failures);
   }
   if (!single_image.empty() && images.size() != 1) {
-    ThrowError("{} is for one photo, but there are {} images", single_image,
-               images.size());
+    throw OptionError(
+        fmt::format("{} is for one photo, but there are {} images",
+                    OptionField(single_image), images.size()));
   }
   const bool to_folder = ClassifyOutput(output) == OutputTarget::kFolder;
   if (!to_folder && images.size() != 1) {
-    ThrowError("-o {} names one file, but there are {} images; give a folder",
-               output.string(), images.size());
+    throw OptionError(
+        fmt::format("{} {} names one file, but there are {} images; give a "
+                    "folder",
+                    OptionField("output"), output.string(), images.size()));
   }
   if (ClassifyOutput(output) == OutputTarget::kVideo) {
-    ThrowError("-o {}: photos give photos, not a video", output.string());
+    throw OptionError(fmt::format("{} {}: photos give photos, not a video",
+                                  OptionField("output"), output.string()));
   }
   const auto output_of = [&](const MediaInput& input) {
     if (!to_folder) return output;

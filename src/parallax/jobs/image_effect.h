@@ -21,8 +21,8 @@ struct ImageEffectRun {
   // Folder outputs are `<stem><suffix>.<ext of the input or png>`.
   std::string suffix;
   bool show_progress = true;
-  // Non-empty = the name of a flag that needs exactly one image (a given
-  // depth map, --save-depth); more is an error naming it.
+  // Non-empty = the field of an option that needs exactly one image (a
+  // given depth map, a saved one); more is an OptionError naming it.
   std::string single_image;
   // Outputs that exist: refused (before any work), replaced, or kept and
   // skipped (files are written atomically, so one that exists is complete).

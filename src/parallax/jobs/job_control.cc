@@ -31,6 +31,10 @@ void JobControl::Wrote(const std::filesystem::path& output) const {
   if (written) written(output);
 }
 
+void JobControl::Note(const std::string& line) const {
+  if (noted) noted(line);
+}
+
 FileProgress::FileProgress(const JobControl& control,
                            std::filesystem::path file, std::string label,
                            int64_t total, std::string unit)

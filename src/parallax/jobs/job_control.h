@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "parallax/util/check.h"
+#include "parallax/util/option_error.h"
 
 namespace parallax {
 
@@ -41,6 +42,8 @@ class JobControl {
   std::function<void(const std::string&)> failed;
   // A finished output file.
   std::function<void(const std::filesystem::path&)> written;
+  // A line about the job worth showing (the model and device it runs on).
+  std::function<void(const std::string&)> noted;
 
   // Throws parallax::Cancelled when cancelling was asked for.
   void CheckCancel() const;
@@ -49,6 +52,7 @@ class JobControl {
   void Skip(const std::filesystem::path& input, const std::string& why) const;
   void Fail(const std::string& message) const;
   void Wrote(const std::filesystem::path& output) const;
+  void Note(const std::string& line) const;
 };
 
 // The progress of one file (or of a batch) through a JobControl, used as a
@@ -65,15 +69,6 @@ class FileProgress {
  private:
   const JobControl& control_;
   JobProgress report_;
-};
-
-// A job option with a value the job cannot run with. The message names
-// options by their field names ("renderer deep3d ... disparity_file"), so
-// that each front end can show its own names for them (the command line:
-// its flags, app/cli/command_runner.h CheckJobOptions).
-class OptionError : public Error {
- public:
-  using Error::Error;
 };
 
 // Adds `message` to a job report's failures and sends it to `control`.

@@ -192,7 +192,7 @@ void AddFolder(const fs::path& folder, const MediaInputOptions& options,
   if (files.empty()) {
     scan->problems.push_back(fmt::format(
         "{}: no images or videos in this folder{}", folder.string(),
-        options.recursive ? "" : " (use --recursive for sub-folders)"));
+        options.recursive ? "" : " (its sub-folders were not searched)"));
   }
   for (const fs::path& file : files) {
     MediaInput input;

@@ -1,7 +1,10 @@
 #include "parallax/jobs/media_job.h"
 
+#include <fmt/format.h>
+
 #include <span>
 
+#include "parallax/jobs/job_control.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
 #include "parallax/util/existing_outputs.h"
@@ -30,17 +33,22 @@ OutputTarget CheckMediaOutput(const std::vector<MediaInput>& inputs,
                               const fs::path& output) {
   const OutputTarget target = ClassifyOutput(output);
   if (target != OutputTarget::kFolder && inputs.size() != 1) {
-    ThrowError("-o {} names one file, but there are {} inputs; give a folder",
-               output.string(), inputs.size());
+    throw OptionError(
+        fmt::format("{} {} names one file, but there are {} inputs; give a "
+                    "folder",
+                    OptionField("output"), output.string(), inputs.size()));
   }
   if (target == OutputTarget::kFile &&
       inputs.front().kind != MediaKind::kImage) {
-    ThrowError("-o {}: a video or sequence needs a folder or a video output",
-               output.string());
+    throw OptionError(fmt::format(
+        "{} {}: a video or sequence needs a folder or a video output",
+        OptionField("output"), output.string()));
   }
   if (target == OutputTarget::kVideo &&
       inputs.front().kind == MediaKind::kImage) {
-    ThrowError("-o {}: one image gives an image, not a video", output.string());
+    throw OptionError(
+        fmt::format("{} {}: one image gives an image, not a video",
+                    OptionField("output"), output.string()));
   }
   for (const MediaInput& input : inputs) {
     CheckNotAnInput(output, std::span(&input.path, 1));

@@ -12,6 +12,7 @@
 
 #include "parallax/io/video_concat.h"
 #include "parallax/io/video_reader.h"
+#include "parallax/jobs/job_control.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
 
@@ -86,10 +87,10 @@ void PrepareParts(const fs::path& parts, const std::string& fingerprint,
     if (!resume) {
       fs::remove_all(parts, error);
     } else if (ReadText(job_file) != fingerprint) {
-      ThrowError(
-          "{} holds the parts of a conversion with other settings or "
-          "another input: run without --resume to start over",
-          parts.string());
+      throw OptionError(
+          fmt::format("{} holds the parts of a conversion with other settings "
+                      "or another input: run without {} to start over",
+                      parts.string(), OptionField("resume")));
     }
   }
   fs::create_directories(parts, error);

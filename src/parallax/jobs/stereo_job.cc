@@ -264,7 +264,9 @@ void ProcessSequence(const MediaInput& input, Predictor& predictor,
   std::unique_ptr<VideoWriter> writer;
   if (target == OutputTarget::kVideo) {
     if (options.render.layout == StereoLayout::kSeparate) {
-      throw OptionError("layout lr writes two files per frame: give a folder");
+      throw OptionError(
+          fmt::format("{} lr writes two files per frame: give a folder",
+                      OptionField("layout")));
     }
     const ImageInfo probe = ProbeImage(input.frames.front());
     const cv::Size size =
@@ -376,13 +378,14 @@ StereoTag ContainerStereoTag(StereoLayout layout) {
 void StereoJobOptions::Check() const {
   if (render.renderer == ViewRenderer::kDeep3d && !disparity_file.empty()) {
     throw OptionError(
-        "renderer deep3d renders from the network's plane choices, not from "
-        "a given disparity_file");
+        fmt::format("{} deep3d renders from the network's plane choices, not "
+                    "from a given {}",
+                    OptionField("renderer"), OptionField("disparity_file")));
   }
   if (render.unit == DisparityUnit::kPixels && disparity_file.empty()) {
-    throw OptionError(
-        "disparity_unit pixels needs disparity_file (the network's "
-        "disparity is relative)");
+    throw OptionError(fmt::format(
+        "{} pixels needs {} (the network's disparity is relative)",
+        OptionField("disparity_unit"), OptionField("disparity_file")));
   }
   render.parallax.Check();
 }
@@ -406,7 +409,8 @@ StereoJobReport RunStereoJob(const std::vector<MediaInput>& inputs,
   if (!options.disparity_file.empty() &&
       (inputs.size() != 1 || inputs.front().kind != MediaKind::kImage)) {
     throw OptionError(
-        "disparity_file gives the map of one photo: give one image input");
+        fmt::format("{} gives the map of one photo: give one image input",
+                    OptionField("disparity_file")));
   }
   const OutputTarget target = CheckMediaOutput(inputs, options.output);
   for (const MediaInput& input : inputs) {
@@ -421,10 +425,10 @@ StereoJobReport RunStereoJob(const std::vector<MediaInput>& inputs,
   for (const MediaInput& input : inputs) {
     if (input.kind != MediaKind::kImage &&
         options.render.layout == StereoLayout::kSeparate) {
-      throw OptionError(fmt::format(
-          "layout lr (two files) is for photos; for {} use sbs, tb, or "
-          "right/left",
-          input.path.string()));
+      throw OptionError(
+          fmt::format("{} lr (two files) is for photos; for {} use sbs, tb, or "
+                      "right/left",
+                      OptionField("layout"), input.path.string()));
     }
   }
   PrepareMediaOutputs(options, target,

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "parallax/util/check.h"
+#include "parallax/util/option_error.h"
 
 namespace parallax {
 
@@ -12,9 +13,12 @@ namespace fs = std::filesystem;
 
 ExistingOutputs ExistingOutputsFromFlags(bool overwrite, bool resume) {
   if (overwrite && resume) {
-    ThrowError(
-        "--overwrite and --resume contradict each other: --overwrite replaces "
-        "existing outputs, --resume keeps them");
+    const std::string overwrite = OptionField("overwrite");
+    const std::string resume = OptionField("resume");
+    throw OptionError(fmt::format(
+        "{} and {} contradict each other: {} replaces existing outputs, {} "
+        "keeps them",
+        overwrite, resume, overwrite, resume));
   }
   if (overwrite) return ExistingOutputs::kOverwrite;
   if (resume) return ExistingOutputs::kResume;
@@ -31,12 +35,12 @@ void RefuseExistingOutputs(const std::vector<fs::path>& existing,
                         existing.front().string(), existing.size() - 1);
   const char* them = one ? "it" : "them";
   if (resumable) {
-    ThrowError(
-        "{}: give --overwrite to replace {}, or --resume to keep {} and "
-        "continue",
-        what, them, them);
+    throw OptionError(fmt::format(
+        "{}: give {} to replace {}, or {} to keep {} and continue", what,
+        OptionField("overwrite"), them, OptionField("resume"), them));
   }
-  ThrowError("{}: give --overwrite to replace {}", what, them);
+  throw OptionError(fmt::format("{}: give {} to replace {}", what,
+                                OptionField("overwrite"), them));
 }
 
 void RefuseExistingOutput(const fs::path& output, ExistingOutputs policy,

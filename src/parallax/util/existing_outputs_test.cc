@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "parallax/util/check.h"
+#include "parallax/util/option_error.h"
 
 namespace parallax {
 namespace {
@@ -16,8 +17,10 @@ namespace fs = std::filesystem;
 std::string MessageOf(const std::function<void()>& run) {
   try {
     run();
-  } catch (const Error& e) {
-    return e.what();
+  } catch (const OptionError& e) {
+    // As the command line words it (app/cli/command_runner.h).
+    return e.Render(
+        [](std::string_view field) { return "--" + std::string(field); });
   }
   return "";
 }
@@ -47,7 +50,7 @@ TEST(ExistingOutputsTest, CountsTheOthersAndRejectsBothFlags) {
                           ExistingOutputs::kRefuse);
   });
   EXPECT_NE(message.find("a.png and 2 more outputs exist"), std::string::npos);
-  EXPECT_THROW(ExistingOutputsFromFlags(true, true), Error);
+  EXPECT_THROW(ExistingOutputsFromFlags(true, true), OptionError);
   EXPECT_EQ(ExistingOutputsFromFlags(false, false), ExistingOutputs::kRefuse);
   EXPECT_EQ(ExistingOutputsFromFlags(true, false), ExistingOutputs::kOverwrite);
   EXPECT_EQ(ExistingOutputsFromFlags(false, true), ExistingOutputs::kResume);

@@ -13,6 +13,9 @@ CliJobControl::CliJobControl(bool show_progress)
                         const std::string& why) {
     fmt::print(stderr, "{}: {}\n", input.string(), why);
   };
+  control_.noted = [show_progress](const std::string& line) {
+    if (show_progress) fmt::print(stderr, "{}\n", line);
+  };
 }
 
 CliJobControl::~CliJobControl() {

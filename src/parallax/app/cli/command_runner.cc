@@ -29,6 +29,14 @@ int RunCli(CLI::App& app, int argc, char** argv,
   }
   try {
     return body();
+  } catch (const OptionError& e) {
+    const std::string message =
+        e.Render([](std::string_view field) { return FlagOf(field, {}); });
+    fmt::print(stderr, "error: {}\n", message);
+    if (IsFlagError(message)) {
+      fmt::print(stderr, "Run '{} --help' for the options.\n", app.get_name());
+      return kExitUsage;
+    }
   } catch (const Error& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     if (IsFlagError(e.what())) {
@@ -142,30 +150,27 @@ int ReportInputFailures(const std::vector<std::string>& failures) {
   return failures.empty() ? kExitOk : kExitError;
 }
 
+std::string FlagOf(
+    std::string_view field,
+    const std::vector<std::pair<std::string, std::string>>& field_flags) {
+  for (const auto& [name, flag] : field_flags) {
+    if (name == field) return flag;
+  }
+  if (field == "output") return "-o";
+  std::string flag = "--";
+  for (const char c : field) flag += c == '_' ? '-' : c;
+  return flag;
+}
+
 void CheckJobOptions(
     const std::function<void()>& check,
     const std::vector<std::pair<std::string, std::string>>& field_flags) {
   try {
     check();
   } catch (const OptionError& e) {
-    std::string message = e.what();
-    const auto is_word = [&](size_t at, size_t length) {
-      const auto word_char = [&](size_t i) {
-        return std::isalnum(static_cast<unsigned char>(message[i])) ||
-               message[i] == '_' || message[i] == '-';
-      };
-      return (at == 0 || !word_char(at - 1)) &&
-             (at + length == message.size() || !word_char(at + length));
-    };
-    for (const auto& [field, flag] : field_flags) {
-      for (size_t at = message.find(field); at != std::string::npos;
-           at = message.find(field, at + 1)) {
-        if (!is_word(at, field.size())) continue;
-        message.replace(at, field.size(), flag);
-        at += flag.size() - 1;
-      }
-    }
-    ThrowError("{}", message);
+    ThrowError("{}", e.Render([&](std::string_view field) {
+      return FlagOf(field, field_flags);
+    }));
   }
 }
 

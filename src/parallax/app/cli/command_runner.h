@@ -42,9 +42,16 @@ int ReportInputFailures(const std::vector<std::string>& failures);
 // ...") is one. Errors about inputs name the input first.
 bool IsFlagError(std::string_view message);
 
-// Runs a job's options check, turning the field names in its OptionError
-// into this command's flags ("renderer deep3d ..." -> "--renderer deep3d
-// ..."), so that the error reads as the user typed it and exits 2.
+// The flag of a job option's field: its entry in `field_flags`, else "-o"
+// for "output" and "--disparity-file" for "disparity_file".
+std::string FlagOf(
+    std::string_view field,
+    const std::vector<std::pair<std::string, std::string>>& field_flags);
+
+// Runs a job's options check, turning the fields its OptionError marks into
+// this command's flags (FlagOf), so that the error reads as the user typed
+// it and, when it starts with a flag, exits 2. RunCli shows an OptionError
+// that reaches it the same way with the default flags.
 void CheckJobOptions(
     const std::function<void()>& check,
     const std::vector<std::pair<std::string, std::string>>& field_flags);

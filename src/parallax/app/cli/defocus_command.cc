@@ -7,14 +7,8 @@
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
 #include "parallax/app/cli/effect_depth_flags.h"
-#include "parallax/effects/defocus_render.h"
-#include "parallax/infer/edge_aware_upsample.h"
 #include "parallax/io/image_io.h"
-#include "parallax/jobs/defocus_video.h"
-#include "parallax/jobs/depth_output.h"
-#include "parallax/jobs/image_effect.h"
-#include "parallax/jobs/media_inputs.h"
-#include "parallax/jobs/memory_needs.h"
+#include "parallax/jobs/defocus_job.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
 #include "parallax/util/interrupt.h"
@@ -55,10 +49,11 @@ int RunDefocus(int argc, char** argv) {
   std::vector<std::string> inputs;
   std::string output, focus, method = "lens", depth_file, save_depth;
   std::optional<float> focus_depth;
-  DefocusSettings settings;
+  DefocusJobOptions job;
+  DefocusSettings& settings = job.settings;
   LensBlurOptions& lens = settings.lens_options;
-  EffectDepthOptions depth_options;
-  DefocusVideoOptions video;
+  EffectDepthOptions& depth_options = job.depth;
+  EffectVideoOptions& video = job.video;
   bool quiet = false;
 
   app.add_option("inputs", inputs, "Photos, folders, or one video")
@@ -128,7 +123,7 @@ int RunDefocus(int argc, char** argv) {
                  "Lens: kernel radius per blur layer; higher = crisper "
                  "aperture shapes, slower")
       ->capture_default_str();
-  app.add_flag("--focus-track", video.track,
+  app.add_flag("--focus-track", job.track,
                "Videos: the focus follows the depth at the --focus pixel "
                "frame by frame (default: the first frame's depth is kept)");
   AddEffectDepthOptions(app, &depth_options);
@@ -143,8 +138,6 @@ int RunDefocus(int argc, char** argv) {
 
   return RunCli(app, argc, argv, [&]() -> int {
     ParseDefocusMethod(method, &settings);
-    lens.Check();
-    settings.graded.Check();
     if (!focus.empty()) settings.focus_point = ParsePoint(focus);
     if (focus_depth) {
       if (!focus.empty()) ThrowError("give --focus or --focus-depth, not both");
@@ -153,78 +146,19 @@ int RunDefocus(int argc, char** argv) {
       }
       settings.focus_disparity = *focus_depth;
     }
-    std::unique_ptr<EffectDepth> depth_source;
-    CheckJobOptions(
-        [&] { depth_source = std::make_unique<EffectDepth>(depth_options); },
-        {{"kind", "--depth-kind"}});
-    EffectDepth& depth = *depth_source;
-    const bool metric_depth =
-        !depth_file.empty() && ToLower(depth_options.kind) == "depth";
-    const bool focus_distance_given = focus_distance->count() > 0;
+    job.output = output;
+    job.depth_file = depth_file;
+    job.save_depth = save_depth;
+    job.focus_distance_given = focus_distance->count() > 0;
+    job.existing = ExistingOutputsFromFlags(overwrite, resume);
+    job.show_progress = !quiet;
     InstallInterruptHandler();
     try {
-      // One video input: frame by frame with the audio kept.
-      if (inputs.size() == 1 && HasVideoExtension(inputs.front())) {
-        if (!depth_file.empty() || !save_depth.empty()) {
-          ThrowError("--depth and --save-depth are for photos, not videos");
-        }
-        video.show_progress = !quiet;
-        RefuseExistingOutput(output,
-                             ExistingOutputsFromFlags(overwrite, resume));
-        std::error_code exists_error;
-        if (resume && std::filesystem::exists(output, exists_error)) {
-          fmt::print(stderr, "{} exists, skipped (--resume)\n", output);
-          return kExitOk;
-        }
-        video.upsample.method = ParseUpsampleMethod(depth_options.upsample);
-        video.resume = resume;
-        video.model_id = depth.model_id();
-        Predictor& predictor = depth.predictor();
-        if (!quiet) {
-          fmt::print(stderr, "{}\n",
-                     predictor.Describe(depth.model_path().string()));
-        }
-        DefocusVideo(inputs.front(), output, settings, predictor, video,
-                     CliJobControl(!quiet));
-        return kExitOk;
-      }
-      if (video.track) ThrowError("--focus-track is for videos");
-      if (!save_depth.empty()) {
-        const std::filesystem::path out_path = output;
-        CheckNotAnInput(save_depth, std::span(&out_path, 1));
-      }
-      const std::string single = !depth_file.empty()   ? "--depth"
-                                 : !save_depth.empty() ? "--save-depth"
-                                                       : "";
-      ImageEffectRun run;
-      run.suffix = "_defocus";
-      run.show_progress = !quiet;
-      run.single_image = single;
-      run.existing = ExistingOutputsFromFlags(overwrite, resume);
-      if (!save_depth.empty()) run.side_outputs.push_back(save_depth);
-      run.bytes_per_pixel = kDefocusBytesPerPixel;
-      const std::vector<std::string> failures = RunImageEffect(
-          inputs, output, run,
-          [&](const cv::Mat& image, const std::filesystem::path& path) {
-            if (!save_depth.empty()) {
-              CheckNotAnInput(save_depth, std::span(&path, 1));
-            }
-            const cv::Mat disparity = depth.For(image, depth_file);
-            if (!save_depth.empty()) {
-              WriteDisparityFile(save_depth, disparity, {},
-                                 RobustRange(disparity));
-            }
-            const float focus_d = ResolveFocus(disparity, settings);
-            DefocusSettings frame = settings;
-            // A given Z map is metric: the focal plane is where it says,
-            // unless --focus-distance was given.
-            if (metric_depth && !focus_distance_given && focus_d > 0) {
-              frame.lens_options.blur.focus_distance_m = 1.0 / focus_d;
-            }
-            return RenderDefocus(image, disparity, focus_d, frame);
-          },
-          CliJobControl(!quiet));
-      return ReportInputFailures(failures);
+      EffectJobReport report;
+      CheckJobOptions(
+          [&] { report = RunDefocusJob(inputs, job, CliJobControl(!quiet)); },
+          kEffectFieldFlags);
+      return ReportInputFailures(report.failures);
     } catch (const Cancelled&) {
       fmt::print(stderr, "interrupted: finished files are kept\n");
       return kExitInterrupted;

@@ -13,6 +13,7 @@
 #include "parallax/io/video_info.h"
 #include "parallax/io/video_test_util.h"
 #include "parallax/jobs/defocus_video.h"
+#include "parallax/jobs/fog_job.h"
 #include "parallax/testing/command_line.h"
 #include "parallax/testing/image_checks.h"
 #include "parallax/testing/testing.h"
@@ -261,6 +262,62 @@ TEST_F(EffectsCommandTest, FogThickensWithDepth) {
       kExitUsage);
   ::testing::internal::GetCapturedStderr();
   EXPECT_FALSE(fs::exists(dir_ / "bad.png"));
+}
+
+// Fog on a video: every frame fogged, the audio kept; interrupted and
+// resumed, the very bytes of an uninterrupted run (the fog's depth scale is
+// settled again in each segment's warm-up frames).
+TEST_F(EffectsCommandTest, FogVideoKeepsAudioAndResumesToTheSameBytes) {
+  PARALLAX_SKIP_WITHOUT_FFMPEG();
+  const fs::path model = testing::SaveTinyModel(
+      dir_ / "tiny.plx", {.train_width = 128, .train_height = 64});
+  const fs::path video = dir_ / "in.mp4";
+  testing::RunFfmpeg(fmt::format(
+      "{} -frames:v 30 -c:v libx264 -pix_fmt yuv420p -c:a aac -shortest {}",
+      testing::TestSource(30 / 25.0 + 0.5), testing::Quote(video)));
+  const fs::path out = dir_ / "fog.mkv";
+  ASSERT_EQ(RunCommand(RunFog, {video.string(), "--model", model.string(),
+                                "--density", "0.8", "--preset", "ultrafast",
+                                "-q", "-o", out.string()}),
+            kExitOk);
+  const VideoInfo in = ProbeVideo(video), info = ProbeVideo(out);
+  EXPECT_EQ(info.width, in.width);
+  EXPECT_EQ(info.height, in.height);
+  EXPECT_EQ(info.audio_streams, 1);
+  EXPECT_EQ(CountVideoFrames(out), 30);
+
+  FogJobOptions job;
+  job.depth.model = model;
+  job.depth.device = "cpu";
+  job.fog.density = 0.8;
+  job.show_progress = false;
+  job.video.segment_frames = 8;
+  job.video.warmup_frames = 4;
+  job.output = dir_ / "straight.mp4";
+  RunFogJob({video.string()}, job, {});
+  job.output = dir_ / "resumed.mp4";
+  job.video.on_frame = [](int64_t frames) {
+    if (frames == 19) RequestInterrupt();
+  };
+  EXPECT_THROW(RunFogJob({video.string()}, job, {}), Cancelled);
+  ClearInterrupt();
+  EXPECT_FALSE(fs::exists(job.output));
+  job.existing = ExistingOutputs::kResume;
+  int64_t encoded = 0;
+  job.video.on_frame = [&](int64_t frames) { encoded = frames; };
+  const EffectJobReport report = RunFogJob({video.string()}, job, {});
+  EXPECT_EQ(encoded, 30 - 16);  // only the unfinished segments
+  EXPECT_EQ(report.frames, 30 - 16);
+  EXPECT_EQ(ReadFileBytes(job.output), ReadFileBytes(dir_ / "straight.mp4"));
+
+  // A given depth map is for photos: an option error naming the flag.
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(RunCommand(RunFog, {video.string(), "--depth", depth_.string(),
+                                "-o", (dir_ / "given.mp4").string()}),
+            kExitUsage);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find(
+                "--depth is for photos, not videos"),
+            std::string::npos);
 }
 
 TEST_F(EffectsCommandTest, CompositeByDepthAndOffset) {

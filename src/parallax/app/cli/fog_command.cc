@@ -8,8 +8,7 @@
 #include "parallax/app/cli/commands.h"
 #include "parallax/app/cli/effect_depth_flags.h"
 #include "parallax/effects/fog.h"
-#include "parallax/jobs/image_effect.h"
-#include "parallax/jobs/memory_needs.h"
+#include "parallax/jobs/fog_job.h"
 #include "parallax/util/check.h"
 #include "parallax/util/interrupt.h"
 #include "parallax/util/strings.h"
@@ -41,7 +40,8 @@ cv::Scalar ParseColor(const std::string& text) {
 
 int RunFog(int argc, char** argv) {
   CLI::App app(
-      "Depth fog: photos fade to a fog colour with depth, in linear light. "
+      "Depth fog: photos and videos fade to a fog colour with depth, in linear "
+      "light. "
       "Estimated depth is relative: 1 = the nearest content, 2 = twice as "
       "far, infinity = the sky. Given depth maps (--depth-kind depth) use "
       "their own units (metres from a renderer).\n\nExamples:\n"
@@ -49,18 +49,20 @@ int RunFog(int argc, char** argv) {
       "  parallax fog photo.jpg -o mist.jpg --mode linear --near 2 --far 8 "
       "--color 0.7,0.75,0.8\n"
       "  parallax fog render.png --depth z.exr --depth-kind depth -o fog.png "
-      "--near 5 --density 0.05 --height-falloff 3",
+      "--near 5 --density 0.05 --height-falloff 3\n"
+      "  parallax fog clip.mp4 -o misty.mp4 --density 0.4",
       "parallax fog");
   app.get_formatter()->column_width(36);
   std::vector<std::string> inputs;
   std::string output, mode = "exp", color = "0.8,0.8,0.8", depth_file;
-  FogOptions fog;
-  EffectDepthOptions depth_options;
+  FogJobOptions job;
+  FogOptions& fog = job.fog;
   bool quiet = false;
-  app.add_option("inputs", inputs, "Photos or folders")
+  app.add_option("inputs", inputs, "Photos, folders, or one video")
       ->required()
       ->type_name("INPUT...");
-  app.add_option("-o,--output", output, "Output image (one photo) or folder")
+  app.add_option("-o,--output", output,
+                 "Output image (one photo), folder, or video")
       ->required();
   app.add_option("--mode", mode,
                  "exp (1 - exp(-density (z - near))) or linear (near..far)")
@@ -80,10 +82,12 @@ int RunFog(int argc, char** argv) {
                  "Use this depth map of the one input photo instead of the "
                  "network")
       ->type_name("FILE");
-  AddEffectDepthOptions(app, &depth_options);
+  AddEffectDepthOptions(app, &job.depth);
+  AddVideoEncodeOptions(app, &job.video.encode);
   bool resume = false;
   app.add_flag("--resume", resume,
-               "Keep outputs that exist (a rerun after Ctrl-C does the rest)");
+               "Continue an interrupted run: keep photos already done and "
+               "continue a video at its first unfinished segment");
   bool overwrite = false;
   AddOverwriteFlag(app, &overwrite);
   app.add_flag("-q,--quiet", quiet, "No progress bar");
@@ -98,35 +102,17 @@ int RunFog(int argc, char** argv) {
       ThrowError("--mode {}: use exp or linear", mode);
     }
     fog.color = ParseColor(color);
-    fog.Check();
-    std::unique_ptr<EffectDepth> depth_source;
-    CheckJobOptions(
-        [&] { depth_source = std::make_unique<EffectDepth>(depth_options); },
-        {{"kind", "--depth-kind"}});
-    EffectDepth& depth = *depth_source;
-    const bool metric =
-        !depth_file.empty() && ToLower(depth_options.kind) == "depth";
+    job.output = output;
+    job.depth_file = depth_file;
+    job.existing = ExistingOutputsFromFlags(overwrite, resume);
+    job.show_progress = !quiet;
     InstallInterruptHandler();
     try {
-      ImageEffectRun run;
-      run.suffix = "_fog";
-      run.show_progress = !quiet;
-      run.single_image = depth_file.empty() ? "" : "--depth";
-      run.existing = ExistingOutputsFromFlags(overwrite, resume);
-      run.bytes_per_pixel = kFogBytesPerPixel;
-      return ReportInputFailures(RunImageEffect(
-          inputs, output, run,
-          [&](const cv::Mat& image, const std::filesystem::path&) {
-            // Given Z keeps its units; estimated depth is relative.
-            if (metric) {
-              return ApplyFog(image, LoadMetricDepth(depth_file, image.size()),
-                              fog);
-            }
-            return ApplyFog(image,
-                            FogDepthFromDisparity(depth.For(image, depth_file)),
-                            fog);
-          },
-          CliJobControl(!quiet)));
+      EffectJobReport report;
+      CheckJobOptions(
+          [&] { report = RunFogJob(inputs, job, CliJobControl(!quiet)); },
+          kEffectFieldFlags);
+      return ReportInputFailures(report.failures);
     } catch (const Cancelled&) {
       fmt::print(stderr, "interrupted: finished files are kept\n");
       return kExitInterrupted;

@@ -505,13 +505,8 @@ void BatchDialog::OnEnded(const BatchResult& result) {
     case BatchResult::Status::kFailed: {
       progress_->setValue(0);
       progress_label_->setText(tr("Stopped"));
-      QString error = tr("error: %1").arg(QString::fromStdString(result.error));
-      // The existing-outputs policy names the command line's flags: point
-      // at this dialog's choice too.
-      if (error.contains(QStringLiteral("--overwrite"))) {
-        error += tr(" (here: Existing outputs, Overwrite or Resume)");
-      }
-      status_->setText(error);
+      status_->setText(
+          tr("error: %1").arg(QString::fromStdString(result.error)));
       break;
     }
   }

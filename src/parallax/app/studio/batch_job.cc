@@ -1,6 +1,8 @@
 #include "parallax/app/studio/batch_job.h"
 
+#include <algorithm>
 #include <memory>
+#include <string_view>
 #include <thread>
 
 #include <fmt/format.h>
@@ -12,10 +14,10 @@
 #include "parallax/infer/predictor.h"
 #include "parallax/infer/temporal_stabilizer.h"
 #include "parallax/io/image_io.h"
-#include "parallax/jobs/defocus_video.h"
+#include "parallax/jobs/defocus_job.h"
 #include "parallax/jobs/depth_job.h"
 #include "parallax/jobs/effect_depth.h"
-#include "parallax/jobs/image_effect.h"
+#include "parallax/jobs/fog_job.h"
 #include "parallax/jobs/media_inputs.h"
 #include "parallax/jobs/memory_needs.h"
 #include "parallax/jobs/segmented_video.h"
@@ -120,84 +122,53 @@ void RunStereoBatch(const BatchRequest& request, const JobControl& control,
   result->frames = report.frames;
 }
 
-EffectDepthOptions EffectDepthFor(const BatchRequest& request) {
-  EffectDepthOptions options;  // --depth-kind disparity, --upsample guided
-  options.model = request.model;
-  options.device = request.device;
-  return options;
+// The options every effect batch shares: defaults of the commands' flags.
+void SetEffectBatchOptions(const BatchRequest& request, EffectJobOptions* job) {
+  job->output = request.output;
+  job->depth.model = request.model;  // --depth-kind disparity, --upsample
+  job->depth.device = request.device;
+  job->existing = request.existing;
+  job->show_progress = true;
+}
+
+BatchResult FromEffectReport(EffectJobReport report) {
+  BatchResult result;
+  result.failures = std::move(report.failures);
+  result.frames = report.frames;
+  return result;
 }
 
 void RunDefocusBatch(const BatchRequest& request, const JobControl& control,
                      BatchResult* result) {
   // parallax defocus (defocus_command.cc): no --focus (the image centre),
   // no --depth, no --save-depth.
-  DefocusSettings settings;
-  LensBlurOptions& lens = settings.lens_options;
-  ParseDefocusMethod(request.defocus_method, &settings);
-  lens.blur.max_blur = request.max_blur;
-  lens.Check();
-  settings.graded.Check();
-  const EffectDepthOptions depth_options = EffectDepthFor(request);
-  EffectDepth depth(depth_options);
-  const bool resume = request.existing == ExistingOutputs::kResume;
-
-  // One video input: frame by frame with the audio kept.
-  if (request.inputs.size() == 1 && HasVideoExtension(request.inputs.front())) {
-    DefocusVideoOptions video;
-    video.show_progress = true;
-    RefuseExistingOutput(request.output, request.existing);
-    std::error_code exists_error;
-    if (resume && fs::exists(request.output, exists_error)) {
-      control.Skip(
-          request.inputs.front(),
-          fmt::format("{} exists, skipped (resume)", request.output.string()));
-      return;
-    }
-    video.upsample.method = ParseUpsampleMethod(depth_options.upsample);
-    video.resume = resume;
-    video.model_id = depth.model_id();
-    Predictor& predictor = depth.predictor();
-    DefocusVideo(request.inputs.front(), request.output, settings, predictor,
-                 video, control);
-    return;
-  }
-  ImageEffectRun run;
-  run.suffix = "_defocus";
-  run.show_progress = true;
-  run.existing = request.existing;
-  run.bytes_per_pixel = kDefocusBytesPerPixel;
-  result->failures = RunImageEffect(
-      request.inputs, request.output, run,
-      [&](const cv::Mat& image, const fs::path&) {
-        const cv::Mat disparity = depth.For(image, fs::path());
-        const float focus_d = ResolveFocus(disparity, settings);
-        return RenderDefocus(image, disparity, focus_d, settings);
-      },
-      control);
+  DefocusJobOptions job;
+  SetEffectBatchOptions(request, &job);
+  ParseDefocusMethod(request.defocus_method, &job.settings);
+  job.settings.lens_options.blur.max_blur = request.max_blur;
+  *result = FromEffectReport(RunDefocusJob(request.inputs, job, control));
 }
 
 void RunFogBatch(const BatchRequest& request, const JobControl& control,
                  BatchResult* result) {
   // parallax fog (fog_command.cc): --mode exp, --color 0.8,0.8,0.8, no
   // --depth.
-  FogOptions fog;
-  fog.mode = FogOptions::Mode::kExponential;
-  fog.density = request.fog_density;
-  fog.color = cv::Scalar(0.8, 0.8, 0.8);
-  fog.Check();
-  EffectDepth depth(EffectDepthFor(request));
-  ImageEffectRun run;
-  run.suffix = "_fog";
-  run.show_progress = true;
-  run.existing = request.existing;
-  run.bytes_per_pixel = kFogBytesPerPixel;
-  result->failures = RunImageEffect(
-      request.inputs, request.output, run,
-      [&](const cv::Mat& image, const fs::path&) {
-        return ApplyFog(image, FogDepthFromDisparity(depth.For(image, {})),
-                        fog);
-      },
-      control);
+  FogJobOptions job;
+  SetEffectBatchOptions(request, &job);
+  job.fog.mode = FogOptions::Mode::kExponential;
+  job.fog.density = request.fog_density;
+  job.fog.color = cv::Scalar(0.8, 0.8, 0.8);
+  *result = FromEffectReport(RunFogJob(request.inputs, job, control));
+}
+
+// The batch dialog's words for a job option's field (OptionError).
+std::string BatchOptionName(std::string_view field) {
+  if (field == "overwrite") return "Existing outputs: Overwrite them";
+  if (field == "resume") return "Existing outputs: Keep them and resume";
+  if (field == "output") return "the output";
+  std::string name(field);
+  std::replace(name.begin(), name.end(), '_', ' ');
+  return name;
 }
 
 // `control` whose cancel checks first wait `delay` (tests).
@@ -259,6 +230,9 @@ BatchResult RunBatch(const BatchRequest& request, const JobControl& control) {
     }
   } catch (const Cancelled&) {
     result.status = BatchResult::Status::kCancelled;
+  } catch (const OptionError& e) {
+    result.status = BatchResult::Status::kFailed;
+    result.error = e.Render(BatchOptionName);
   } catch (const std::exception& e) {
     result.status = BatchResult::Status::kFailed;
     result.error = e.what();

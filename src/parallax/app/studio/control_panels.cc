@@ -61,6 +61,13 @@ DepthPanel::DepthPanel(QWidget* parent) : QWidget(parent) {
   load->setToolTip(
       tr("Use a disparity map file (larger = nearer) instead "
          "of the network"));
+  given_kind_ = new QComboBox;
+  given_kind_->addItem(tr("as disparity (larger = nearer)"),
+                       QStringLiteral("disparity"));
+  given_kind_->addItem(tr("as Z depth (distance)"), QStringLiteral("depth"));
+  given_kind_->setToolTip(
+      tr("What the values of a loaded depth map mean: disparity, or Z "
+         "distance from a renderer or a depth camera"));
   progress_ = new QProgressBar;
   progress_->setRange(0, 100);
   progress_->setVisible(false);
@@ -75,7 +82,10 @@ DepthPanel::DepthPanel(QWidget* parent) : QWidget(parent) {
   layout->addLayout(buttons);
   layout->addWidget(progress_);
   layout->addWidget(status_);
-  layout->addWidget(load);
+  auto* load_row = new QHBoxLayout;
+  load_row->addWidget(load);
+  load_row->addWidget(given_kind_, 1);
+  layout->addLayout(load_row);
   layout->addStretch(1);
 
   connect(compute_, &QPushButton::clicked, this, &DepthPanel::computeRequested);
@@ -85,6 +95,10 @@ DepthPanel::DepthPanel(QWidget* parent) : QWidget(parent) {
           &DepthPanel::browseModelRequested);
   connect(colormap_box_, &QComboBox::currentIndexChanged, this,
           &DepthPanel::colormapChanged);
+}
+
+std::string DepthPanel::given_kind() const {
+  return given_kind_->currentData().toString().toStdString();
 }
 
 void DepthPanel::SetRecentModels(const QStringList& models) {
@@ -177,6 +191,16 @@ RefocusPanel::RefocusPanel(QWidget* parent) : QWidget(parent) {
       Spin(0, 1, 0.1, 2, tr("Boost of bright points into bokeh discs (lens)"));
   near_scale_ = Spin(0, 4, 0.1, 2, tr("Blur factor in front of the focus"));
   far_scale_ = Spin(0, 4, 0.1, 2, tr("Blur factor behind the focus"));
+  f_number_ = Spin(0, 64, 0.1, 1,
+                   tr("Thin lens: the f-number (e.g. 1.8); Off = the blur "
+                      "strength above"));
+  f_number_->setSpecialValueText(tr("Off"));
+  focal_length_ =
+      Spin(8, 800, 5, 0, tr("Thin lens: 35 mm-equivalent focal length in mm"));
+  focal_length_->setSuffix(tr(" mm"));
+  shape_detail_ = Spin(1, 16, 1, 0,
+                       tr("Lens: kernel radius per blur layer; higher = "
+                          "crisper aperture shapes, slower"));
   focus_ = new QLabel(tr("Click the image to focus."));
   focus_->setWordWrap(true);
 
@@ -190,14 +214,23 @@ RefocusPanel::RefocusPanel(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Highlights"), highlights_);
   form->addRow(tr("Near blur scale"), near_scale_);
   form->addRow(tr("Far blur scale"), far_scale_);
+  form->addRow(tr("Lens f-number"), f_number_);
+  form->addRow(tr("Focal length"), focal_length_);
+  form->addRow(tr("Shape detail"), shape_detail_);
   SetControls(RefocusControls{});
 
   connect(method_, &QComboBox::currentIndexChanged, this,
           &RefocusPanel::changed);
-  for (QDoubleSpinBox* spin : {strength_, depth_of_field_, rotation_,
-                               highlights_, near_scale_, far_scale_}) {
+  for (QDoubleSpinBox* spin :
+       {strength_, depth_of_field_, rotation_, highlights_, near_scale_,
+        far_scale_, f_number_, focal_length_, shape_detail_}) {
     connect(spin, &QDoubleSpinBox::valueChanged, this, &RefocusPanel::changed);
   }
+  // The strength and the lens exclude each other: show which one applies.
+  connect(f_number_, &QDoubleSpinBox::valueChanged, this, [this](double f) {
+    strength_->setEnabled(f <= 0);
+    focal_length_->setEnabled(f > 0);
+  });
   connect(blades_, &QSpinBox::valueChanged, this, &RefocusPanel::changed);
 }
 
@@ -213,6 +246,9 @@ RefocusControls RefocusPanel::controls() const {
   c.highlights = highlights_->value();
   c.near_scale = near_scale_->value();
   c.far_scale = far_scale_->value();
+  c.f_number = f_number_->value();
+  c.focal_length_mm = focal_length_->value();
+  c.shape_detail = shape_detail_->value();
   return c;
 }
 
@@ -227,6 +263,11 @@ void RefocusPanel::SetControls(const RefocusControls& c) {
   highlights_->setValue(c.highlights);
   near_scale_->setValue(c.near_scale);
   far_scale_->setValue(c.far_scale);
+  f_number_->setValue(c.f_number);
+  focal_length_->setValue(c.focal_length_mm);
+  shape_detail_->setValue(c.shape_detail);
+  strength_->setEnabled(c.f_number <= 0);
+  focal_length_->setEnabled(c.f_number > 0);
 }
 
 void RefocusPanel::SetFocusText(const QString& text) { focus_->setText(text); }
@@ -241,6 +282,18 @@ StereoPanel::StereoPanel(QWidget* parent) : QWidget(parent) {
                    static_cast<int>(StereoLayout::kSideBySide));
   layout_->addItem(tr("Cross-eyed"),
                    static_cast<int>(StereoLayout::kCrossEyed));
+  anaglyph_ = new QComboBox;
+  anaglyph_->addItem(tr("Dubois (least ghosting)"),
+                     static_cast<int>(AnaglyphMethod::kDubois));
+  anaglyph_->addItem(tr("Half colour"),
+                     static_cast<int>(AnaglyphMethod::kHalfColor));
+  anaglyph_->addItem(tr("Gray"), static_cast<int>(AnaglyphMethod::kGray));
+  anaglyph_->addItem(tr("Colour"), static_cast<int>(AnaglyphMethod::kColor));
+  anaglyph_->setToolTip(tr("How the two views share the red and cyan"));
+  foreground_scale_ =
+      Spin(0, 4, 0.25, 2,
+           tr("0 = depth linear in disparity; more gives the foreground "
+              "more depth"));
   divergence_ = Spin(0, 10, 0.25, 2,
                      tr("Largest parallax between the views, percent of the "
                         "width"));
@@ -252,12 +305,21 @@ StereoPanel::StereoPanel(QWidget* parent) : QWidget(parent) {
                          "farthest"));
   auto* form = new QFormLayout(this);
   form->addRow(tr("Layout"), layout_);
+  form->addRow(tr("Anaglyph"), anaglyph_);
   form->addRow(tr("Divergence (%)"), divergence_);
+  form->addRow(tr("Foreground depth"), foreground_scale_);
   form->addRow(tr("Convergence"), convergence_mode_);
   form->addRow(tr("Screen plane"), convergence_);
   SetControls(StereoControls{});
 
-  connect(layout_, &QComboBox::currentIndexChanged, this,
+  connect(layout_, &QComboBox::currentIndexChanged, this, [this] {
+    anaglyph_->setEnabled(layout_->currentData().toInt() ==
+                          static_cast<int>(StereoLayout::kAnaglyph));
+    Q_EMIT changed();
+  });
+  connect(anaglyph_, &QComboBox::currentIndexChanged, this,
+          &StereoPanel::changed);
+  connect(foreground_scale_, &QDoubleSpinBox::valueChanged, this,
           &StereoPanel::changed);
   connect(convergence_mode_, &QComboBox::currentIndexChanged, this, [this] {
     convergence_->setEnabled(convergence_mode_->currentIndex() == 0);
@@ -273,6 +335,8 @@ StereoControls StereoPanel::controls() const {
   StereoControls c;
   c.layout = static_cast<StereoLayout>(layout_->currentData().toInt());
   c.divergence = divergence_->value();
+  c.anaglyph = static_cast<AnaglyphMethod>(anaglyph_->currentData().toInt());
+  c.foreground_scale = foreground_scale_->value();
   if (convergence_mode_->currentIndex() == 1) {
     c.convergence.reset();
   } else {
@@ -285,7 +349,11 @@ void StereoPanel::SetControls(const StereoControls& c) {
   const QSignalBlocker block(this);
   const int layout = layout_->findData(static_cast<int>(c.layout));
   layout_->setCurrentIndex(layout >= 0 ? layout : 0);
+  const int anaglyph = anaglyph_->findData(static_cast<int>(c.anaglyph));
+  anaglyph_->setCurrentIndex(anaglyph >= 0 ? anaglyph : 0);
+  anaglyph_->setEnabled(c.layout == StereoLayout::kAnaglyph);
   divergence_->setValue(c.divergence);
+  foreground_scale_->setValue(c.foreground_scale);
   convergence_mode_->setCurrentIndex(c.convergence ? 0 : 1);
   convergence_->setValue(c.convergence.value_or(0.5));
   convergence_->setEnabled(c.convergence.has_value());
@@ -301,17 +369,21 @@ FogPanel::FogPanel(QWidget* parent) : QWidget(parent) {
   near_ = Spin(0, 1000, 0.25, 2,
                tr("Depth where the fog starts (1 = the nearest content)"));
   far_ = Spin(0, 10000, 1, 2, tr("Linear: depth where the fog is complete"));
+  height_falloff_ = Spin(0, 20, 0.5, 2,
+                         tr("> 0: thickest at the bottom, thinning upwards "
+                            "(ground fog)"));
   color_button_ = new QPushButton;
   auto* form = new QFormLayout(this);
   form->addRow(tr("Mode"), mode_);
   form->addRow(tr("Density"), density_);
   form->addRow(tr("Near"), near_);
   form->addRow(tr("Far"), far_);
+  form->addRow(tr("Height falloff"), height_falloff_);
   form->addRow(tr("Colour"), color_button_);
   SetControls(FogControls{});
 
   connect(mode_, &QComboBox::currentIndexChanged, this, &FogPanel::changed);
-  for (QDoubleSpinBox* spin : {density_, near_, far_}) {
+  for (QDoubleSpinBox* spin : {density_, near_, far_, height_falloff_}) {
     connect(spin, &QDoubleSpinBox::valueChanged, this, &FogPanel::changed);
   }
   connect(color_button_, &QPushButton::clicked, this, [this] {
@@ -335,6 +407,7 @@ FogControls FogPanel::controls() const {
   c.density = density_->value();
   c.near = near_->value();
   c.far = far_->value();
+  c.height_falloff = height_falloff_->value();
   c.color = cv::Scalar(color_.blueF(), color_.greenF(), color_.redF());
   return c;
 }
@@ -345,6 +418,7 @@ void FogPanel::SetControls(const FogControls& c) {
   density_->setValue(c.density);
   near_->setValue(c.near);
   far_->setValue(c.far);
+  height_falloff_->setValue(c.height_falloff);
   color_ = QColor::fromRgbF(static_cast<float>(c.color[2]),
                             static_cast<float>(c.color[1]),
                             static_cast<float>(c.color[0]));

@@ -7,6 +7,8 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <string>
+
 #include "parallax/app/studio/effect_previews.h"
 #include "parallax/infer/disparity_output.h"
 
@@ -36,6 +38,8 @@ class DepthPanel : public QWidget {
   Colormap colormap() const;
   void SetColormap(const QString& name);
   QString colormap_name() const;
+  // How "Load depth map" reads a file: "disparity" or "depth" (Z).
+  std::string given_kind() const;
 
   // Busy: progress shown, Compute disabled, Cancel enabled.
   void SetBusy(bool busy);
@@ -57,6 +61,7 @@ class DepthPanel : public QWidget {
   QComboBox* model_box_;
   QComboBox* device_box_;
   QComboBox* colormap_box_;
+  QComboBox* given_kind_;
   QPushButton* compute_;
   QPushButton* cancel_;
   QProgressBar* progress_;
@@ -84,6 +89,9 @@ class RefocusPanel : public QWidget {
   QDoubleSpinBox* highlights_;
   QDoubleSpinBox* near_scale_;
   QDoubleSpinBox* far_scale_;
+  QDoubleSpinBox* f_number_;
+  QDoubleSpinBox* focal_length_;
+  QDoubleSpinBox* shape_detail_;
   QLabel* focus_;
 };
 
@@ -100,7 +108,9 @@ class StereoPanel : public QWidget {
 
  private:
   QComboBox* layout_;
+  QComboBox* anaglyph_;
   QDoubleSpinBox* divergence_;
+  QDoubleSpinBox* foreground_scale_;
   QComboBox* convergence_mode_;
   QDoubleSpinBox* convergence_;
 };
@@ -123,6 +133,7 @@ class FogPanel : public QWidget {
   QDoubleSpinBox* density_;
   QDoubleSpinBox* near_;
   QDoubleSpinBox* far_;
+  QDoubleSpinBox* height_falloff_;
   QPushButton* color_button_;
   QColor color_;
 };

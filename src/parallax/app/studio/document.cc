@@ -1,5 +1,7 @@
 #include "parallax/app/studio/document.h"
 
+#include <opencv2/imgproc.hpp>
+
 #include "parallax/io/image_io.h"
 #include "parallax/io/mpo.h"
 #include "parallax/jobs/effect_depth.h"
@@ -35,16 +37,38 @@ cv::Mat LoadPhoto(const fs::path& path) {
       std::vector<cv::Mat> frames = ReadMpo(path);
       return frames.front();  // the left view
     }
-    cv::Mat image = ReadImage(path, ReadMode::kColor8);
+    cv::Mat image = ReadImage(path, ReadMode::kUnchanged);
     if (image.empty()) ThrowError("{}: the image is empty", path.string());
+    if (image.depth() == CV_32F || image.depth() == CV_64F) {
+      // HDR or float photos: 0..1 to 16 bits (saturating), as the
+      // effects take 8- or 16-bit images.
+      image.convertTo(image, CV_16U, 65535.0);
+    } else if (image.depth() != CV_8U && image.depth() != CV_16U) {
+      image.convertTo(image, CV_16U);
+    }
+    if (image.channels() == 1) {
+      cv::cvtColor(image, image, cv::COLOR_GRAY2BGR);
+    } else if (image.channels() == 4) {
+      cv::cvtColor(image, image, cv::COLOR_BGRA2BGR);
+    } else if (image.channels() != 3) {
+      ThrowError("{}: {} channels; a photo has 1, 3 or 4", path.string(),
+                 image.channels());
+    }
     return image;
   });
 }
 
-cv::Mat LoadDisparityMap(const fs::path& path, cv::Size size) {
+cv::Mat EightBit(const cv::Mat& photo) {
+  if (photo.depth() == CV_8U) return photo;
+  cv::Mat eight;
+  photo.convertTo(eight, CV_8U, 1.0 / 257.0);
+  return eight;
+}
+
+cv::Mat LoadDisparityMap(const fs::path& path, cv::Size size,
+                         const std::string& kind) {
   RequireRegularFile(path);
-  return Guarded(path,
-                 [&] { return LoadEffectDepth(path, size, "disparity"); });
+  return Guarded(path, [&] { return LoadEffectDepth(path, size, kind); });
 }
 
 }  // namespace parallax::studio

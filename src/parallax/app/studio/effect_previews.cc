@@ -20,6 +20,10 @@ DefocusSettings ToDefocusSettings(const RefocusControls& controls,
   blur.depth_of_field = controls.depth_of_field;
   blur.near_scale = controls.near_scale;
   blur.far_scale = controls.far_scale;
+  // The thin lens's blur is in proportion to the image width by itself.
+  blur.f_number = controls.f_number;
+  blur.focal_length_mm = controls.focal_length_mm;
+  settings.lens_options.shape_detail = controls.shape_detail;
   settings.lens_options.aperture.blades = controls.blades;
   settings.lens_options.aperture.rotation = controls.rotation;
   settings.lens_options.highlights = controls.highlights;
@@ -34,6 +38,8 @@ StereoRenderOptions ToStereoOptions(const StereoControls& controls,
   options.layout = controls.layout;
   options.parallax.divergence_percent = controls.divergence;
   options.parallax.convergence = controls.convergence;
+  options.parallax.foreground_scale = controls.foreground_scale;
+  options.anaglyph = controls.anaglyph;
   options.parallax.Check();
   // `parallax stereo` sharpens the soft depth edges of network maps by 3 px
   // and leaves given maps alone; the preview scales the radius with itself.
@@ -51,6 +57,7 @@ FogOptions ToFogOptions(const FogControls& controls) {
   options.near = controls.near;
   options.far = controls.far;
   options.color = controls.color;
+  options.height_falloff = controls.height_falloff;
   options.Check();
   return options;
 }

@@ -30,6 +30,11 @@ struct RefocusControls {
   double rotation = 0;          // degrees
   double highlights = 0;        // 0..1
   double near_scale = 1, far_scale = 1;
+  // Thin lens instead of `strength` when f_number > 0 (--aperture,
+  // --focal-length): the blur follows from the lens and the image width.
+  double f_number = 0;
+  double focal_length_mm = 50;
+  double shape_detail = 4;  // --shape-detail: crisper aperture shapes
 };
 
 // `scale` multiplies the blur radius: a preview at half the width blurs
@@ -42,6 +47,9 @@ struct StereoControls {
   StereoLayout layout = StereoLayout::kAnaglyph;
   double divergence = 2.0;                  // percent of the width
   std::optional<double> convergence = 0.5;  // unset = auto
+  // Red-cyan projection of the anaglyph layout.
+  AnaglyphMethod anaglyph = AnaglyphMethod::kDubois;
+  double foreground_scale = 0;  // > 0: more depth for the foreground
 };
 
 StereoRenderOptions ToStereoOptions(const StereoControls& controls,
@@ -52,6 +60,7 @@ struct FogControls {
   double density = 0.15;
   double near = 1, far = 10;
   cv::Scalar color = cv::Scalar(0.8, 0.8, 0.8);  // BGR 0..1
+  double height_falloff = 0;  // > 0: ground fog, thinning upwards
 };
 
 FogOptions ToFogOptions(const FogControls& controls);

@@ -24,7 +24,23 @@ ImageView::ImageView(QWidget* parent) : QWidget(parent) {
 }
 
 void ImageView::SetImageSize(QSize size) {
-  transform_.SetImageSize(QSizeF(size));
+  image_size_ = size;
+  UpdateContentSize(/*refit=*/true);  // a new photo starts fitted
+}
+
+void ImageView::SetResultWidthFactor(int factor) {
+  factor = std::max(1, factor);
+  if (factor == result_width_factor_) return;
+  result_width_factor_ = factor;
+  UpdateContentSize();
+}
+
+void ImageView::UpdateContentSize(bool refit) {
+  const int factor = mode_ == ViewMode::kResult ? result_width_factor_ : 1;
+  const QSizeF content(image_size_.width() * factor, image_size_.height());
+  if (refit || content != transform_.image_size()) {
+    transform_.SetImageSize(content);
+  }
   transform_.SetViewportSize(PaneSize());
   update();
 }
@@ -42,8 +58,8 @@ void ImageView::SetResult(const QImage& result) {
 void ImageView::SetMode(ViewMode mode) {
   if (mode == mode_) return;
   mode_ = mode;
+  UpdateContentSize();
   // Side by side halves the pane: refit so both halves show whole.
-  transform_.SetViewportSize(PaneSize());
   transform_.Fit();
   update();
 }

@@ -28,6 +28,12 @@ class ImageView : public QWidget {
   // Pictures of any resolution, drawn over the full-resolution rectangle.
   void SetImage(const QImage& image);
   void SetResult(const QImage& result);
+  // A result `factor` times as wide as the photo (2: a side-by-side or
+  // cross-eyed frame). Shown alone it keeps its own aspect, fitted anew;
+  // beside the photo or in the wipe it is squeezed into the photo's
+  // rectangle so that both share one coordinate system.
+  void SetResultWidthFactor(int factor);
+  int result_width_factor() const { return result_width_factor_; }
   const QImage& image() const { return image_; }
   const QImage& result() const { return result_; }
 
@@ -67,6 +73,8 @@ class ImageView : public QWidget {
 
  private:
   QSizeF PaneSize() const;
+  // The transform's content: the photo, or the wide result shown alone.
+  void UpdateContentSize(bool refit = false);
   // The pane a widget point falls in and the point within it.
   QPointF InPane(QPointF widget) const;
   bool NearDivider(QPointF widget) const;
@@ -75,6 +83,8 @@ class ImageView : public QWidget {
 
   QImage image_, result_;
   ViewMode mode_ = ViewMode::kImage;
+  QSize image_size_;
+  int result_width_factor_ = 1;
   double wipe_ = 0.5;
   std::optional<QPointF> marker_;
   ViewTransform transform_;

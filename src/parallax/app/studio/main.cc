@@ -120,9 +120,17 @@ int main(int argc, char** argv) {
   if (!options.screenshot.isEmpty()) return TakeScreenshot(window, options);
 
   window.show();
-  if (!options.image.isEmpty() && window.OpenImage(options.image) &&
-      !options.depth.isEmpty()) {
-    window.LoadDepthMap(options.depth);
+  if (!options.image.isEmpty()) {
+    if (!options.depth.isEmpty()) {
+      QObject::connect(
+          &window, &MainWindow::imageOpened, &window,
+          [&window, &options](bool ok) {
+            if (ok) window.LoadDepthMap(options.depth);
+          },
+          Qt::SingleShotConnection);
+    }
+    // The window shows at once; the photo follows when it is read.
+    window.OpenImageInBackground(options.image);
   }
   return app.exec();
 }

@@ -1,5 +1,8 @@
 #include "parallax/app/studio/main_window.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -8,6 +11,7 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
@@ -22,6 +26,7 @@
 #include <QTabWidget>
 #include <QToolBar>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include "parallax/app/studio/batch_dialog.h"
 #include "parallax/app/studio/control_panels.h"
@@ -91,7 +96,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
   connect(home_, &HomePage::openRequested, this, &MainWindow::OpenDialog);
   connect(home_, &HomePage::recentRequested, this,
-          [this](const QString& path) { OpenImage(path); });
+          [this](const QString& path) { OpenImageInBackground(path); });
   connect(worker_, &DepthWorker::progress, this,
           [this](int percent, const QString& step) {
             depth_panel_->SetProgress(percent, step);
@@ -321,6 +326,10 @@ void MainWindow::LoadSettings() {
   r.highlights = settings.value("highlights", r.highlights).toDouble();
   r.near_scale = settings.value("nearScale", r.near_scale).toDouble();
   r.far_scale = settings.value("farScale", r.far_scale).toDouble();
+  r.f_number = settings.value("fNumber", r.f_number).toDouble();
+  r.focal_length_mm =
+      settings.value("focalLength", r.focal_length_mm).toDouble();
+  r.shape_detail = settings.value("shapeDetail", r.shape_detail).toDouble();
   settings.endGroup();
   refocus_panel_->SetControls(r);
 
@@ -329,6 +338,10 @@ void MainWindow::LoadSettings() {
   s.layout = static_cast<StereoLayout>(
       settings.value("layout", static_cast<int>(s.layout)).toInt());
   s.divergence = settings.value("divergence", s.divergence).toDouble();
+  s.anaglyph = static_cast<AnaglyphMethod>(
+      settings.value("anaglyph", static_cast<int>(s.anaglyph)).toInt());
+  s.foreground_scale =
+      settings.value("foregroundScale", s.foreground_scale).toDouble();
   if (settings.value("autoConvergence", false).toBool()) {
     s.convergence.reset();
   } else {
@@ -343,6 +356,8 @@ void MainWindow::LoadSettings() {
   f.density = settings.value("density", f.density).toDouble();
   f.near = settings.value("near", f.near).toDouble();
   f.far = settings.value("far", f.far).toDouble();
+  f.height_falloff =
+      settings.value("heightFalloff", f.height_falloff).toDouble();
   const QColor color =
       settings.value("color", QColor::fromRgbF(0.8f, 0.8f, 0.8f))
           .value<QColor>();
@@ -368,11 +383,16 @@ void MainWindow::SaveSettings() const {
   settings.setValue("highlights", r.highlights);
   settings.setValue("nearScale", r.near_scale);
   settings.setValue("farScale", r.far_scale);
+  settings.setValue("fNumber", r.f_number);
+  settings.setValue("focalLength", r.focal_length_mm);
+  settings.setValue("shapeDetail", r.shape_detail);
   settings.endGroup();
   const StereoControls s = stereo_panel_->controls();
   settings.beginGroup(QStringLiteral("stereo"));
   settings.setValue("layout", static_cast<int>(s.layout));
   settings.setValue("divergence", s.divergence);
+  settings.setValue("anaglyph", static_cast<int>(s.anaglyph));
+  settings.setValue("foregroundScale", s.foreground_scale);
   settings.setValue("autoConvergence", !s.convergence.has_value());
   settings.setValue("convergence", s.convergence.value_or(0.5));
   settings.endGroup();
@@ -382,6 +402,7 @@ void MainWindow::SaveSettings() const {
   settings.setValue("density", f.density);
   settings.setValue("near", f.near);
   settings.setValue("far", f.far);
+  settings.setValue("heightFalloff", f.height_falloff);
   settings.setValue("color", QColor::fromRgbF(static_cast<float>(f.color[2]),
                                               static_cast<float>(f.color[1]),
                                               static_cast<float>(f.color[0])));
@@ -402,7 +423,8 @@ void MainWindow::RefreshRecentMenus() {
       QSettings().value(QStringLiteral("recentFiles")).toStringList();
   recent_menu_->clear();
   for (const QString& file : files) {
-    recent_menu_->addAction(file, this, [this, file] { OpenImage(file); });
+    recent_menu_->addAction(file, this,
+                            [this, file] { OpenImageInBackground(file); });
   }
   recent_menu_->setEnabled(!files.isEmpty());
   home_->SetRecentFiles(files);
@@ -446,21 +468,63 @@ QString MainWindow::banner_text() const {
 
 // ------------------------------------------------------------ document
 
-bool MainWindow::OpenImage(const QString& path) {
-  cv::Mat image;
+namespace {
+
+// A photo read off the GUI thread, or why it could not be.
+struct LoadedPhoto {
+  cv::Mat photo;
+  QString error;
+};
+
+LoadedPhoto ReadPhoto(const QString& path) {
+  LoadedPhoto loaded;
   try {
-    image = LoadPhoto(ToPath(path));
+    loaded.photo = LoadPhoto(ToPath(path));
   } catch (const std::exception& e) {
+    loaded.error = QString::fromUtf8(e.what());
+  }
+  return loaded;
+}
+
+}  // namespace
+
+bool MainWindow::OpenImage(const QString& path) {
+  LoadedPhoto loaded = ReadPhoto(path);
+  return ShowOpenedPhoto(path, loaded.photo, loaded.error);
+}
+
+void MainWindow::OpenImageInBackground(const QString& path) {
+  // A newer open supersedes one still reading; its result is dropped.
+  const int generation = ++open_generation_;
+  ShowInfo(tr("Opening %1...").arg(QFileInfo(path).fileName()));
+  opening_ = true;
+  auto* watcher = new QFutureWatcher<LoadedPhoto>(this);
+  connect(watcher, &QFutureWatcher<LoadedPhoto>::finished, this,
+          [this, watcher, path, generation] {
+            watcher->deleteLater();
+            if (generation != open_generation_) return;
+            opening_ = false;
+            LoadedPhoto loaded = watcher->result();
+            ShowOpenedPhoto(path, loaded.photo, loaded.error);
+          });
+  watcher->setFuture(QtConcurrent::run(ReadPhoto, path));
+}
+
+bool MainWindow::ShowOpenedPhoto(const QString& path, const cv::Mat& photo,
+                                 const QString& error) {
+  if (photo.empty()) {
     // The current document stays as it was.
-    ShowError(
-        tr("Could not open %1: %2").arg(path, QString::fromUtf8(e.what())));
+    ShowError(tr("Could not open %1: %2").arg(path, error));
+    Q_EMIT imageOpened(false);
     return false;
   }
+  const cv::Mat image = EightBit(photo);
   worker_->Cancel();
   ClearBanner();
   document_ = Document{};
   document_.path = ToPath(QFileInfo(path).absoluteFilePath());
   document_.image = image;
+  document_.full = photo;
   previews_.reset();
   focus_.reset();
   focus_point_.reset();
@@ -468,6 +532,7 @@ bool MainWindow::OpenImage(const QString& path) {
   view_->SetImageSize(QSize(image.cols, image.rows));
   view_->SetImage(ToQImage(LimitWidth(image, kPreviewMaxWidth)));
   view_->SetResult(QImage());
+  view_->SetResultWidthFactor(1);
   view_->SetMarker(std::nullopt);
   SetViewMode(ViewMode::kImage);
   depth_panel_->SetStatus(tr("%1 x %2. Compute or load its depth.")
@@ -479,6 +544,7 @@ bool MainWindow::OpenImage(const QString& path) {
   ShowPage(Page::kWorkspace);
   steps_->setCurrentIndex(static_cast<int>(Stage::kDepth));
   UpdateActions();
+  Q_EMIT imageOpened(true);
   return true;
 }
 
@@ -489,7 +555,8 @@ bool MainWindow::LoadDepthMap(const QString& path) {
   }
   cv::Mat disparity;
   try {
-    disparity = LoadDisparityMap(ToPath(path), document_.image.size());
+    disparity = LoadDisparityMap(ToPath(path), document_.image.size(),
+                                 depth_panel_->given_kind());
   } catch (const std::exception& e) {
     ShowError(tr("Could not load the depth map: %1")
                   .arg(QString::fromUtf8(e.what())));
@@ -639,11 +706,15 @@ void MainWindow::RenderNow() {
     ShowError(QString::fromUtf8(e.what()));
     return;
   }
-  // A side-by-side or cross-eyed frame is twice as wide as the photo: it
-  // is shown squeezed into the photo's rectangle (as half side by side),
-  // so clicks and the wipe keep one coordinate system.
+  // A side-by-side or cross-eyed frame is twice as wide as the photo:
+  // shown alone it keeps its aspect (ImageView::SetResultWidthFactor).
   view_->SetMarker(stage() == Stage::kRefocus ? focus_point_ : std::nullopt);
   view_->SetResult(ToQImage(last_preview_));
+  view_->SetResultWidthFactor(std::max(
+      1, static_cast<int>(std::lround(static_cast<double>(last_preview_.cols) *
+                                      previews_->image().rows /
+                                      (static_cast<double>(last_preview_.rows) *
+                                       previews_->image().cols)))));
   Q_EMIT previewRendered();
 }
 
@@ -678,7 +749,8 @@ bool MainWindow::SaveOutput(OutputKind kind, const QString& path) {
   OutputJob job;
   job.kind = kind;
   job.path = ToPath(path);
-  job.image = document_.image;
+  // Refocus and fog render the photo at its own bit depth, as the CLI.
+  job.image = document_.full.empty() ? document_.image : document_.full;
   job.disparity = document_.disparity;
   job.estimated = document_.estimated;
   job.colormap = depth_panel_->colormap();
@@ -719,12 +791,16 @@ bool MainWindow::SaveOutput(OutputKind kind, const QString& path) {
 void MainWindow::OpenDialog() {
   const QString path = QFileDialog::getOpenFileName(
       this, tr("Open image"), last_folder_, ImageFilter());
-  if (!path.isEmpty()) OpenImage(path);
+  if (!path.isEmpty()) OpenImageInBackground(path);
 }
 
 void MainWindow::LoadDepthDialog() {
   const QString path = QFileDialog::getOpenFileName(
-      this, tr("Load depth map (disparity: larger = nearer)"), last_folder_,
+      this,
+      depth_panel_->given_kind() == "depth"
+          ? tr("Load depth map (Z: distance, larger = farther)")
+          : tr("Load depth map (disparity: larger = nearer)"),
+      last_folder_,
       tr("Depth maps (*.pfm *.npy *.exr *.png *.tif *.tiff);;All files (*)"));
   if (!path.isEmpty()) LoadDepthMap(path);
 }
@@ -792,7 +868,7 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 void MainWindow::dropEvent(QDropEvent* event) {
   const QList<QUrl> urls = event->mimeData()->urls();
   if (urls.isEmpty() || !urls.front().isLocalFile()) return;
-  OpenImage(urls.front().toLocalFile());
+  OpenImageInBackground(urls.front().toLocalFile());
   event->acceptProposedAction();
 }
 

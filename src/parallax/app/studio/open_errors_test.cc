@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QMimeData>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QTest>
 #include <QUrl>
 
@@ -97,7 +98,11 @@ class OpenErrorsTest : public QObject {
     QVERIFY(enter.isAccepted());
     QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton,
                     Qt::NoModifier);
+    QSignalSpy opened(&window, &MainWindow::imageOpened);
     QApplication::sendEvent(&window, &drop);
+    // Read on a pool thread: the window goes on meanwhile.
+    QVERIFY(opened.wait(10000));
+    QCOMPARE(opened.takeFirst().at(0).toBool(), true);
     QVERIFY(window.document().has_image());
     QCOMPARE(window.document().image.size(), size_);
     const QStringList recent = QSettings().value("recentFiles").toStringList();
@@ -112,8 +117,50 @@ class OpenErrorsTest : public QObject {
     QDropEvent bad(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton,
                    Qt::NoModifier);
     QApplication::sendEvent(&window, &bad);
+    QVERIFY(opened.wait(10000));
+    QCOMPARE(opened.takeFirst().at(0).toBool(), false);
     QVERIFY(window.banner_text().contains("garbage.png"));
     QCOMPARE(window.document().image.size(), size_);
+  }
+
+  // Two opens in a row: only the later one becomes the document, whatever
+  // order the reads finish in; the event loop runs while they read.
+  void aLaterOpenSupersedesAnEarlierOne() {
+    MainWindow window;
+    const QString big = t::TempDir() + "/big.png";
+    WriteImage(big.toStdString(), t::TexturedImage(cv::Size(3000, 2000)));
+    QSignalSpy opened(&window, &MainWindow::imageOpened);
+    window.OpenImageInBackground(big);
+    QVERIFY(window.opening());
+    window.OpenImageInBackground(good_);
+    QVERIFY(opened.wait(20000));
+    QCOMPARE(opened.size(), 1);
+    QCOMPARE(window.document().image.size(), size_);
+    QVERIFY(!window.opening());
+    // The superseded read reports nothing when it ends.
+    QTest::qWait(1500);
+    QCOMPARE(opened.size(), 1);
+    QCOMPARE(window.document().image.size(), size_);
+  }
+
+  // A 16-bit photo keeps its 16 bits for the saves; the network and the
+  // previews get the 8-bit version, as `parallax defocus` and `stereo` do.
+  void sixteenBitPhotosKeepTheirDepth() {
+    MainWindow window;
+    cv::Mat photo16;
+    t::TexturedImage(size_).convertTo(photo16, CV_16U, 257.0);
+    photo16.at<cv::Vec3w>(5, 5) = cv::Vec3w(1000, 2000, 3001);
+    const QString path = t::TempDir() + "/sixteen.png";
+    WriteImage(path.toStdString(), photo16);
+    QVERIFY(window.OpenImage(path));
+    QCOMPARE(window.document().full.type(), CV_16UC3);
+    QCOMPARE(window.document().full.at<cv::Vec3w>(5, 5),
+             cv::Vec3w(1000, 2000, 3001));
+    QCOMPARE(window.document().image.type(), CV_8UC3);
+    QCOMPARE(cv::norm(window.document().image,
+                      ReadImage(path.toStdString(), ReadMode::kColor8),
+                      cv::NORM_INF),
+             0.0);
   }
 
   void depthMapNeedsAnImage() {

@@ -48,7 +48,8 @@ cv::Mat RenderOutput(const OutputJob& job) {
       return RenderRefocusFull(job.image, job.disparity, job.focus,
                                job.refocus);
     case OutputKind::kStereo:
-      return RenderStereoFull(job.image, job.disparity, job.estimated,
+      // View synthesis works on 8 bits, as `parallax stereo`.
+      return RenderStereoFull(EightBit(job.image), job.disparity, job.estimated,
                               job.stereo);
     case OutputKind::kFog:
       return RenderFogFull(job.image, job.disparity, job.fog);
@@ -60,7 +61,14 @@ cv::Mat RenderOutput(const OutputJob& job) {
 
 void WriteOutput(const OutputJob& job) {
   if (job.disparity.empty()) ThrowError("there is no depth map yet");
-  WriteImage(job.path, RenderOutput(job));
+  cv::Mat result = RenderOutput(job);
+  // 16-bit results go to formats that hold them; others get 8 bits.
+  const std::string ext = ImageExtension(job.path);
+  if (result.depth() == CV_16U && ext != "png" && ext != "tif" &&
+      ext != "tiff") {
+    result = EightBit(result);
+  }
+  WriteImage(job.path, result);
 }
 
 bool IsSameFile(const fs::path& output, const fs::path& input) {

@@ -29,7 +29,8 @@ enum class OutputKind {
 struct OutputJob {
   OutputKind kind = OutputKind::kDepth16;
   std::filesystem::path path;
-  cv::Mat image, disparity;
+  cv::Mat image;  // 8- or 16-bit BGR (stereo renders it at 8 bits)
+  cv::Mat disparity;
   bool estimated = false;
   Colormap colormap = Colormap::kTurbo;
   float focus = 0;

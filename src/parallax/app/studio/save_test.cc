@@ -127,6 +127,36 @@ class SaveTest : public QObject {
             4 * cv::norm(saved(near), image_(near), cv::NORM_L1));
   }
 
+  // A 16-bit photo is refocused and fogged at 16 bits into PNG and TIFF,
+  // as `parallax defocus` and `fog` do, and at 8 bits into JPEG.
+  void sixteenBitPhotosSaveSixteenBits() {
+    cv::Mat photo16;
+    image_.convertTo(photo16, CV_16U, 257.0);
+    const QString path = Path("input16.png");
+    WriteImage(path.toStdString(), photo16);
+    MainWindow window;
+    QVERIFY(window.OpenImage(path));
+    QVERIFY(window.LoadDepthMap(Path("input_disparity.pfm")));
+    window.SetFocusPoint(QPointF(40, 80));
+    const auto save = [&](OutputKind kind, const QString& name) {
+      QSignalSpy done(&window, &MainWindow::saveFinished);
+      if (!window.SaveOutput(kind, Path(name)) || !done.wait(30000) ||
+          !done.front().at(0).toBool()) {
+        return cv::Mat();
+      }
+      return ReadImage(Path(name).toStdString(), ReadMode::kUnchanged);
+    };
+    const cv::Mat refocused = save(OutputKind::kRefocused, "refocus16.png");
+    QCOMPARE(refocused.type(), CV_16UC3);
+    const cv::Mat expected =
+        RenderRefocusFull(photo16, disparity_, *window.focus(),
+                          window.refocus_panel()->controls());
+    QCOMPARE(cv::norm(refocused, expected, cv::NORM_INF), 0.0);
+    QCOMPARE(save(OutputKind::kFog, "fog16.tif").type(), CV_16UC3);
+    QCOMPARE(save(OutputKind::kRefocused, "refocus8.jpg").type(), CV_8UC3);
+    QCOMPARE(save(OutputKind::kStereo, "stereo16.png").type(), CV_8UC3);
+  }
+
   void neverOverTheInputWithoutAsking() {
     QFile input(image_path_);
     QVERIFY(input.open(QIODevice::ReadOnly));
