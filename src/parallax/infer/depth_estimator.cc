@@ -109,10 +109,10 @@ std::vector<DepthFrame> SequenceDepthEstimator::Run(size_t count, bool last) {
     const cv::Mat guide = Guide8(frame.image);
     cv::Mat small;
     cv::resize(guide, small, prediction.geometry.content, 0, 0, cv::INTER_AREA);
-    raw_flicker_.Add(small, prediction.disparity);
+    if (options_.measure_flicker) raw_flicker_.Add(small, prediction.disparity);
     const cv::Mat stable = stabilizer_.Process(small, prediction.disparity);
     frame.scene_cut = stabilizer_.last_was_scene_cut();
-    stabilized_flicker_.Add(small, stable);
+    if (options_.measure_flicker) stabilized_flicker_.Add(small, stable);
     frame.disparity = UpsampleDisparity(stable, guide, options_.upsample);
     previous_image_ = frame.image;
     done.push_back(std::move(frame));

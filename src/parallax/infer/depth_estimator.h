@@ -31,6 +31,10 @@ cv::Mat EstimateDisparity(Predictor& predictor, const cv::Mat& image,
 struct SequenceDepthOptions {
   UpsampleOptions upsample;
   TemporalStabilizerOptions stabilizer;
+  // Measure the raw and stabilised flicker (raw_flicker() and
+  // stabilized_flicker()): two more passes over every frame pair, so only
+  // when asked for (`parallax depth --flicker`).
+  bool measure_flicker = false;
 };
 
 struct DepthFrame {
@@ -55,7 +59,8 @@ class SequenceDepthEstimator {
   std::vector<DepthFrame> Finish();
 
   // Mean frame-to-frame change on static pixels, of the network's raw output
-  // and of the stabilised output (measured at network resolution).
+  // and of the stabilised output (measured at network resolution, when
+  // `measure_flicker`; otherwise nothing is measured).
   const FlickerMeter& raw_flicker() const { return raw_flicker_; }
   const FlickerMeter& stabilized_flicker() const { return stabilized_flicker_; }
 

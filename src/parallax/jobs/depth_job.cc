@@ -175,7 +175,7 @@ int64_t RunFrames(Predictor& predictor, const DepthJobOptions& options,
   };
   // Flicker is measured over the frames the current estimator saw.
   const auto keep_flicker = [&] {
-    if (estimator->raw_flicker().relative_change() >= 0) {
+    if (estimator->raw_flicker().pairs() > 0) {
       raw_flicker = estimator->raw_flicker().relative_change();
       stabilized_flicker = estimator->stabilized_flicker().relative_change();
     }

@@ -4,7 +4,10 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -14,6 +17,7 @@
 #include "parallax/io/video_reader.h"
 #include "parallax/jobs/job_control.h"
 #include "parallax/util/atomic_file.h"
+#include "parallax/util/bounded_queue.h"
 #include "parallax/util/check.h"
 
 namespace parallax {
@@ -78,6 +82,59 @@ struct BufferedFrame {
   cv::Mat image;
 };
 
+// Frames waiting between two stages of the pipeline: enough to smooth
+// their uneven pace, few enough for the memory budget (VideoReadOptions'
+// frame_limits count them).
+constexpr size_t kQueueFrames = 4;
+
+struct DecodedFrame {
+  int64_t index, pts;
+  cv::Mat image;
+};
+
+// What the depth stage hands the render stage, in order.
+struct RenderItem {
+  enum Kind { kStartSegment, kFrame, kEndSegment } kind;
+  int64_t segment;
+  DepthFrame frame;  // kFrame
+  bool write;        // kFrame: a frame of the segment, not a warm-up one
+  int64_t pts;       // kFrame: its time; kEndSegment: the first index
+};
+
+// What the render stage hands the encoder, in order.
+struct EncodeItem {
+  enum Kind { kFrame, kEndSegment } kind;
+  int64_t segment;
+  cv::Mat image;      // kFrame
+  int64_t pts;        // kFrame: its time; kEndSegment: the first index
+  std::string carry;  // kEndSegment: the renderer's carried state
+};
+
+// The first failure of the pipeline's stages (a cancel included); the
+// others are told to stop through `abort`.
+class StageErrors {
+ public:
+  template <typename Body>
+  void Run(const std::function<void()>& abort, Body&& body) {
+    try {
+      body();
+    } catch (...) {
+      {
+        std::lock_guard lock(mutex_);
+        if (!first_) first_ = std::current_exception();
+      }
+      abort();
+    }
+  }
+  void Rethrow() {
+    if (first_) std::rethrow_exception(first_);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::exception_ptr first_;
+};
+
 // The parts folder, checked against this job's settings.
 void PrepareParts(const fs::path& parts, const std::string& fingerprint,
                   bool resume) {
@@ -98,6 +155,279 @@ void PrepareParts(const fs::path& parts, const std::string& fingerprint,
     ThrowError("cannot create {}: {}", parts.string(), error.message());
   }
   WriteFileAtomic(job_file, fingerprint);
+}
+
+// The four stages of a segmented video job, each a step that takes one
+// item and gives the next stage's: decoding, depth (network, upsampling,
+// stabiliser, and the segmenting with its warm-up frames), rendering (the
+// renderer's sequential state) and encoding (segment files and their
+// info). RunPipelined runs each on its own thread, RunSerial one after
+// another on this thread; every stage sees its items in frame order either
+// way, so both give the same bytes.
+class SegmentStages {
+ public:
+  SegmentStages(const fs::path& input, Predictor& predictor,
+                FrameRenderer& renderer, const SegmentedVideoOptions& options,
+                const JobControl& control, VideoReader& reader,
+                const fs::path& parts, const VideoOutputSpec& spec,
+                int64_t first_missing, std::optional<int64_t> first_index,
+                double copy_start, SegmentedVideoReport* report)
+      : input_(input),
+        predictor_(predictor),
+        renderer_(renderer),
+        options_(options),
+        control_(control),
+        reader_(reader),
+        parts_(parts),
+        ext_(options.output.extension()),
+        spec_(spec),
+        first_missing_(first_missing),
+        first_index_(first_index),
+        copy_start_(copy_start),
+        report_(*report),
+        progress_(control, input, input.filename().string(),
+                  reader.expected_frames()) {}
+
+  // The next frame, or nullopt at the end of the range or at damage (kept
+  // in read_error(): what came before it is still converted).
+  std::optional<DecodedFrame> Decode() {
+    VideoFrame frame;
+    try {
+      if (!Timed(&report_.decode_s, [&] { return reader_.Read(&frame); })) {
+        return std::nullopt;
+      }
+    } catch (const Error&) {
+      read_error_ = std::current_exception();
+      return std::nullopt;
+    }
+    return DecodedFrame{frame.index, frame.pts, frame.image};
+  }
+
+  // One decoded frame (nullopt: the end) through the depth estimator;
+  // `out` gets the render stage's items it gives, in order.
+  void Depth(std::optional<DecodedFrame> frame,
+             const std::function<void(RenderItem)>& out) {
+    if (!frame) {
+      if (options_.show_progress) progress_.Finish();
+      FinishSegment(out);
+      return;
+    }
+    if (!first_index_) first_index_ = frame->index;
+    const int64_t k = SegmentOf(frame->index);
+    if (!estimator_) {
+      // First frame read: a resumed run starts in the warm-up before
+      // `first_missing`; its frames belong to finished segments.
+      StartSegment(std::max(k, first_missing_), /*warm=*/false, out);
+    } else if (k > segment_) {
+      FinishSegment(out);
+      StartSegment(k, /*warm=*/true, out);
+    }
+    if (k >= segment_) pts_by_index_[frame->index] = frame->pts;
+    Emit(Timed(&report_.depth_s,
+               [&] { return estimator_->Push(frame->index, frame->image); }),
+         out);
+    recent_.push_back({frame->index, frame->image});
+    while (int64_t(recent_.size()) > options_.warmup_frames) {
+      recent_.pop_front();
+    }
+    ++seen_;
+    if (options_.show_progress) progress_.Update(seen_);
+  }
+
+  // One item through the renderer: a frame to encode, or the end of a
+  // segment with the renderer's carried state.
+  std::optional<EncodeItem> Render(RenderItem item) {
+    switch (item.kind) {
+      case RenderItem::kStartSegment:
+        renderer_.Reset();
+        return std::nullopt;
+      case RenderItem::kFrame: {
+        Timed(&report_.render_s, [&] { renderer_.Observe(item.frame); });
+        if (!item.write) return std::nullopt;
+        EncodeItem out{EncodeItem::kFrame, item.segment, {}, item.pts, {}};
+        out.image = Timed(&report_.render_s,
+                          [&] { return renderer_.Render(item.frame); });
+        return out;
+      }
+      case RenderItem::kEndSegment:
+        return EncodeItem{EncodeItem::kEndSegment,
+                          item.segment,
+                          {},
+                          item.pts,
+                          renderer_.Carry()};
+    }
+    return std::nullopt;
+  }
+
+  void Encode(EncodeItem item) {
+    if (item.kind == EncodeItem::kFrame) {
+      // Nothing is written once cancelling was asked for: the segments
+      // finished by then are exactly the ones kept.
+      control_.CheckCancel();
+      Timed(&report_.encode_s, [&] {
+        if (!writer_) {
+          writer_ = std::make_unique<VideoWriter>(
+              SegmentPath(parts_, item.segment, ext_), spec_, options_.encode);
+          segment_first_pts_ = item.pts;
+        }
+        writer_->Write(item.image, item.pts);
+      });
+      ++report_.frames;
+      if (options_.on_frame) options_.on_frame(report_.frames);
+      return;
+    }
+    if (!writer_) return;  // a segment of warm-up frames only
+    Timed(&report_.encode_s, [&] { writer_->Finish(); });
+    writer_.reset();
+    // `pts` carries the range's first frame index here.
+    nlohmann::json info = {{"first_pts", segment_first_pts_},
+                           {"first_index", item.pts},
+                           {"carry", item.carry}};
+    if (item.segment == 0) info["copy_start_s"] = copy_start_;
+    WriteFileAtomic(SegmentInfoPath(parts_, item.segment), info.dump() + "\n");
+  }
+
+  std::exception_ptr read_error() const { return read_error_; }
+
+ private:
+  int64_t SegmentOf(int64_t index) const {
+    return (index - *first_index_) / options_.segment_frames;
+  }
+
+  void Emit(std::vector<DepthFrame> frames,
+            const std::function<void(RenderItem)>& out) {
+    for (DepthFrame& frame : frames) {
+      RenderItem item{RenderItem::kFrame, segment_, {}, false, 0};
+      item.write = SegmentOf(frame.index) == segment_;  // else warm-up
+      if (item.write) {
+        item.pts = pts_by_index_.at(frame.index);
+        pts_by_index_.erase(frame.index);
+      }
+      item.frame = std::move(frame);
+      out(std::move(item));
+    }
+  }
+
+  void StartSegment(int64_t k, bool warm,
+                    const std::function<void(RenderItem)>& out) {
+    segment_ = k;
+    estimator_ =
+        std::make_unique<SequenceDepthEstimator>(predictor_, options_.sequence);
+    out({RenderItem::kStartSegment, k, {}, false, 0});
+    if (!warm) return;
+    for (const BufferedFrame& frame : recent_) {
+      Emit(Timed(&report_.depth_s,
+                 [&] { return estimator_->Push(frame.index, frame.image); }),
+           out);
+    }
+  }
+
+  void FinishSegment(const std::function<void(RenderItem)>& out) {
+    if (!estimator_) return;
+    Emit(Timed(&report_.depth_s, [&] { return estimator_->Finish(); }), out);
+    if (estimator_->raw_flicker().pairs() > 0) {
+      report_.raw_flicker = estimator_->raw_flicker().relative_change();
+      report_.stabilized_flicker =
+          estimator_->stabilized_flicker().relative_change();
+    }
+    estimator_.reset();
+    out({RenderItem::kEndSegment, segment_, {}, false, *first_index_});
+  }
+
+  const fs::path& input_;
+  Predictor& predictor_;
+  FrameRenderer& renderer_;
+  const SegmentedVideoOptions& options_;
+  const JobControl& control_;
+  VideoReader& reader_;
+  const fs::path parts_, ext_;
+  const VideoOutputSpec spec_;
+  const int64_t first_missing_;
+  std::optional<int64_t> first_index_;
+  const double copy_start_;
+  SegmentedVideoReport& report_;
+  FileProgress progress_;
+  std::exception_ptr read_error_;
+  // Depth stage.
+  std::unique_ptr<SequenceDepthEstimator> estimator_;
+  int64_t segment_ = -1, seen_ = 0;
+  std::map<int64_t, int64_t> pts_by_index_;
+  std::deque<BufferedFrame> recent_;  // the last warmup_frames frames read
+  // Encode stage.
+  std::unique_ptr<VideoWriter> writer_;
+  int64_t segment_first_pts_ = 0;
+};
+
+void RunSerial(SegmentStages& stages, const JobControl& control) {
+  const auto render_and_encode = [&](RenderItem item) {
+    if (std::optional<EncodeItem> out = stages.Render(std::move(item))) {
+      stages.Encode(std::move(*out));
+    }
+  };
+  while (true) {
+    control.CheckCancel();
+    std::optional<DecodedFrame> frame = stages.Decode();
+    const bool end = !frame;
+    stages.Depth(std::move(frame), render_and_encode);
+    if (end) return;
+  }
+}
+
+// Decoding, rendering and encoding on their own threads, depth on this
+// one, joined by bounded queues. The first failure (a cancel included)
+// stops every stage and is rethrown once all have ended.
+void RunPipelined(SegmentStages& stages, const JobControl& control) {
+  BoundedQueue<DecodedFrame> decoded(kQueueFrames);
+  BoundedQueue<RenderItem> to_render(kQueueFrames);
+  BoundedQueue<EncodeItem> to_encode(kQueueFrames);
+  StageErrors errors;
+  const auto abort_all = [&] {
+    decoded.Abort();
+    to_render.Abort();
+    to_encode.Abort();
+  };
+  std::thread decoder([&] {
+    errors.Run(abort_all, [&] {
+      while (std::optional<DecodedFrame> frame = stages.Decode()) {
+        if (!decoded.Push(std::move(*frame))) return;
+      }
+      decoded.Close();
+    });
+  });
+  std::thread renderer([&] {
+    errors.Run(abort_all, [&] {
+      while (std::optional<RenderItem> item = to_render.Pop()) {
+        std::optional<EncodeItem> out = stages.Render(std::move(*item));
+        if (out && !to_encode.Push(std::move(*out))) return;
+      }
+      to_encode.Close();
+    });
+  });
+  std::thread encoder([&] {
+    errors.Run(abort_all, [&] {
+      while (std::optional<EncodeItem> item = to_encode.Pop()) {
+        stages.Encode(std::move(*item));
+      }
+    });
+  });
+  errors.Run(abort_all, [&] {
+    const auto out = [&](RenderItem item) {
+      // Refused only when another stage stopped the pipeline.
+      if (!to_render.Push(std::move(item))) throw Cancelled();
+    };
+    while (true) {
+      control.CheckCancel();
+      std::optional<DecodedFrame> frame = decoded.Pop();
+      const bool end = !frame;
+      stages.Depth(std::move(frame), out);
+      if (end) break;
+    }
+    to_render.Close();
+  });
+  decoder.join();
+  renderer.join();
+  encoder.join();
+  errors.Rethrow();
 }
 
 }  // namespace
@@ -169,7 +499,11 @@ SegmentedVideoReport RunSegmentedVideo(const fs::path& input,
   read_options.end = options.end;
   read_options.conceal_errors = options.conceal_errors;
   read_options.frame_limits = options.frame_limits;
-  read_options.frame_limits.bytes_per_pixel += 3.0 * options.warmup_frames;
+  // Kept in memory besides the job's own needs: the warm-up frames (3 B/px
+  // each) and the frames between stages: decoded (3), with their depth
+  // (3 + 4) and rendered (up to 6, a side-by-side frame).
+  read_options.frame_limits.bytes_per_pixel +=
+      3.0 * options.warmup_frames + (3.0 + 7.0 + 6.0) * kQueueFrames;
   if (first_index) {
     // Resume: decode from the warm-up frames before the first missing
     // segment.
@@ -190,104 +524,15 @@ SegmentedVideoReport RunSegmentedVideo(const fs::path& input,
   spec.frame_rate = info.frame_rate;
   spec.time_base = info.time_base;
 
-  std::unique_ptr<SequenceDepthEstimator> estimator;
-  std::unique_ptr<VideoWriter> writer;
-  int64_t segment = -1, segment_first_pts = 0;
-  std::map<int64_t, int64_t> pts_by_index;
-  std::deque<BufferedFrame> recent;  // the last warmup_frames frames read
-  const auto segment_of = [&](int64_t index) {
-    return (index - *first_index) / options.segment_frames;
-  };
-  const auto emit = [&](std::vector<DepthFrame> frames) {
-    for (DepthFrame& frame : frames) {
-      Timed(&report.render_s, [&] { renderer.Observe(frame); });
-      if (segment_of(frame.index) != segment) continue;  // warm-up only
-      const int64_t pts = pts_by_index.at(frame.index);
-      pts_by_index.erase(frame.index);
-      const cv::Mat out =
-          Timed(&report.render_s, [&] { return renderer.Render(frame); });
-      Timed(&report.encode_s, [&] {
-        if (!writer) {
-          writer = std::make_unique<VideoWriter>(
-              SegmentPath(parts, segment, ext), spec, options.encode);
-          segment_first_pts = pts;
-        }
-        writer->Write(out, pts);
-      });
-      ++report.frames;
-      if (options.on_frame) options.on_frame(report.frames);
-    }
-  };
-  const auto keep_flicker = [&] {
-    if (estimator && estimator->raw_flicker().relative_change() >= 0) {
-      report.raw_flicker = estimator->raw_flicker().relative_change();
-      report.stabilized_flicker =
-          estimator->stabilized_flicker().relative_change();
-    }
-  };
-  const auto finish_segment = [&] {
-    if (!estimator) return;
-    emit(Timed(&report.depth_s, [&] { return estimator->Finish(); }));
-    keep_flicker();
-    estimator.reset();
-    if (!writer) return;
-    Timed(&report.encode_s, [&] { writer->Finish(); });
-    writer.reset();
-    nlohmann::json info_json = {{"first_pts", segment_first_pts},
-                                {"first_index", *first_index},
-                                {"carry", renderer.Carry()}};
-    if (segment == 0) info_json["copy_start_s"] = copy_start.value_or(0);
-    WriteFileAtomic(SegmentInfoPath(parts, segment), info_json.dump() + "\n");
-  };
-  const auto start_segment = [&](int64_t k) {
-    segment = k;
-    estimator =
-        std::make_unique<SequenceDepthEstimator>(predictor, options.sequence);
-    renderer.Reset();
-    for (const BufferedFrame& warm : recent) {
-      emit(Timed(&report.depth_s,
-                 [&] { return estimator->Push(warm.index, warm.image); }));
-    }
-  };
-
-  VideoFrame frame;
-  std::exception_ptr read_error;
-  int64_t seen = 0;
-  FileProgress progress(control, input, input.filename().string(),
-                        reader.expected_frames());
-  while (true) {
-    control.CheckCancel();
-    try {
-      if (!Timed(&report.decode_s, [&] { return reader.Read(&frame); })) {
-        break;
-      }
-    } catch (const Error&) {
-      read_error = std::current_exception();
-      break;
-    }
-    if (!first_index) first_index = frame.index;
-    const int64_t k = segment_of(frame.index);
-    if (!estimator) {
-      // First frame read: a resumed run starts in the warm-up before
-      // `first_missing`; its frames belong to finished segments.
-      segment = std::max(k, first_missing);
-      estimator =
-          std::make_unique<SequenceDepthEstimator>(predictor, options.sequence);
-      renderer.Reset();
-    } else if (k > segment) {
-      finish_segment();
-      start_segment(k);
-    }
-    if (k >= segment) pts_by_index[frame.index] = frame.pts;
-    emit(Timed(&report.depth_s,
-               [&] { return estimator->Push(frame.index, frame.image); }));
-    recent.push_back({frame.index, frame.image});
-    while (int64_t(recent.size()) > options.warmup_frames) recent.pop_front();
-    ++seen;
-    if (options.show_progress) progress.Update(seen);
+  SegmentStages stages(input, predictor, renderer, options, control, reader,
+                       parts, spec, first_missing, first_index, *copy_start,
+                       &report);
+  if (options.pipelined) {
+    RunPipelined(stages, control);
+  } else {
+    RunSerial(stages, control);
   }
-  if (options.show_progress) progress.Finish();
-  finish_segment();
+  const std::exception_ptr read_error = stages.read_error();
 
   std::vector<VideoSegment> segments;
   for (int64_t k = 0; segment_done(k); ++k) {

@@ -68,14 +68,21 @@ struct SegmentedVideoOptions {
   std::string settings;
   // Send progress (frames read, of those expected) to the JobControl.
   bool show_progress = true;
-  // After each frame written, with the count written so far.
+  // After each frame written, with the count written so far (called from
+  // the encoding thread when pipelined).
   std::function<void(int64_t)> on_frame;
+  // Decoding, depth, rendering and encoding run at once on their own
+  // threads, a few frames apart; false runs them one after another on the
+  // calling thread. The bytes are the same either way.
+  bool pipelined = true;
 };
 
 struct SegmentedVideoReport {
   int64_t frames = 0;  // written by this run
   // Where the time went: decoding, network with upsampling and
-  // stabilisation, the renderer, encoding and joining.
+  // stabilisation, the renderer, encoding and joining; each stage's busy
+  // time (pipelined, the stages overlap: these add up to more than the
+  // wall time).
   double decode_s = 0, depth_s = 0, render_s = 0, encode_s = 0;
   // Flicker of the last stabiliser that measured one (< 0: none).
   double raw_flicker = -1, stabilized_flicker = -1;

@@ -146,10 +146,11 @@ StereoViews RenderStereoViews(const cv::Mat& image, const cv::Mat& disparity,
     case SyntheticView::kBoth: {
       // Half the parallax each way: each eye's disocclusions are half as
       // wide, and the input's framing stays centred.
-      SynthesizedView left = render(-0.5f), right = render(+0.5f);
-      views.left = left.image;
-      views.right = right.image;
-      views.holes = left.holes | right.holes;
+      std::vector<SynthesizedView> eyes =
+          SynthesizeViews(image, parallax, {-0.5f, +0.5f}, options.synthesis);
+      views.left = eyes[0].image;
+      views.right = eyes[1].image;
+      views.holes = eyes[0].holes | eyes[1].holes;
       break;
     }
   }

@@ -11,6 +11,8 @@
 // foreground.
 #pragma once
 
+#include <vector>
+
 #include <opencv2/core.hpp>
 
 namespace parallax {
@@ -37,6 +39,12 @@ struct SynthesizedView {
 SynthesizedView SynthesizeView(const cv::Mat& image, const cv::Mat& disparity,
                                float scale,
                                const ViewSynthesisOptions& options = {});
+
+// Several views of one image at once (the two eyes of a stereo pair): the
+// same as SynthesizeView per scale, in one pass over the source.
+std::vector<SynthesizedView> SynthesizeViews(
+    const cv::Mat& image, const cv::Mat& disparity,
+    const std::vector<float>& scales, const ViewSynthesisOptions& options = {});
 
 // Turns soft depth edges (a network's ramps between foreground and
 // background) into steps: a pixel inside a ramp snaps to the nearer of the

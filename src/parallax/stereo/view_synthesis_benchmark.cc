@@ -1,7 +1,8 @@
 // Per-frame cost of the two view renderers at 1080p: the forward warp with
-// background filling (SynthesizeView) and the Deep3D plane selection over a
-// 32-plane distribution at network size (SynthesizeViewFromPlanes), both
-// for one full-parallax view.
+// background filling (SynthesizeView: one full-parallax view, both eyes at
+// half parallax, and the whole stereo frame after the depth) and the Deep3D
+// plane selection over a 32-plane distribution at network size
+// (SynthesizeViewFromPlanes, one view).
 //
 //   build/benchmarks/view_synthesis_benchmark --benchmark_min_time=1
 #include <benchmark/benchmark.h>
@@ -11,7 +12,9 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "parallax/infer/disparity_output.h"
 #include "parallax/stereo/plane_synthesis.h"
+#include "parallax/stereo/stereo_render.h"
 #include "parallax/stereo/view_synthesis.h"
 
 namespace parallax {
@@ -73,6 +76,34 @@ void BM_ForwardWarp(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ForwardWarp)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Both eyes of a stereo pair, half the parallax each way (what `parallax
+// stereo` renders by default), in one pass.
+void BM_BothEyes(benchmark::State& state) {
+  const Scene scene = MakeScene();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        SynthesizeViews(scene.image, scene.disparity, {-0.5f, 0.5f}, {}));
+  }
+}
+BENCHMARK(BM_BothEyes)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Everything `parallax stereo` does per frame after the depth: parallax
+// from relative disparity, depth-edge sharpening (3 px, for network maps),
+// both eyes, and the full side-by-side frame.
+void BM_StereoFrame(benchmark::State& state) {
+  const Scene scene = MakeScene();
+  StereoRenderOptions options;
+  options.layout = StereoLayout::kSideBySide;
+  options.edge_sharpen_radius = 3;
+  const DisparityRange range = RobustRange(scene.disparity);
+  for (auto _ : state) {
+    const StereoViews views =
+        RenderStereoViews(scene.image, scene.disparity, range, options);
+    benchmark::DoNotOptimize(ComposeStereoFrame(views, options).data);
+  }
+}
+BENCHMARK(BM_StereoFrame)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_PlaneSelection(benchmark::State& state) {
   const Scene scene = MakeScene();

@@ -156,6 +156,19 @@ TEST_F(DepthCommandTest, VideoToVideoKeepsFramesRateAndAudio) {
   const testing::PacketTimes audio_in = testing::ProbePackets(video, "a:0");
   const testing::PacketTimes audio_out = testing::ProbePackets(out, "a:0");
   EXPECT_EQ(audio_out.count, audio_in.count);
+
+  // The flicker is measured only when asked for, and then reported.
+  const fs::path again = dir_ / "clip_depth_flicker.mp4";
+  for (const bool flicker : {false, true}) {
+    std::vector<std::string> args = {
+        video.string(),  "-o",       again.string(), "--model",
+        model_.string(), "--preset", "ultrafast",    "--overwrite"};
+    if (flicker) args.push_back("--flicker");
+    ::testing::internal::CaptureStderr();
+    ASSERT_EQ(RunDepthArgs(args), kExitOk);
+    const std::string err = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(err.find("% raw, ") != std::string::npos, flicker) << err;
+  }
 }
 
 TEST_F(DepthCommandTest, VideoToFolderWithRangeAndResume) {
