@@ -222,6 +222,10 @@ std::string JoinOr(const std::vector<T>& values, F to_string) {
 std::vector<int> EncoderParams(const std::string& extension,
                                const ImageWriteOptions& options) {
   if (extension == "png") {
+    if (options.png_huffman_only) {
+      return {cv::IMWRITE_PNG_COMPRESSION, options.png_compression,
+              cv::IMWRITE_PNG_STRATEGY, cv::IMWRITE_PNG_STRATEGY_HUFFMAN_ONLY};
+    }
     return {cv::IMWRITE_PNG_COMPRESSION, options.png_compression};
   }
   if (extension == "jpg" || extension == "jpeg") {

@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "parallax/util/check.h"
+#include "parallax/util/fast_round.h"
 
 namespace parallax {
 namespace {
@@ -36,17 +37,6 @@ void CheckInputs(const cv::Mat& image, const cv::Mat& disparity) {
   }
 }
 
-// Rounding without libm calls (std::floor is a function call without
-// SSE4.1): `v` is within int range, see TargetPositions.
-inline int FloorToInt(float v) {
-  const int i = static_cast<int>(v);
-  return i - (static_cast<float>(i) > v ? 1 : 0);
-}
-inline int CeilToInt(float v) {
-  const int i = static_cast<int>(v);
-  return i + (static_cast<float>(i) < v ? 1 : 0);
-}
-
 // One thread's buffers for a row, kept across rows and frames: no
 // allocation per row or per frame once they have grown.
 struct RowScratch {
@@ -65,10 +55,14 @@ struct RowScratch {
   };
   std::vector<Splat> splats;
 
-  void Resize(int width, int channels) {
+  void Resize(int width, int channels, float edge_threshold) {
     const size_t w = static_cast<size_t>(width);
-    // A row emits about one splat per pixel; more where surfaces overlap.
-    if (splats.size() < 2 * w) splats.resize(2 * w);
+    // A span joins pixels whose targets are at most `edge_threshold`
+    // apart, so it covers at most that many pixels plus one; an isolated
+    // pixel covers one.
+    const size_t per_pixel =
+        static_cast<size_t>(std::ceil(std::max(edge_threshold, 0.0f))) + 2;
+    if (splats.size() < per_pixel * w) splats.resize(per_pixel * w);
     source.resize(w * channels);
     t.resize(w);
     joined.resize(w);
@@ -187,21 +181,19 @@ void SynthesizeRow(const float* source, const float* d, int width, float scale,
   // records the splats; the accumulation replays them in the same order
   // (the same sums), keeping those within the tolerance of the nearest.
   float* nearest = s.nearest.data();
+  RowScratch::Splat* const splats = s.splats.data();  // sized by Resize
   size_t count = 0;
   TraverseRow(d, s.t.data(), s.joined.data(), width,
-              [&](int xi, int x, float a, float z) {
+              [nearest, splats, &count](int xi, int x, float a, float z) {
                 nearest[xi] = std::max(nearest[xi], z);
-                if (count == s.splats.size()) {
-                  s.splats.resize(2 * s.splats.size());
-                }
-                s.splats[count++] = {xi, x, a, z};
+                splats[count++] = {xi, x, a, z};
               });
   float* color = s.color.data();
   float* disparity = s.disparity.data();
   float* weight = s.weight.data();
   const float tolerance = options.depth_tolerance;
   for (size_t i = 0; i < count; ++i) {
-    const RowScratch::Splat& splat = s.splats[i];
+    const RowScratch::Splat& splat = splats[i];
     const int xi = splat.target;
     if (splat.z < nearest[xi] - tolerance) continue;
     const float a = splat.a;
@@ -335,7 +327,7 @@ std::vector<SynthesizedView> SynthesizeViews(
   }
   cv::parallel_for_(cv::Range(0, height), [&](const cv::Range& rows) {
     thread_local RowScratch scratch;
-    scratch.Resize(width, channels);
+    scratch.Resize(width, channels, options.edge_threshold);
     for (int y = rows.start; y < rows.end; ++y) {
       const float* d = disparity.ptr<float>(y);
       LoadRow(image.ptr(y), width * channels, image.depth(),

@@ -6,6 +6,7 @@
 
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
+#include "parallax/app/cli/passive_openmp.h"
 #include "parallax/model/checkpoint.h"
 #include "parallax/testing/command_line.h"
 #include "parallax/testing/testing.h"
@@ -18,6 +19,26 @@ namespace fs = std::filesystem;
 
 int RunCommand(int (*command)(int, char**), std::vector<std::string> args) {
   return testing::RunCommandLine(command, std::move(args));
+}
+
+// Only the video jobs restart with passive OpenMP threads: photos and
+// other commands keep their start-up time.
+TEST(Cli, VideoJobsAreTheOnesThatRestartWithPassiveOpenMp) {
+  const auto video_job = [](std::vector<const char*> args) {
+    args.insert(args.begin(), "parallax");
+    return IsVideoJob(static_cast<int>(args.size()), args.data());
+  };
+  EXPECT_TRUE(video_job({"stereo", "film.mkv", "-o", "sbs.mp4"}));
+  EXPECT_TRUE(video_job({"stereo", "-q", "clip.MP4", "-o", "frames"}));
+  // Depth's network dominates: spinning threads serve it better.
+  EXPECT_FALSE(video_job({"depth", "clip.mp4", "-o", "depth.mp4"}));
+  EXPECT_TRUE(video_job({"fog", "clip.mov", "-o", "misty.mov"}));
+  EXPECT_TRUE(video_job({"defocus", "clip.webm", "-o", "soft.webm"}));
+  EXPECT_FALSE(video_job({"stereo", "photo.jpg", "-o", "sbs.png"}));
+  EXPECT_FALSE(video_job({"depth", "folder", "-o", "out"}));
+  EXPECT_FALSE(video_job({"eval", "film.mkv"}));
+  EXPECT_FALSE(video_job({"train", "--data", "pairs.mp4"}));
+  EXPECT_FALSE(video_job({"stereo"}));
 }
 
 TEST(Cli, HelpSucceedsAndBadFlagsAreUsageErrors) {

@@ -8,6 +8,7 @@
 
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
+#include "parallax/app/cli/passive_openmp.h"
 #include "parallax/app/cli/version.h"
 
 namespace {
@@ -26,7 +27,8 @@ const std::vector<Command>& Commands() {
        "Disparity/depth maps from images, folders, sequences and videos"},
       {"defocus", &parallax::RunDefocus,
        "Refocus photos and videos at a point: lens bokeh or graded blur"},
-      {"fog", &parallax::RunFog, "Depth fog over photos, in linear light"},
+      {"fog", &parallax::RunFog,
+       "Depth fog over photos and videos, in linear light"},
       {"composite", &parallax::RunComposite,
        "Composite a foreground over a background by per-pixel depth"},
       {"train", &parallax::RunTrain,
@@ -73,6 +75,7 @@ int main(int argc, char** argv) {
     PrintUsage();
     return argc < 2 ? parallax::kExitUsage : parallax::kExitOk;
   }
+  parallax::RestartVideoJobsWithPassiveOpenMp(argc, argv);
   if (!std::strcmp(argv[1], "--version")) {
     fmt::print("parallax {}\n", parallax::VersionString());
     return parallax::kExitOk;

@@ -32,6 +32,18 @@ class Rng {
            static_cast<int>(Next() % static_cast<uint64_t>(high - low + 1));
   }
   bool Chance(float p) { return Unit() < p; }
+  // Nearly standard normal, from one draw: the sum of four 16-bit uniforms
+  // (Irwin-Hall), scaled to mean 0 and variance 1, within +-3.46. A tenth
+  // of Normal()'s cost, for per-pixel camera noise.
+  float QuickNormal() {
+    const uint64_t bits = Next();
+    const uint32_t sum = static_cast<uint32_t>(bits & 0xFFFF) +
+                         static_cast<uint32_t>((bits >> 16) & 0xFFFF) +
+                         static_cast<uint32_t>((bits >> 32) & 0xFFFF) +
+                         static_cast<uint32_t>(bits >> 48);
+    // Mean 4 * 32767.5, standard deviation 65536 / sqrt(3).
+    return (static_cast<float>(sum) - 131070.0f) * (1.7320508f / 65536.0f);
+  }
   // Standard normal (Box-Muller).
   float Normal() {
     const float u = std::max(Unit(), 1e-7f), v = Unit();

@@ -72,8 +72,10 @@ void ApplySensor(cv::Mat& bgr, const CameraEffects& effects, Rng& rng) {
     for (int y = 0; y < bgr.rows; ++y) {
       uint8_t* p = bgr.ptr<uint8_t>(y);
       for (int i = 0; i < bgr.cols * 3; ++i) {
-        const float v = p[i] + sigma * rng.Normal();
-        p[i] = static_cast<uint8_t>(std::clamp(std::lround(v), 0L, 255L));
+        // Rounded half up, as lround does for values >= 0.
+        const float v =
+            std::clamp(p[i] + sigma * rng.QuickNormal(), 0.0f, 255.0f);
+        p[i] = static_cast<uint8_t>(v + 0.5f);
       }
     }
   }
@@ -198,10 +200,14 @@ void WriteStereoSample(const fs::path& folder, const StereoSample& sample) {
   }
   // Light PNG compression: a third of the time of level 3 for files ~10 %
   // larger, which matters at 100 000 samples.
+  // The views (camera noise) also without string matching: 13 % faster
+  // and 7 % smaller (BM_EncodeView).
   ImageWriteOptions fast;
   fast.png_compression = 1;
-  WriteImage(folder / "left.png", sample.left, fast);
-  WriteImage(folder / "right.png", sample.right, fast);
+  ImageWriteOptions views = fast;
+  views.png_huffman_only = true;
+  WriteImage(folder / "left.png", sample.left, views);
+  WriteImage(folder / "right.png", sample.right, views);
   WriteImage(folder / "disp_left.pfm", sample.disp_left);
   WriteImage(folder / "disp_right.pfm", sample.disp_right);
   WriteImage(folder / "left_mask.png", sample.mask_left, fast);

@@ -7,6 +7,9 @@
 
 #include <filesystem>
 #include <random>
+#include <vector>
+
+#include <opencv2/imgcodecs.hpp>
 
 #include "parallax/data/synth/stereo_sample.h"
 
@@ -53,6 +56,22 @@ void BM_WritePair(benchmark::State& state) {
   fs::remove_all(dir);
 }
 BENCHMARK(BM_WritePair)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// PNG encoding of one rendered view (with camera noise) as WriteStereoSample
+// does it: deflate level 1, with string matching (0) or Huffman only (1).
+void BM_EncodeView(benchmark::State& state) {
+  const StereoSample sample =
+      RenderStereoSample(SampleScene(1, 0, SceneOptions{}, Bank()), Bank());
+  const std::vector<int> params =
+      state.range(0) ? std::vector<int>{cv::IMWRITE_PNG_COMPRESSION, 1,
+                                        cv::IMWRITE_PNG_STRATEGY,
+                                        cv::IMWRITE_PNG_STRATEGY_HUFFMAN_ONLY}
+                     : std::vector<int>{cv::IMWRITE_PNG_COMPRESSION, 1};
+  std::vector<uint8_t> bytes;
+  for (auto _ : state) cv::imencode(".png", sample.left, bytes, params);
+  state.counters["bytes"] = static_cast<double>(bytes.size());
+}
+BENCHMARK(BM_EncodeView)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace parallax::synth

@@ -15,6 +15,7 @@
 
 #include "parallax/io/image_io.h"
 #include "parallax/util/check.h"
+#include "parallax/util/fast_round.h"
 #include "parallax/util/strings.h"
 
 namespace parallax::synth {
@@ -61,13 +62,13 @@ inline int MirrorNear(int i, int n) {
 // multiply instead of integer modulos per tap (the renderer's hot path).
 inline float Wrap(float u, int n) {
   const float period = 2.0f * static_cast<float>(n);
-  return u - std::floor(u * (1.0f / period)) * period;
+  return u - FastFloor(u * (1.0f / period)) * period;
 }
 
 cv::Vec3f Bilinear(const cv::Mat& level, float u, float v) {
   const float fu = Wrap(u, level.cols) - 0.5f;
   const float fv = Wrap(v, level.rows) - 0.5f;
-  const float x0f = std::floor(fu), y0f = std::floor(fv);
+  const float x0f = FastFloor(fu), y0f = FastFloor(fv);
   const float ax = fu - x0f, ay = fv - y0f;
   const int x0 = static_cast<int>(x0f), y0 = static_cast<int>(y0f);
   const int xa = MirrorNear(x0, level.cols);

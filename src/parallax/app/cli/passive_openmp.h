@@ -1,0 +1,20 @@
+// Video jobs run their stages at once (jobs/segmented_video.h); LibTorch's
+// OpenMP threads, which by default spin after every network call, then take
+// CPU from the decoder, renderer and encoder: `parallax stereo` on 1080p ran
+// 1.73-1.80x the ffmpeg floor's time with OMP_WAIT_POLICY=PASSIVE against
+// 2.11-2.24x without (docs/performance.md). libgomp reads the variable when
+// it loads, before main(), so a video job restarts itself once with it set.
+#pragma once
+
+namespace parallax {
+
+// True when argv (`parallax <command> ...`) is a stereo, defocus or fog job
+// with a video among its arguments.
+bool IsVideoJob(int argc, const char* const* argv);
+
+// For a video job while OMP_WAIT_POLICY is unset: sets it to PASSIVE and
+// execs this program again with the same arguments (not returning).
+// Otherwise, or when the exec fails, returns and the job runs as it is.
+void RestartVideoJobsWithPassiveOpenMp(int argc, char** argv);
+
+}  // namespace parallax
