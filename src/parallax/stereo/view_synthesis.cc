@@ -295,14 +295,24 @@ std::vector<HoleTile> HoleTiles(const cv::Mat& holes) {
 // before it, always the same ones. (Tiles computed all from the unsoftened
 // view, in parallel, scored 0.05 dB lower in the disocclusions of the
 // quality report.)
+//
+// Only the holes' bounding box within the tile is written, so only that box
+// grown by the blur's radius (6) and the erosion's (3) is filtered: each
+// hole pixel still sees every pixel it saw in the whole tile, so the values
+// are the same, at a fraction of the cost (holes are thin strips).
 void SoftenHoles(SynthesizedView& view, float tolerance) {
+  constexpr int kReach = 6 + 3;
   for (const HoleTile& tile : HoleTiles(view.holes)) {
-    const cv::Rect& roi = tile.outer;
+    const cv::Rect box =
+        cv::boundingRect(view.holes(tile.inner)) + tile.inner.tl();
+    const cv::Rect roi = (box + cv::Point(-kReach, -kReach) +
+                          cv::Size(2 * kReach, 2 * kReach)) &
+                         tile.outer;
     const cv::Mat softened = SoftenFill(view.image(roi), view.disparity(roi),
                                         view.holes(roi), tolerance);
     cv::Mat patch;
-    softened(tile.inner - roi.tl()).convertTo(patch, view.image.type());
-    patch.copyTo(view.image(tile.inner), view.holes(tile.inner));
+    softened(box - roi.tl()).convertTo(patch, view.image.type());
+    patch.copyTo(view.image(box), view.holes(box));
   }
 }
 
