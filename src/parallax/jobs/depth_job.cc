@@ -458,7 +458,7 @@ void ProcessImages(const std::vector<const MediaInput*>& images,
         loaded.push_back(&input);
       } catch (const std::exception& e) {
         RecordFailure(&report->failures, control,
-                      NamedFailure(input.path, e.what()));
+                      NamedFailure(input.path, control.Describe(e)));
       }
     }
     std::vector<cv::Mat> disparities;
@@ -481,9 +481,9 @@ void ProcessImages(const std::vector<const MediaInput*>& images,
         } catch (const Cancelled&) {
           throw;
         } catch (const std::exception& e) {
-          RecordFailure(
-              &report->failures, control,
-              fmt::format("{}: {}", loaded[i]->path.string(), e.what()));
+          RecordFailure(&report->failures, control,
+                        fmt::format("{}: {}", loaded[i]->path.string(),
+                                    control.Describe(e)));
         }
       }
     }
@@ -498,7 +498,7 @@ void ProcessImages(const std::vector<const MediaInput*>& images,
         control.Wrote(path);
       } catch (const std::exception& e) {
         RecordFailure(&report->failures, control,
-                      NamedFailure(loaded[i]->path, e.what()));
+                      NamedFailure(loaded[i]->path, control.Describe(e)));
       }
     }
     done = std::min(images.size(), begin + batch);

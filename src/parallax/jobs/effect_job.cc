@@ -20,9 +20,8 @@ EffectJobReport RunOnVideo(const fs::path& input,
                            const EffectSteps& steps, EffectDepth& depth,
                            const JobControl& control) {
   if (!steps.frame_renderer) {
-    throw OptionError(fmt::format("{} {}: {} takes photos, not videos",
-                                  OptionField("input"), input.string(),
-                                  steps.video.job));
+    throw OptionError(fmt::format("{}: {} takes photos, not videos",
+                                  input.string(), steps.video.job));
   }
   if (!options.depth_file.empty() || !steps.side_outputs.empty()) {
     throw OptionError(

@@ -27,7 +27,15 @@ class FogFrameRenderer : public FrameRenderer {
   explicit FogFrameRenderer(const FogOptions& fog) : fog_(fog) {}
   void Reset() override { reference_.reset(); }
   void Observe(DepthFrame& frame) override {
-    const double measured = FogReferenceDisparity(frame.disparity);
+    double measured = 0;
+    try {
+      measured = FogReferenceDisparity(frame.disparity);
+    } catch (const Error&) {
+      // A frame with nothing near (black, a fade): the scale holds. Only
+      // a shot that starts so has none to hold.
+      if (reference_ && !frame.scene_cut) return;
+      throw;
+    }
     reference_ = reference_ && !frame.scene_cut
                      ? *reference_ + kReferenceRate * (measured - *reference_)
                      : measured;

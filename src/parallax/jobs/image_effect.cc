@@ -148,8 +148,9 @@ std::vector<std::string> RunImageEffect(
     } catch (const Cancelled&) {
       throw;
     } catch (const std::exception& e) {
-      RecordFailure(&failures, control,
-                    fmt::format("{}: {}", input->path.string(), e.what()));
+      RecordFailure(
+          &failures, control,
+          fmt::format("{}: {}", input->path.string(), control.Describe(e)));
     }
     if (progress) progress->Update(++done);
   }

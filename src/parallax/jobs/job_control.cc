@@ -35,6 +35,12 @@ void JobControl::Note(const std::string& line) const {
   if (noted) noted(line);
 }
 
+std::string JobControl::Describe(const std::exception& e) const {
+  const auto* option = dynamic_cast<const OptionError*>(&e);
+  if (option == nullptr || !option_name) return e.what();
+  return option->Render(option_name);
+}
+
 FileProgress::FileProgress(const JobControl& control,
                            std::filesystem::path file, std::string label,
                            int64_t total, std::string unit)

@@ -6,9 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "parallax/util/check.h"
@@ -44,6 +46,9 @@ class JobControl {
   std::function<void(const std::filesystem::path&)> written;
   // A line about the job worth showing (the model and device it runs on).
   std::function<void(const std::string&)> noted;
+  // How this front end names a job option's field in messages (an
+  // OptionError's marked fields, util/option_error.h); unset: the field.
+  std::function<std::string(std::string_view field)> option_name;
 
   // Throws parallax::Cancelled when cancelling was asked for.
   void CheckCancel() const;
@@ -53,6 +58,9 @@ class JobControl {
   void Fail(const std::string& message) const;
   void Wrote(const std::filesystem::path& output) const;
   void Note(const std::string& line) const;
+  // The message of `e` for an input's failure, options as `option_name`
+  // names them.
+  std::string Describe(const std::exception& e) const;
 };
 
 // The progress of one file (or of a batch) through a JobControl, used as a

@@ -92,7 +92,8 @@ void ForEachMediaInput(
     } catch (const std::exception& e) {
       // Not only parallax::Error: a file system error, OpenCV's or
       // LibTorch's (out of memory on a GPU) fails this input, not the job.
-      RecordFailure(failures, control, NamedFailure(input.path, e.what()));
+      RecordFailure(failures, control,
+                    NamedFailure(input.path, control.Describe(e)));
     }
   }
 }

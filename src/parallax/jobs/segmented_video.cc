@@ -114,8 +114,10 @@ struct EncodeItem {
 // others are told to stop through `abort`.
 class StageErrors {
  public:
-  template <typename Body>
-  void Run(const std::function<void()>& abort, Body&& body) {
+  // `abort` is taken as it is (no std::function to build, which could
+  // throw outside the try).
+  template <typename Abort, typename Body>
+  void Run(const Abort& abort, Body&& body) {
     try {
       body();
     } catch (...) {
@@ -386,30 +388,45 @@ void RunPipelined(SegmentStages& stages, const JobControl& control) {
     to_render.Abort();
     to_encode.Abort();
   };
-  std::thread decoder([&] {
-    errors.Run(abort_all, [&] {
-      while (std::optional<DecodedFrame> frame = stages.Decode()) {
-        if (!decoded.Push(std::move(*frame))) return;
-      }
-      decoded.Close();
+  // Each stage thread is joined on every path, also when starting a later
+  // one fails (a thread limit): a running std::thread must not be
+  // destroyed.
+  std::vector<std::thread> threads;
+  const auto join_all = [&] {
+    for (std::thread& thread : threads) {
+      if (thread.joinable()) thread.join();
+    }
+  };
+  try {
+    threads.emplace_back([&] {
+      errors.Run(abort_all, [&] {
+        while (std::optional<DecodedFrame> frame = stages.Decode()) {
+          if (!decoded.Push(std::move(*frame))) return;
+        }
+        decoded.Close();
+      });
     });
-  });
-  std::thread renderer([&] {
-    errors.Run(abort_all, [&] {
-      while (std::optional<RenderItem> item = to_render.Pop()) {
-        std::optional<EncodeItem> out = stages.Render(std::move(*item));
-        if (out && !to_encode.Push(std::move(*out))) return;
-      }
-      to_encode.Close();
+    threads.emplace_back([&] {
+      errors.Run(abort_all, [&] {
+        while (std::optional<RenderItem> item = to_render.Pop()) {
+          std::optional<EncodeItem> out = stages.Render(std::move(*item));
+          if (out && !to_encode.Push(std::move(*out))) return;
+        }
+        to_encode.Close();
+      });
     });
-  });
-  std::thread encoder([&] {
-    errors.Run(abort_all, [&] {
-      while (std::optional<EncodeItem> item = to_encode.Pop()) {
-        stages.Encode(std::move(*item));
-      }
+    threads.emplace_back([&] {
+      errors.Run(abort_all, [&] {
+        while (std::optional<EncodeItem> item = to_encode.Pop()) {
+          stages.Encode(std::move(*item));
+        }
+      });
     });
-  });
+  } catch (...) {
+    abort_all();
+    join_all();
+    throw;
+  }
   errors.Run(abort_all, [&] {
     const auto out = [&](RenderItem item) {
       // Refused only when another stage stopped the pipeline.
@@ -418,15 +435,16 @@ void RunPipelined(SegmentStages& stages, const JobControl& control) {
     while (true) {
       control.CheckCancel();
       std::optional<DecodedFrame> frame = decoded.Pop();
+      // Stopped by another stage: not the end of the input (no last
+      // batch through the network, no finished progress).
+      if (!frame && decoded.aborted()) throw Cancelled();
       const bool end = !frame;
       stages.Depth(std::move(frame), out);
       if (end) break;
     }
     to_render.Close();
   });
-  decoder.join();
-  renderer.join();
-  encoder.join();
+  join_all();
   errors.Rethrow();
 }
 

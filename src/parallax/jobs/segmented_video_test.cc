@@ -105,8 +105,17 @@ TEST_F(SegmentedVideoTest, AFailingStageStopsThePipelineWithItsError) {
     options.warmup_frames = 4;
     options.show_progress = false;
     options.pipelined = pipelined;
-    const std::string message = testing::ErrorOf(
-        [&] { RunSegmentedVideo(video, predictor, renderer, options); });
+    options.show_progress = true;
+    bool finished = false;  // the input must not be reported as done
+    JobControl control;
+    control.progress = [&](const JobProgress& report) {
+      finished = finished || report.finished;
+      return true;
+    };
+    const std::string message = testing::ErrorOf([&] {
+      RunSegmentedVideo(video, predictor, renderer, options, control);
+    });
+    EXPECT_FALSE(finished);
     EXPECT_NE(message.find("renderer broke at 13"), std::string::npos)
         << message;
     EXPECT_FALSE(fs::exists(options.output));

@@ -135,7 +135,7 @@ void ProcessImages(const std::vector<const MediaInput*>& images,
       throw;
     } catch (const std::exception& e) {
       RecordFailure(&report->failures, control,
-                    NamedFailure(input->path, e.what()));
+                    NamedFailure(input->path, control.Describe(e)));
     }
     if (progress) progress->Update(++done);
   }

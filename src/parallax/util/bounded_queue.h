@@ -47,6 +47,12 @@ class BoundedQueue {
     not_full_.notify_all();
   }
 
+  // True after Abort(): a Pop() that gave nothing was not the end.
+  bool aborted() {
+    std::lock_guard lock(mutex_);
+    return aborted_;
+  }
+
   // No more pushes and no more pops: a stage failed or was cancelled.
   void Abort() {
     std::lock_guard lock(mutex_);

@@ -44,8 +44,10 @@ TEST(BoundedQueueTest, CloseDrainsAbortDropsAndUnblocks) {
   full.Push(1);
   std::thread blocked([&] { EXPECT_FALSE(full.Push(2)); });
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_FALSE(full.aborted());
   full.Abort();  // wakes the waiting producer
   blocked.join();
+  EXPECT_TRUE(full.aborted());
   EXPECT_EQ(full.Pop(), std::nullopt);  // what it held is dropped
 
   BoundedQueue<int> empty(1);

@@ -1,5 +1,7 @@
 #include "parallax/app/cli/cli_job_control.h"
 
+#include "parallax/app/cli/command_runner.h"
+
 #include <fmt/format.h>
 
 namespace parallax {
@@ -12,6 +14,9 @@ CliJobControl::CliJobControl(bool show_progress)
   control_.skipped = [](const std::filesystem::path& input,
                         const std::string& why) {
     fmt::print(stderr, "{}: {}\n", input.string(), why);
+  };
+  control_.option_name = [](std::string_view field) {
+    return FlagOf(field, {});
   };
   control_.noted = [show_progress](const std::string& line) {
     if (show_progress) fmt::print(stderr, "{}\n", line);

@@ -283,9 +283,17 @@ TEST_F(DepthCommandTest, InterruptedDepthVideoResumesToTheSameBytes) {
   PredictorOptions other_size = predictor_options;
   other_size.target_pixels = 96 * 64;
   Predictor resized(model_, other_size);
-  const DepthJobReport refused = RunDepthJob(inputs, resized, options);
+  // The refusal names the option as the front end does: here as a flag.
+  JobControl as_flags;
+  as_flags.option_name = [](std::string_view field) {
+    return "--" + std::string(field);
+  };
+  const DepthJobReport refused =
+      RunDepthJob(inputs, resized, options, as_flags);
   ASSERT_EQ(refused.failures.size(), 1u);
   EXPECT_NE(refused.failures[0].find("other settings"), std::string::npos);
+  EXPECT_NE(refused.failures[0].find("run without --resume"), std::string::npos)
+      << refused.failures[0];
 
   int64_t encoded = 0;
   options.on_frame = [&](int64_t frames) { encoded = frames; };

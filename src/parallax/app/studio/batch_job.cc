@@ -207,10 +207,12 @@ const char* BatchKindName(BatchKind kind) {
 
 BatchResult RunBatch(const BatchRequest& request, const JobControl& control) {
   const auto start = std::chrono::steady_clock::now();
-  const JobControl delayed =
+  JobControl delayed =
       request.step_delay_for_testing.count() > 0
           ? WithStepDelay(control, request.step_delay_for_testing)
           : control;
+  // Failures name options as this dialog does.
+  if (!delayed.option_name) delayed.option_name = BatchOptionName;
   BatchResult result;
   try {
     if (request.output.empty()) ThrowError("choose an output folder or file");

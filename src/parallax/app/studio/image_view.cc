@@ -110,6 +110,10 @@ QPointF ImageView::InPane(QPointF widget) const {
 }
 
 std::optional<QPointF> ImageView::ImagePointAt(QPointF widget) const {
+  // A wide result shown alone has no photo pixel under the mouse.
+  if (mode_ == ViewMode::kResult && result_width_factor_ > 1) {
+    return std::nullopt;
+  }
   const QPointF pane = InPane(widget);
   if (!transform_.Contains(pane)) return std::nullopt;
   return transform_.WidgetToImage(pane);

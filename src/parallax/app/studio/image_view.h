@@ -54,7 +54,8 @@ class ImageView : public QWidget {
   // viewport of half the width, sharing zoom and pan).
   const ViewTransform& transform() const { return transform_; }
 
-  // Widget point -> full-resolution image point; nullopt off the image.
+  // Widget point -> full-resolution image point; nullopt off the image (and
+  // over a wide result shown alone).
   std::optional<QPointF> ImagePointAt(QPointF widget) const;
   // Full-resolution image point -> widget point (in the first pane).
   QPointF WidgetPointOf(QPointF image_point) const;

@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFileInfo>
 #include <QTimer>
 
 #include "parallax/app/studio/depth_worker.h"
@@ -125,7 +126,11 @@ int main(int argc, char** argv) {
       QObject::connect(
           &window, &MainWindow::imageOpened, &window,
           [&window, &options](bool ok) {
-            if (ok) window.LoadDepthMap(options.depth);
+            // Only onto the photo it belongs to (not one dropped meanwhile).
+            if (ok && QString::fromStdString(window.document().path.string()) ==
+                          QFileInfo(options.image).absoluteFilePath()) {
+              window.LoadDepthMap(options.depth);
+            }
           },
           Qt::SingleShotConnection);
     }

@@ -704,6 +704,9 @@ void MainWindow::RenderNow() {
     }
   } catch (const std::exception& e) {
     ShowError(QString::fromUtf8(e.what()));
+    // No wide preview stays behind a failed one (clicks need the photo's
+    // coordinates).
+    view_->SetResultWidthFactor(1);
     return;
   }
   // A side-by-side or cross-eyed frame is twice as wide as the photo:
