@@ -1,18 +1,13 @@
 #include "parallax/jobs/defocus_video.h"
 
-#include <fmt/format.h>
-
 #include <memory>
 #include <optional>
 
 #include <nlohmann/json.hpp>
 
-#include "parallax/jobs/depth_output.h"
 #include "parallax/jobs/job_control.h"
 #include "parallax/jobs/memory_needs.h"
 #include "parallax/jobs/segmented_video.h"
-#include "parallax/util/atomic_file.h"
-#include "parallax/util/check.h"
 
 namespace parallax {
 

@@ -38,6 +38,17 @@ class SegmentedVideoTest : public ::testing::Test {
     return video;
   }
 
+  // Segments of 8 frames after 4 warm-up frames, quiet.
+  static SegmentedVideoOptions Options(const fs::path& output, bool pipelined) {
+    SegmentedVideoOptions options;
+    options.output = output;
+    options.segment_frames = 8;
+    options.warmup_frames = 4;
+    options.show_progress = false;
+    options.pipelined = pipelined;
+    return options;
+  }
+
   testing::TempDir dir_;
   fs::path model_;
 };
@@ -72,13 +83,9 @@ TEST_F(SegmentedVideoTest, PipelinedAndSerialGiveTheSameBytes) {
     for (const bool pipelined : {false, true}) {
       const std::unique_ptr<FrameRenderer> renderer =
           MakeDefocusFrameRenderer(settings, track);
-      SegmentedVideoOptions options;
-      options.output =
-          dir_ / std::string(pipelined ? "pipelined.mp4" : "serial.mp4");
-      options.segment_frames = 8;
-      options.warmup_frames = 4;
-      options.show_progress = false;
-      options.pipelined = pipelined;
+      SegmentedVideoOptions options = Options(
+          dir_ / std::string(pipelined ? "pipelined.mp4" : "serial.mp4"),
+          pipelined);
       fs::remove(options.output);
       const SegmentedVideoReport report =
           RunSegmentedVideo(video, predictor, *renderer, options);
@@ -99,12 +106,8 @@ TEST_F(SegmentedVideoTest, AFailingStageStopsThePipelineWithItsError) {
   for (const bool pipelined : {false, true}) {
     SCOPED_TRACE(pipelined ? "pipelined" : "serial");
     FailingRenderer renderer(/*fail_at=*/13);
-    SegmentedVideoOptions options;
-    options.output = dir_ / "failed.mp4";
-    options.segment_frames = 8;
-    options.warmup_frames = 4;
-    options.show_progress = false;
-    options.pipelined = pipelined;
+    SegmentedVideoOptions options =
+        Options(dir_ / std::string("failed.mp4"), pipelined);
     options.show_progress = true;
     bool finished = false;  // the input must not be reported as done
     JobControl control;
