@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <vector>
 
 #include <opencv2/core/utility.hpp>
@@ -14,7 +13,9 @@
 namespace parallax {
 namespace {
 
-constexpr float kNone = -std::numeric_limits<float>::infinity();
+// A target pixel's splats so far: none, one (written into the sums), more
+// (recorded), and settled (the recorded ones being summed).
+enum : uint8_t { kEmpty, kSingle, kShared, kSettled };
 
 void CheckInputs(const cv::Mat& image, const cv::Mat& disparity) {
   if (image.empty()) ThrowError("view synthesis: empty image");
@@ -48,7 +49,8 @@ struct RowScratch {
   std::vector<float> disparity;
   std::vector<float> weight;
   std::vector<uint8_t> original_holes;
-  // What the traversal emitted, replayed by the accumulation.
+  std::vector<uint8_t> state;  // per target pixel: how many splats so far
+  // The later splats of target pixels reached more than once.
   struct Splat {
     int target, source;
     float a, z;
@@ -71,6 +73,7 @@ struct RowScratch {
     disparity.resize(w);
     weight.resize(w);
     original_holes.resize(w);
+    state.resize(w);
   }
 };
 
@@ -173,33 +176,58 @@ void SynthesizeRow(const float* source, const float* d, int width, float scale,
   TargetPositions(d, width, scale, options.edge_threshold, s.t.data(),
                   s.joined.data());
   const size_t n = static_cast<size_t>(width);
-  std::fill_n(s.nearest.begin(), n, kNone);
-  std::fill_n(s.color.begin(), n * kChannels, 0.0f);
-  std::fill_n(s.disparity.begin(), n, 0.0f);
-  std::fill_n(s.weight.begin(), n, 0.0f);
-  // One traversal finds the nearest surface at each target pixel and
-  // records the splats; the accumulation replays them in the same order
-  // (the same sums), keeping those within the tolerance of the nearest.
+  // One traversal writes each target pixel's first splat straight into the
+  // sums and records only the later splats of pixels reached more than once
+  // (occlusions, a small share). Those pixels are then settled: their
+  // nearest surface is known, and the splats within the tolerance of it are
+  // summed in emission order, the first one as written. Every pixel gets
+  // the same sums, in the same order, as replaying all splats would give.
   float* nearest = s.nearest.data();
-  RowScratch::Splat* const splats = s.splats.data();  // sized by Resize
-  size_t count = 0;
-  TraverseRow(d, s.t.data(), s.joined.data(), width,
-              [nearest, splats, &count](int xi, int x, float a, float z) {
-                nearest[xi] = std::max(nearest[xi], z);
-                splats[count++] = {xi, x, a, z};
-              });
   float* color = s.color.data();
   float* disparity = s.disparity.data();
   float* weight = s.weight.data();
+  uint8_t* state = s.state.data();  // kEmpty, kSingle, kShared, kSettled
+  std::fill_n(state, n, kEmpty);
+  RowScratch::Splat* const extra = s.splats.data();  // sized by Resize
+  size_t extras = 0;
+  TraverseRow(d, s.t.data(), s.joined.data(), width,
+              [&](int xi, int x, float a, float z) {
+                if (state[xi] == kEmpty) {
+                  const float* c0 = source + size_t(x) * kChannels;
+                  const float* c1 = a > 0 ? c0 + kChannels : c0;
+                  float* acc = color + size_t(xi) * kChannels;
+                  for (int k = 0; k < kChannels; ++k) {
+                    acc[k] = 0.0f + (c0[k] + a * (c1[k] - c0[k]));
+                  }
+                  disparity[xi] = 0.0f + z;
+                  weight[xi] = 1.0f;
+                  nearest[xi] = z;
+                  state[xi] = kSingle;
+                  return;
+                }
+                state[xi] = kShared;
+                nearest[xi] = std::max(nearest[xi], z);
+                extra[extras++] = {xi, x, a, z};
+              });
   const float tolerance = options.depth_tolerance;
-  for (size_t i = 0; i < count; ++i) {
-    const RowScratch::Splat& splat = splats[i];
+  for (size_t i = 0; i < extras; ++i) {
+    const RowScratch::Splat& splat = extra[i];
     const int xi = splat.target;
+    float* acc = color + size_t(xi) * kChannels;
+    if (state[xi] == kShared) {
+      // The first splat, written above, is the sums' start if it is near
+      // enough; else the sums start from nothing.
+      state[xi] = kSettled;
+      if (disparity[xi] < nearest[xi] - tolerance) {
+        std::fill_n(acc, kChannels, 0.0f);
+        disparity[xi] = 0.0f;
+        weight[xi] = 0.0f;
+      }
+    }
     if (splat.z < nearest[xi] - tolerance) continue;
     const float a = splat.a;
     const float* c0 = source + size_t(splat.source) * kChannels;
     const float* c1 = a > 0 ? c0 + kChannels : c0;
-    float* acc = color + size_t(xi) * kChannels;
     for (int k = 0; k < kChannels; ++k) {
       acc[k] += c0[k] + a * (c1[k] - c0[k]);
     }
@@ -207,13 +235,17 @@ void SynthesizeRow(const float* source, const float* d, int width, float scale,
     weight[xi] += 1.0f;
   }
   for (int x = 0; x < width; ++x) {
-    const float w = weight[x];
-    hole[x] = w > 0 ? 0 : 255;
-    const float inverse = w > 0 ? 1.0f / w : 0.0f;
-    disp[x] = disparity[x] * inverse;
-    for (int k = 0; k < kChannels; ++k) {
-      color[size_t(x) * kChannels + k] *= inverse;
+    float* c = color + size_t(x) * kChannels;
+    if (state[x] == kEmpty) {  // nothing reached it: its sums were not set
+      hole[x] = 255;
+      disp[x] = 0.0f;
+      std::fill_n(c, kChannels, 0.0f);
+      continue;
     }
+    const float inverse = 1.0f / weight[x];  // >= 1: the nearest is kept
+    hole[x] = 0;
+    disp[x] = disparity[x] * inverse;
+    for (int k = 0; k < kChannels; ++k) c[k] *= inverse;
   }
   if (options.fill_holes) {
     FillRow(color, disp, hole, s.original_holes.data(), width, kChannels,
@@ -347,6 +379,14 @@ std::vector<SynthesizedView> SynthesizeViews(
     if (!std::isfinite(scale)) {
       ThrowError("view synthesis: scale is not finite");
     }
+  }
+  // A pixel's nearest splat must always pass the depth test.
+  if (!(options.depth_tolerance >= 0 && options.edge_threshold >= 0) ||
+      !std::isfinite(options.depth_tolerance) ||
+      !std::isfinite(options.edge_threshold)) {
+    ThrowError(
+        "view synthesis: depth tolerance and edge threshold must be finite "
+        "and >= 0");
   }
   const int width = image.cols, height = image.rows;
   const int channels = image.channels();

@@ -157,6 +157,36 @@ TEST(SynthesizeView, NearerSurfaceWins) {
   EXPECT_EQ(view.image.at<uint8_t>(0, 3), 200);
 }
 
+TEST(SynthesizeView, NearerSurfaceWinsWhenItArrivesFirst) {
+  // The other order of the test above: the nearer splat is written first
+  // and the farther one, arriving later, must not be mixed in.
+  cv::Mat image(1, 8, CV_8UC1, cv::Scalar(0));
+  image.at<uint8_t>(0, 0) = 200;  // near, disparity 3: lands at 0 + 3
+  image.at<uint8_t>(0, 3) = 50;   // far, disparity 0: stays at 3
+  cv::Mat disparity(1, 8, CV_32F, 0.0f);
+  disparity.at<float>(0, 0) = 3;
+  const SynthesizedView view = SynthesizeView(image, disparity, -1.0f);
+  EXPECT_EQ(view.image.at<uint8_t>(0, 3), 200);
+  EXPECT_FLOAT_EQ(view.disparity.at<float>(0, 3), 3.0f);
+}
+
+TEST(SynthesizeView, BadOptionsAreAClearError) {
+  const cv::Mat image(4, 4, CV_8UC1, cv::Scalar(0));
+  const cv::Mat disparity(4, 4, CV_32F, 0.0f);
+  ViewSynthesisOptions options;
+  options.depth_tolerance = -1;
+  EXPECT_NE(ErrorOf([&] {
+              SynthesizeView(image, disparity, 1, options);
+            }).find("depth tolerance"),
+            std::string::npos);
+  options = {};
+  options.edge_threshold = NAN;
+  EXPECT_NE(ErrorOf([&] {
+              SynthesizeView(image, disparity, 1, options);
+            }).find("edge threshold"),
+            std::string::npos);
+}
+
 TEST(SharpenDepthEdges, TurnsARampIntoAStep) {
   cv::Mat ramp(1, 12, CV_32F);
   for (int x = 0; x < 12; ++x) {
