@@ -20,6 +20,14 @@ function(_parallax_use_torch_pch TARGET)
   if(PARALLAX_TORCH_PCH)
     parallax_torch_pch_target()
     target_precompile_headers(${TARGET} REUSE_FROM parallax_torch_pch)
+    # The header is compiled -fPIC, as every library is (the network
+    # module); an executable's sources would get -fPIE, with which GCC
+    # refuses the header, so they are compiled -fPIC too.
+    get_target_property(_type ${TARGET} TYPE)
+    if(_type STREQUAL "EXECUTABLE")
+      set_target_properties(${TARGET} PROPERTIES POSITION_INDEPENDENT_CODE OFF)
+      target_compile_options(${TARGET} PRIVATE -fPIC)
+    endif()
   endif()
 endfunction()
 

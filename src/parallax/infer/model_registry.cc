@@ -1,5 +1,6 @@
 #include "parallax/infer/model_registry.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <set>
 #include <system_error>

@@ -1,7 +1,9 @@
 // The depth predictor: a loaded network plus the pre-processing that feeds it
 // images of any size and the post-processing that turns its output into
-// disparity in pixels of the input image. LibTorch stays behind a pimpl, so
-// callers (the CLI, eval, render) compile without it.
+// disparity in pixels of the input image. LibTorch stays behind a backend
+// in the network module (network_module.h), so callers (the CLI, eval,
+// render) compile and link without it, and load it only when they build a
+// Predictor.
 #pragma once
 
 #include <filesystem>
@@ -17,6 +19,8 @@
 #include "parallax/model/model_config.h"
 
 namespace parallax {
+
+class PredictorBackend;
 
 enum class Precision {
   kAuto,     // float32; float16 for Depth Anything on CUDA
@@ -107,7 +111,8 @@ struct PredictorModelInfo {
 class Predictor {
  public:
   // Loads the model: a Parallax .plx file, or a Depth Anything V2
-  // checkpoint as published (.pth); throws parallax::Error naming the file.
+  // checkpoint as published (.pth); throws parallax::Error naming the file
+  // (or saying why the network module cannot be loaded).
   Predictor(const std::filesystem::path& model,
             const PredictorOptions& options);
   ~Predictor();
@@ -132,8 +137,7 @@ class Predictor {
       const std::vector<PredictorInput>& inputs);
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<PredictorBackend> impl_;
 };
 
 // 8/16-bit, 1/3/4-channel image -> CV_32FC3 RGB in [0, 1]. Throws

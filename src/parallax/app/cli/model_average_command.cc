@@ -3,14 +3,14 @@
 #include <nlohmann/json.hpp>
 
 #include "parallax/app/cli/command_runner.h"
-#include "parallax/app/cli/commands.h"
+#include "parallax/app/cli/module_commands.h"
 #include "parallax/model/model_average.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/existing_outputs.h"
 
 namespace parallax {
 
-int RunModelAverage(int argc, char** argv) {
+int ModelAverageCommand(int argc, char** argv) {
   CLI::App app(
       "Average the weights of models of one architecture into one model "
       "(checkpoint averaging, model soup). Meant for runs fine-tuned from "

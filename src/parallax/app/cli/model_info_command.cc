@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "parallax/app/cli/command_runner.h"
-#include "parallax/app/cli/commands.h"
+#include "parallax/app/cli/module_commands.h"
 #include "parallax/model/checkpoint.h"
 #include "parallax/model/depth_anything_file.h"
 
@@ -62,7 +62,7 @@ int DescribeDepthAnything(const std::string& path, bool json) {
 
 }  // namespace
 
-int RunModelInfo(int argc, char** argv) {
+int ModelInfoCommand(int argc, char** argv) {
   CLI::App app(
       "Describe a model file: a Parallax .plx (architecture, head, "
       "disparity range, input, training size and how it was trained) or a "

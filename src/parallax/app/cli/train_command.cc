@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "parallax/app/cli/command_runner.h"
-#include "parallax/app/cli/commands.h"
+#include "parallax/app/cli/module_commands.h"
 #include "parallax/infer/default_model.h"
 #include "parallax/model/depth_anything_file.h"
 #include "parallax/train/trainer.h"
@@ -76,7 +76,7 @@ const char* const kRunDefiningFlags[] = {"--data",
 
 }  // namespace
 
-int RunTrain(int argc, char** argv) {
+int TrainCommand(int argc, char** argv) {
   CLI::App app(
       "Train a monocular depth network on rectified stereo pairs, with no "
       "depth labels: the network predicts disparity from the left image and "
