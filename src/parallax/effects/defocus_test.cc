@@ -216,6 +216,29 @@ TEST(LensBlurTest, FlatBrightAreaKeepsItsBrightnessWithHighlights) {
   EXPECT_LE(cv::norm(out, image, cv::NORM_INF), 2.0);
 }
 
+TEST(LensBlurTest, WithoutHighlightsTheCoverageComesFromTheWeights) {
+  // Highlights off blurs each layer's weights once and takes them as its
+  // coverage; a boost too small to change any weight goes the other way
+  // (weights and coverage blurred apart). Both must give the same 16 bits.
+  cv::Mat image(150, 200, CV_16UC3);
+  cv::randu(image, 0, 65535);
+  cv::GaussianBlur(image, image, {0, 0}, 2);
+  cv::Mat disparity(image.size(), CV_32F);
+  for (int y = 0; y < image.rows; ++y) {
+    for (int x = 0; x < image.cols; ++x) {
+      disparity.at<float>(y, x) =
+          2.0f + 0.15f * x + ((x / 40 + y / 40) % 2 ? 6.0f : 0.0f);
+    }
+  }
+  LensBlurOptions plain = Lens(30);
+  LensBlurOptions tiny = plain;
+  tiny.highlights = 1e-30;  // 1 + 8e-30 * s^2 is 1 in float
+  const cv::Mat a = LensBlur(image, disparity, 20.0f, plain);
+  const cv::Mat b = LensBlur(image, disparity, 20.0f, tiny);
+  EXPECT_EQ(cv::norm(a, b, cv::NORM_INF), 0);
+  EXPECT_GT(cv::norm(a, image, cv::NORM_INF), 1000);  // it did blur
+}
+
 TEST(LensBlurTest, LargeDiscsHaveNoTileSeams) {
   // A light whose disc edge crosses a tile boundary (x = 256), blurred by
   // 44 px; its layer is downsampled by 11, which does not divide the

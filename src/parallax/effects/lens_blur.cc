@@ -210,8 +210,12 @@ cv::Mat Refocuser::Impl::Render(float focus,
              -1);
   }
 
-  const cv::Mat highlight = HighlightWeight(working_linear, options.highlights,
-                                            options.highlight_threshold);
+  // Without highlights every pixel weighs 1: no weight map.
+  const bool weight_is_membership = !(options.highlights > 0);
+  const cv::Mat highlight =
+      weight_is_membership ? cv::Mat()
+                           : HighlightWeight(working_linear, options.highlights,
+                                             options.highlight_threshold);
 
   const cv::Size working = working_linear.size();
   const int tiles_x = (working.width + kTile - 1) / kTile;
@@ -277,23 +281,29 @@ cv::Mat Refocuser::Impl::Render(float focus,
         const cv::Rect region(x0, y0, x1 - x0, y1 - y0);
         const cv::Rect inside = region & frame;
         // Weighted light (light * membership * highlight weight) with its
-        // weight, and the plain membership, which is the layer's coverage.
+        // weight, and the plain membership, which is the layer's coverage
+        // (the weight itself without highlights: no separate map then).
         cv::Mat weighted(region.size(), CV_32FC4, cv::Scalar::all(0));
-        cv::Mat member(region.size(), CV_32F, cv::Scalar(0));
+        cv::Mat member;
+        if (!weight_is_membership) {
+          member = cv::Mat(region.size(), CV_32F, cv::Scalar(0));
+        }
         double mass = 0;
         for (int y = inside.y; y < inside.br().y; ++y) {
           const float* rr = radius.ptr<float>(y);
-          const float* hw = highlight.ptr<float>(y);
+          const float* hw =
+              weight_is_membership ? nullptr : highlight.ptr<float>(y);
           const cv::Vec3f* src = working_linear.ptr<cv::Vec3f>(y);
           cv::Vec4f* dst = weighted.ptr<cv::Vec4f>(y - y0);
-          float* mem = member.ptr<float>(y - y0);
+          float* mem =
+              weight_is_membership ? nullptr : member.ptr<float>(y - y0);
           for (int x = inside.x; x < inside.br().x; ++x) {
             const float m = Membership(rr[x], centres, k);
             if (m <= 0) continue;
-            const float w = m * hw[x];
+            const float w = hw ? m * hw[x] : m;
             dst[x - x0] =
                 cv::Vec4f(src[x][0] * w, src[x][1] * w, src[x][2] * w, w);
-            mem[x - x0] = m;
+            if (mem) mem[x - x0] = m;
             mass += m;
           }
         }
@@ -302,10 +312,20 @@ cv::Mat Refocuser::Impl::Render(float focus,
         cv::Mat light_w, coverage_k;
         if (k == sharp_layer) {
           light_w = weighted(inner);
-          coverage_k = member(inner);
+          if (weight_is_membership) {
+            cv::extractChannel(light_w, coverage_k, 3);
+          } else {
+            coverage_k = member(inner);
+          }
         } else {
           light_w = BlurAtScale(weighted, kernels[k], s)(inner);
-          coverage_k = BlurAtScale(member, kernels[k], s)(inner);
+          // Without highlights a pixel's weight is its membership: the
+          // weight channel's blur is the coverage, and one blur less.
+          if (weight_is_membership) {
+            cv::extractChannel(light_w, coverage_k, 3);
+          } else {
+            coverage_k = BlurAtScale(member, kernels[k], s)(inner);
+          }
         }
         // Over: the layer (its weighted mean light, at its coverage) covers
         // what is behind it by that coverage.
