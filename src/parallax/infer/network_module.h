@@ -16,12 +16,15 @@
 
 namespace parallax {
 
-// Bumped whenever this struct or a type crossing it changes: a module from
-// another build is refused instead of crashing.
-inline constexpr int kNetworkModuleAbi = 1;
+// Bumped whenever this struct changes. Types crossing it (PredictorOptions,
+// DepthPrediction, ...) may change with any edit, so a module must also come
+// from this very build (`build`, a token made when the build was
+// configured): one from another build is refused instead of run.
+inline constexpr int kNetworkModuleAbi = 2;
 
 struct NetworkModuleApi {
   int abi = kNetworkModuleAbi;
+  const char* build = nullptr;
   PredictorFactory make_predictor = nullptr;
   // Commands that live in the module (`train`, `model-info`,
   // `model-average`): a command's exit status, as the CLI's commands.
@@ -37,10 +40,16 @@ const NetworkModuleApi& NetworkModule();
 // it to check that a job ran without LibTorch.
 bool NetworkModuleLoaded();
 
+// Whether this program would open the module with deep binding (its own
+// libraries first: faster start-up of LibTorch), which is done only where
+// that is safe (network_module.cc).
+bool NetworkModuleDeepBound();
+
 // Where the shared library is looked for: $PARALLAX_NETWORK_MODULE (a file)
-// alone when it is set; else, in order, next to the executable, <exe
-// dir>/../lib/parallax/ (an install), <exe dir>/../lib/ (the build tree), and
-// the build tree this binary came from.
+// alone when it is set; else, in order, next to the executable,
+// <exe dir>/../lib/parallax/ (an install), <exe dir>/../lib/ (the build
+// tree), and, for a program inside the build tree it was built in, that
+// tree's lib/.
 std::vector<std::filesystem::path> NetworkModuleCandidates();
 
 }  // namespace parallax

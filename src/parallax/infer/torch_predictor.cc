@@ -11,6 +11,7 @@
 
 #include "parallax/infer/flip_postprocess.h"
 #include "parallax/infer/network_module.h"
+#include "parallax/infer/network_module_build.h"
 #include "parallax/infer/predictor_backend.h"
 #include "parallax/model/checkpoint.h"
 #include "parallax/model/depth_anything_file.h"
@@ -431,7 +432,10 @@ std::unique_ptr<PredictorBackend> MakeTorchPredictor(
 }
 
 int NoModuleCommands(const char* name, int, char**) {
-  ThrowError("'{}' is not part of this program's network module", name);
+  ThrowError(
+      "'{}' is not linked into this program, which links the network "
+      "libraries without the module's commands (parallax_cli_torch)",
+      name);
 }
 
 }  // namespace
@@ -444,7 +448,8 @@ extern "C" int ParallaxRunModuleCommand(const char* name, int argc, char** argv)
 
 extern "C" const parallax::NetworkModuleApi* ParallaxLinkedNetworkModule() {
   static const parallax::NetworkModuleApi api{
-      parallax::kNetworkModuleAbi, &parallax::MakeTorchPredictor,
+      parallax::kNetworkModuleAbi, parallax::kNetworkModuleBuild,
+      &parallax::MakeTorchPredictor,
       ParallaxRunModuleCommand != nullptr ? &ParallaxRunModuleCommand
                                           : &parallax::NoModuleCommands};
   return &api;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,28 @@ class NetworkModuleTest : public ::testing::Test {
   testing::TempDir dir_;
   fs::path photo_ = dir_ / "photo.png", depth_ = dir_ / "disp.pfm";
 };
+
+TEST(NetworkModuleCandidatesTest, TheVariableAloneElseBesideTheProgram) {
+  const std::vector<fs::path> found = NetworkModuleCandidates();
+  ASSERT_GE(found.size(), 3u);
+  const fs::path exe = fs::read_symlink("/proc/self/exe").parent_path();
+  EXPECT_EQ(found[0], (exe / "libparallax_network.so").lexically_normal());
+  EXPECT_EQ(
+      found[1],
+      (exe / "../lib/parallax/libparallax_network.so").lexically_normal());
+  ::setenv("PARALLAX_NETWORK_MODULE", "/opt/x/libparallax_network.so", 1);
+  const std::vector<fs::path> given = NetworkModuleCandidates();
+  ::unsetenv("PARALLAX_NETWORK_MODULE");
+  EXPECT_EQ(given, std::vector<fs::path>{"/opt/x/libparallax_network.so"});
+}
+
+TEST(NetworkModuleDeepBindingTest, NotWhereTheProgramCopiedStdCerr) {
+  // This program uses std::cerr, so (built -fPIE) it holds its own copy of
+  // the stream, and libstdc++'s original is never constructed: deep
+  // binding would hand LibTorch that one. The loader must see it.
+  std::cerr << "";
+  EXPECT_FALSE(NetworkModuleDeepBound());
+}
 
 TEST_F(NetworkModuleTest, EffectsWithAGivenDepthMapRunWithoutIt) {
   ASSERT_FALSE(NetworkModuleLoaded()) << "this test links no LibTorch";
