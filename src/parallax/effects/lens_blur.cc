@@ -309,23 +309,18 @@ cv::Mat Refocuser::Impl::Render(float focus,
         }
         if (mass < kNoMass) continue;
         const cv::Rect inner(tile.x - x0, tile.y - y0, tile.width, tile.height);
-        cv::Mat light_w, coverage_k;
-        if (k == sharp_layer) {
-          light_w = weighted(inner);
-          if (weight_is_membership) {
-            cv::extractChannel(light_w, coverage_k, 3);
-          } else {
-            coverage_k = member(inner);
-          }
+        const cv::Mat light_w =
+            k == sharp_layer ? weighted(inner)
+                             : BlurAtScale(weighted, kernels[k], s)(inner);
+        // Without highlights a pixel's weight is its membership: the
+        // (blurred) weight channel is the coverage, and one blur less.
+        cv::Mat coverage_k;
+        if (weight_is_membership) {
+          cv::extractChannel(light_w, coverage_k, 3);
         } else {
-          light_w = BlurAtScale(weighted, kernels[k], s)(inner);
-          // Without highlights a pixel's weight is its membership: the
-          // weight channel's blur is the coverage, and one blur less.
-          if (weight_is_membership) {
-            cv::extractChannel(light_w, coverage_k, 3);
-          } else {
-            coverage_k = BlurAtScale(member, kernels[k], s)(inner);
-          }
+          coverage_k = k == sharp_layer
+                           ? member(inner)
+                           : BlurAtScale(member, kernels[k], s)(inner);
         }
         // Over: the layer (its weighted mean light, at its coverage) covers
         // what is behind it by that coverage.

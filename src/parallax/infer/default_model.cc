@@ -8,7 +8,6 @@
 #include "parallax/util/check.h"
 
 namespace parallax {
-namespace {
 
 std::filesystem::path ExecutableDir() {
   std::error_code error;
@@ -16,8 +15,6 @@ std::filesystem::path ExecutableDir() {
       std::filesystem::read_symlink("/proc/self/exe", error);
   return error ? std::filesystem::path() : exe.parent_path();
 }
-
-}  // namespace
 
 std::vector<std::filesystem::path> BinaryModelFolders() {
   std::vector<std::filesystem::path> folders;

@@ -19,6 +19,10 @@ inline constexpr const char* kDefaultModelName = "default.plx";
 // (model_registry.h).
 std::vector<std::filesystem::path> BinaryModelFolders();
 
+// The folder of the running executable (empty when it cannot be read):
+// where files that come with it (models, the network module) are looked for.
+std::filesystem::path ExecutableDir();
+
 // Where the default model is looked for, in order:
 //   $PARALLAX_MODEL (a file),
 //   <exe dir>/models/, <exe dir>/../share/parallax/models/ (an install),

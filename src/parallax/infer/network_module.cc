@@ -12,6 +12,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "parallax/infer/default_model.h"
 #include "parallax/infer/network_module_build.h"
 #include "parallax/util/check.h"
 
@@ -24,13 +25,6 @@ namespace {
 
 constexpr const char* kModuleFile = "libparallax_network.so";
 constexpr const char* kEntry = "ParallaxLinkedNetworkModule";
-
-std::filesystem::path ExecutableDir() {
-  std::error_code error;
-  const std::filesystem::path exe =
-      std::filesystem::read_symlink("/proc/self/exe", error);
-  return error ? std::filesystem::path() : exe.parent_path();
-}
 
 // Why the module is refused, or empty when it is this build's.
 std::string Mismatch(const NetworkModuleApi* api) {

@@ -1,9 +1,8 @@
 #include "parallax/infer/predictor.h"
 
-#include "parallax/infer/network_module.h"
-
 #include <opencv2/imgproc.hpp>
 
+#include "parallax/infer/network_module.h"
 #include "parallax/util/check.h"
 #include "parallax/util/strings.h"
 
