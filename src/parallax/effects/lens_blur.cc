@@ -7,6 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "parallax/effects/linear_light.h"
+#include "parallax/effects/run_filter.h"
 #include "parallax/util/check.h"
 
 namespace parallax {
@@ -77,20 +78,51 @@ cv::Mat HighlightWeight(const cv::Mat& linear, double amount,
 
 int FloorDiv(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
-// Blurs `layer` by the kernel at 1/s of its resolution and back; `layer`'s
-// size is a multiple of s.
-cv::Mat BlurAtScale(const cv::Mat& layer, const cv::Mat& kernel, int s) {
-  cv::Mat out;
-  if (s == 1) {
-    cv::filter2D(layer, out, -1, kernel, {-1, -1}, 0, cv::BORDER_CONSTANT);
-    return out;
+// A layer's kernel (flipped: filter2D correlates, light spreads by
+// convolution) and its runs. Kernels up to 9 x 9 are cheaper as
+// filter2D's direct taps, larger ones as runs (run_filter_benchmark).
+struct LayerKernel {
+  explicit LayerKernel(const cv::Mat& flipped) : taps(flipped), runs(flipped) {}
+  cv::Mat taps;
+  RunKernel runs;
+};
+constexpr int kRunsFromSide = 11;
+
+// The kernel applied to `src` for the pixels of `out`, which lie inside src
+// with the kernel's radius around them (filter2D then reads the pixels
+// around the rectangle, not a border).
+cv::Mat FilterRect(const cv::Mat& src, const LayerKernel& kernel,
+                   const cv::Rect& out) {
+  if (kernel.taps.cols >= kRunsFromSide) {
+    return FilterByRuns(src, kernel.runs, out);
   }
-  cv::Mat small, blurred;
+  cv::Mat dst;
+  cv::filter2D(src(out), dst, -1, kernel.taps, {-1, -1}, 0,
+               cv::BORDER_CONSTANT);
+  return dst;
+}
+
+// Blurs `layer` by the kernel at 1/s of its resolution and back, computing
+// only the pixels of `out` (in layer coordinates); `layer`'s size is a
+// multiple of s and it reaches the kernel's radius (at 1/s) plus one small
+// pixel beyond `out`.
+cv::Mat BlurAtScale(const cv::Mat& layer, const LayerKernel& kernel, int s,
+                    const cv::Rect& out) {
+  if (s == 1) return FilterRect(layer, kernel, out);
+  cv::Mat small;
   cv::resize(layer, small, cv::Size(layer.cols / s, layer.rows / s), 0, 0,
              cv::INTER_AREA);
-  cv::filter2D(small, blurred, -1, kernel, {-1, -1}, 0, cv::BORDER_CONSTANT);
-  cv::resize(blurred, out, layer.size(), 0, 0, cv::INTER_LINEAR);
-  return out;
+  // The small pixels under `out`, and one more on each side for the
+  // bilinear taps of its edge pixels.
+  const int x0 = FloorDiv(out.x, s) - 1, y0 = FloorDiv(out.y, s) - 1;
+  const int x1 = -FloorDiv(-out.br().x, s) + 1;
+  const int y1 = -FloorDiv(-out.br().y, s) + 1;
+  const cv::Mat blurred =
+      FilterRect(small, kernel, cv::Rect(x0, y0, x1 - x0, y1 - y0));
+  cv::Mat up;
+  cv::resize(blurred, up, cv::Size(blurred.cols * s, blurred.rows * s), 0, 0,
+             cv::INTER_LINEAR);
+  return up(out - cv::Point(x0 * s, y0 * s)).clone();
 }
 
 }  // namespace
@@ -197,17 +229,18 @@ cv::Mat Refocuser::Impl::Render(float focus,
     }
   }
   // Per layer: its blur scale (layers are blurred at 1/s of working
-  // resolution with a kernel of about shape_detail pixels) and kernel,
-  // flipped because filter2D correlates and light spreads by convolution.
+  // resolution with a kernel of about shape_detail pixels) and kernel.
   std::vector<int> layer_scale(layers);
-  std::vector<cv::Mat> kernels(layers);
+  std::vector<LayerKernel> kernels;
+  kernels.reserve(layers);
   for (int k = 0; k < layers; ++k) {
     const double r = layer_mass[k] > 0 ? layer_radius[k] / layer_mass[k]
                                        : std::abs(centres[k]);
     layer_scale[k] =
         std::max(1, static_cast<int>(std::floor(r / options.shape_detail)));
-    cv::flip(ApertureKernel(r / layer_scale[k], options.aperture), kernels[k],
-             -1);
+    cv::Mat flipped;
+    cv::flip(ApertureKernel(r / layer_scale[k], options.aperture), flipped, -1);
+    kernels.emplace_back(flipped);
   }
 
   // Without highlights every pixel weighs 1: no weight map.
@@ -254,7 +287,7 @@ cv::Mat Refocuser::Impl::Render(float focus,
         const float lo_c = k > 0 ? centres[k - 1] : -1e9f;
         const float hi_c = k + 1 < layers ? centres[k + 1] : 1e9f;
         const int reach_px =
-            kernels[k].cols / 2 * layer_scale[k] + layer_scale[k] + 1;
+            kernels[k].runs.half_width() * layer_scale[k] + layer_scale[k] + 1;
         const int reach_tiles = (reach_px + kTile - 1) / kTile;
         bool active = false;
         for (int ny = std::max(0, ty - reach_tiles);
@@ -311,16 +344,16 @@ cv::Mat Refocuser::Impl::Render(float focus,
         const cv::Rect inner(tile.x - x0, tile.y - y0, tile.width, tile.height);
         const cv::Mat light_w =
             k == sharp_layer ? weighted(inner)
-                             : BlurAtScale(weighted, kernels[k], s)(inner);
+                             : BlurAtScale(weighted, kernels[k], s, inner);
         // Without highlights a pixel's weight is its membership: the
         // (blurred) weight channel is the coverage, and one blur less.
         cv::Mat coverage_k;
         if (weight_is_membership) {
           cv::extractChannel(light_w, coverage_k, 3);
+        } else if (k == sharp_layer) {
+          coverage_k = member(inner);
         } else {
-          coverage_k = k == sharp_layer
-                           ? member(inner)
-                           : BlurAtScale(member, kernels[k], s)(inner);
+          coverage_k = BlurAtScale(member, kernels[k], s, inner);
         }
         // Over: the layer (its weighted mean light, at its coverage) covers
         // what is behind it by that coverage.
