@@ -21,6 +21,13 @@
 #include "parallax/util/strings.h"
 
 namespace parallax {
+
+VideoEncodeOptions DepthVideoEncodeDefaults() {
+  VideoEncodeOptions encode;
+  encode.preset = "veryfast";
+  encode.crf = 17;
+  return encode;
+}
 namespace {
 
 namespace fs = std::filesystem;

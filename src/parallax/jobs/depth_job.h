@@ -20,7 +20,16 @@
 
 namespace parallax {
 
+// How depth videos are encoded unless asked otherwise: x264's veryfast
+// preset at CRF 17. Depth maps are smooth, so the slower presets' search
+// buys them almost nothing: on the benchmark clip (docs/performance.md,
+// depth video) this keeps the depth as well as medium at CRF 18 (PSNR
+// 51.6 against 51.7 dB, 3 % larger) in 45 % of the encoder's time, which is
+// most of a depth video job's time beside the network.
+VideoEncodeOptions DepthVideoEncodeDefaults();
+
 struct DepthJobOptions : MediaJobOptions {
+  DepthJobOptions() { encode = DepthVideoEncodeDefaults(); }
   // How disparity is written: colour map, inversion, a fixed range.
   DisparityFileOptions file;
 };

@@ -125,8 +125,13 @@ void AddVideoEncodeOptions(CLI::App& app, VideoEncodeOptions* encode) {
   app.add_option("--codec", encode->codec,
                  "Video output codec: h264, h265 or ffv1 (16-bit lossless)")
       ->capture_default_str();
-  app.add_option("--crf", encode->crf,
-                 "Video quality (lower = better; default per codec)");
+  CLI::Option* crf =
+      app.add_option("--crf", encode->crf,
+                     "Video quality (lower = better; default per codec)");
+  // A command with its own default (depth maps) shows it.
+  if (encode->crf >= 0) {
+    crf->description("Video quality (lower = better)")->capture_default_str();
+  }
   app.add_option("--preset", encode->preset, "Encoder speed preset")
       ->capture_default_str();
   app.add_option("--pix-fmt", encode->pix_fmt,

@@ -171,6 +171,31 @@ TEST_F(DepthCommandTest, VideoToVideoKeepsFramesRateAndAudio) {
   }
 }
 
+// Depth maps are encoded with x264's veryfast preset at CRF 17 unless the
+// flags say otherwise (x264 writes its settings into the stream: veryfast
+// is subme=2, medium subme=7).
+TEST_F(DepthCommandTest, DepthVideoEncodesFastUnlessAskedOtherwise) {
+  PARALLAX_SKIP_WITHOUT_FFMPEG();
+  const fs::path video = MakeVideo("short.mp4", 3);
+  const auto encoder_settings = [&](std::vector<std::string> flags) {
+    const fs::path out = dir_ / "short_depth.mp4";
+    std::vector<std::string> args = {video.string(),  "-o",
+                                     out.string(),    "--model",
+                                     model_.string(), "--overwrite"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    EXPECT_EQ(RunDepthArgs(args), kExitOk);
+    std::ifstream in(out, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string fast = encoder_settings({});
+  EXPECT_NE(fast.find("crf=17.0"), std::string::npos);
+  EXPECT_NE(fast.find(" subme=2 "), std::string::npos);
+  const std::string asked =
+      encoder_settings({"--preset", "medium", "--crf", "18"});
+  EXPECT_NE(asked.find("crf=18.0"), std::string::npos);
+  EXPECT_NE(asked.find(" subme=7 "), std::string::npos);
+}
+
 TEST_F(DepthCommandTest, VideoToFolderWithRangeAndResume) {
   PARALLAX_SKIP_WITHOUT_FFMPEG();
   const fs::path video = MakeVideo("shot.mkv", 10);
