@@ -12,9 +12,11 @@ namespace parallax {
 bool IsVideoJob(int argc, const char* const* argv) {
   if (argc < 3) return false;
   bool video_command = false;
-  // Not depth: its network dominates and its render stage is light, and
-  // passive threads made it 2-5 % slower (scripts/bench_depth_video).
-  for (const char* name : {"stereo", "defocus", "fog"}) {
+  // Depth too since its video encodes at veryfast: its encoder no longer
+  // hides the spinning (scripts/bench_depth_video: 1.91x the ffmpeg
+  // floor's time with spinning threads, 1.66-1.75x passive; at medium, passive
+  // had been 2-5 % slower).
+  for (const char* name : {"stereo", "defocus", "fog", "depth"}) {
     video_command = video_command || !std::strcmp(argv[1], name);
   }
   if (!video_command) return false;
