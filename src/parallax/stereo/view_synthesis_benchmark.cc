@@ -88,6 +88,18 @@ void BM_BothEyes(benchmark::State& state) {
 }
 BENCHMARK(BM_BothEyes)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// The same without hole filling and softening: the splatting alone.
+void BM_BothEyesSplatOnly(benchmark::State& state) {
+  const Scene scene = MakeScene();
+  ViewSynthesisOptions options;
+  options.fill_holes = false;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        SynthesizeViews(scene.image, scene.disparity, {-0.5f, 0.5f}, options));
+  }
+}
+BENCHMARK(BM_BothEyesSplatOnly)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 // Everything `parallax stereo` does per frame after the depth: parallax
 // from relative disparity, depth-edge sharpening (3 px, for network maps),
 // both eyes, and the full side-by-side frame.
