@@ -174,6 +174,30 @@ TEST(LensBlurTest, PointLightBecomesADiscOfTheExpectedDiameter) {
   EXPECT_NEAR(cv::countNonZero(disc), CV_PI * 12.5 * 12.5, 40);
 }
 
+// Layers blurred at 1/s resolution (s = 3 and 5: radius 12 and 20 with the
+// default shape detail) are cropped back to their tiles: the disc of a
+// point light stays on it, also next to tile edges. Its centre moves at
+// most to the centre of its s x s block of the global grid (s / 2); a crop
+// off by one small pixel would move it by s.
+TEST(LensBlurTest, DiscsBlurredAtLowerResolutionStayCentred) {
+  for (const double radius : {12.0, 20.0}) {
+    const double s = std::floor(radius / 4);
+    for (const cv::Point light : {cv::Point(60, 60), cv::Point(127, 129),
+                                  cv::Point(130, 190), cv::Point(200, 70)}) {
+      cv::Mat image(260, 260, CV_8UC3, cv::Scalar::all(0));
+      image.at<cv::Vec3b>(light) = cv::Vec3b(255, 255, 255);
+      const cv::Mat disparity(image.size(), CV_32F, cv::Scalar(0));
+      const cv::Mat out = LensBlur(image, disparity, 10.0f, Lens(radius));
+      cv::Mat gray;
+      cv::cvtColor(out, gray, cv::COLOR_BGR2GRAY);
+      const cv::Moments m = cv::moments(gray);
+      ASSERT_GT(m.m00, 0);
+      EXPECT_NEAR(m.m10 / m.m00, light.x, s / 2) << radius << " " << light;
+      EXPECT_NEAR(m.m01 / m.m00, light.y, s / 2) << radius << " " << light;
+    }
+  }
+}
+
 TEST(LensBlurTest, PolygonApertureGivesItsNumberOfBlades) {
   // A hexagon with a vertex up: vertex to vertex vertically (2 r), flat to
   // flat horizontally (2 r cos 30 deg = 20.8 px).

@@ -79,20 +79,25 @@ cv::Mat HighlightWeight(const cv::Mat& linear, double amount,
 int FloorDiv(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
 // A layer's kernel (flipped: filter2D correlates, light spreads by
-// convolution) and its runs. Kernels up to 9 x 9 are cheaper as
-// filter2D's direct taps, larger ones as runs (run_filter_benchmark).
+// convolution) and its runs. Kernels up to 11 x 11 are cheaper as
+// filter2D's direct taps on the tile, larger ones as runs
+// (run_filter_benchmark: BM_Filter2DTile against BM_FilterByRuns).
 struct LayerKernel {
   explicit LayerKernel(const cv::Mat& flipped) : taps(flipped), runs(flipped) {}
   cv::Mat taps;
   RunKernel runs;
 };
-constexpr int kRunsFromSide = 11;
+constexpr int kRunsFromSide = 13;
 
 // The kernel applied to `src` for the pixels of `out`, which lie inside src
 // with the kernel's radius around them (filter2D then reads the pixels
 // around the rectangle, not a border).
 cv::Mat FilterRect(const cv::Mat& src, const LayerKernel& kernel,
                    const cv::Rect& out) {
+  const int hx = kernel.runs.half_width(), hy = kernel.runs.half_height();
+  [[maybe_unused]] const cv::Rect reach(
+      out.x - hx, out.y - hy, out.width + 2 * hx, out.height + 2 * hy);
+  CV_DbgAssert((reach & cv::Rect(0, 0, src.cols, src.rows)) == reach);
   if (kernel.taps.cols >= kRunsFromSide) {
     return FilterByRuns(src, kernel.runs, out);
   }

@@ -47,7 +47,9 @@ float RunAt(const RowRun& run, int i) {
 }
 
 // d[i] = sum of the runs at i, for i < n. Four vectors of accumulators stay
-// in registers across all runs, so each output is stored once.
+// in registers across all runs, so each output is stored once. Multiply
+// and add are separate, as in the scalar tail, so that no platform fuses
+// one path and not the other (a pixel's bits would depend on its column).
 void SumRuns(const std::vector<RowRun>& runs, int n, float* d) {
   constexpr int kBlock = 16;
   int i = 0;
@@ -58,15 +60,15 @@ void SumRuns(const std::vector<RowRun>& runs, int n, float* d) {
       const float* hi = run.hi + i;
       if (run.lo) {
         const float* lo = run.lo + i;
-        a0 = cv::v_muladd(cv::v_load(hi) - cv::v_load(lo), v, a0);
-        a1 = cv::v_muladd(cv::v_load(hi + 4) - cv::v_load(lo + 4), v, a1);
-        a2 = cv::v_muladd(cv::v_load(hi + 8) - cv::v_load(lo + 8), v, a2);
-        a3 = cv::v_muladd(cv::v_load(hi + 12) - cv::v_load(lo + 12), v, a3);
+        a0 = a0 + (cv::v_load(hi) - cv::v_load(lo)) * v;
+        a1 = a1 + (cv::v_load(hi + 4) - cv::v_load(lo + 4)) * v;
+        a2 = a2 + (cv::v_load(hi + 8) - cv::v_load(lo + 8)) * v;
+        a3 = a3 + (cv::v_load(hi + 12) - cv::v_load(lo + 12)) * v;
       } else {
-        a0 = cv::v_muladd(cv::v_load(hi), v, a0);
-        a1 = cv::v_muladd(cv::v_load(hi + 4), v, a1);
-        a2 = cv::v_muladd(cv::v_load(hi + 8), v, a2);
-        a3 = cv::v_muladd(cv::v_load(hi + 12), v, a3);
+        a0 = a0 + cv::v_load(hi) * v;
+        a1 = a1 + cv::v_load(hi + 4) * v;
+        a2 = a2 + cv::v_load(hi + 8) * v;
+        a3 = a3 + cv::v_load(hi + 12) * v;
       }
     }
     cv::v_store(d + i, a0);

@@ -11,8 +11,8 @@
 namespace parallax {
 namespace {
 
-cv::Mat RandomLayer(cv::Size size, int seed) {
-  cv::Mat layer(size, CV_32FC4);
+cv::Mat RandomLayer(cv::Size size, int seed, int channels = 4) {
+  cv::Mat layer(size, CV_32FC(channels));
   cv::RNG rng(seed);
   rng.fill(layer, cv::RNG::UNIFORM, 0, 1);
   // A layer covers part of the frame: zero elsewhere.
@@ -58,6 +58,25 @@ TEST(FilterByRunsTest, MatchesFilter2DForDiscsAndBlades) {
       ASSERT_EQ(got.size(), out.size());
       EXPECT_LT(MaxDifference(got, expected(out)), 2e-5)
           << "radius " << radius << ", " << blades << " blades";
+    }
+  }
+}
+
+// Every channel count, output widths that leave a vector tail (the scalar
+// path), and rectangles that cross the source's edge (the zero padding).
+TEST(FilterByRunsTest, MatchesFilter2DForEveryChannelCountAndWidth) {
+  const cv::Mat kernel = ApertureKernel(6.2, {6, 10.0});
+  for (const int channels : {1, 2, 3, 4}) {
+    const cv::Mat src = RandomLayer({90, 70}, 4 + channels, channels);
+    cv::Mat expected;
+    cv::filter2D(src, expected, -1, kernel, {-1, -1}, 0, cv::BORDER_CONSTANT);
+    for (const cv::Rect out : {cv::Rect(10, 9, 37, 20), cv::Rect(0, 0, 90, 70),
+                               cv::Rect(3, 50, 101, 20)}) {
+      const cv::Mat got = FilterByRuns(src, RunKernel(kernel), out);
+      ASSERT_EQ(got.type(), src.type());
+      const cv::Rect inside = out & cv::Rect(0, 0, 90, 70);
+      EXPECT_LT(MaxDifference(got(inside - out.tl()), expected(inside)), 2e-5)
+          << channels << " channels, " << out;
     }
   }
 }

@@ -20,12 +20,13 @@
 
 namespace parallax {
 
-// How depth videos are encoded unless asked otherwise: x264's veryfast
-// preset at CRF 17. Depth maps are smooth, so the slower presets' search
-// buys them almost nothing: on the benchmark clip (docs/performance.md,
-// depth video) this keeps the depth as well as medium at CRF 18 (PSNR
-// 51.6 against 51.7 dB, 3 % larger) in 45 % of the encoder's time, which is
-// most of a depth video job's time beside the network.
+// How depth videos are encoded unless asked otherwise: the veryfast preset
+// at CRF 17 (for h265 as for h264). Depth maps are smooth, so the slower
+// presets' search buys them almost nothing: on the benchmark clip
+// (docs/performance.md, depth video) x264 keeps the depth as well as medium
+// at CRF 18 (PSNR 51.59 against 51.66 dB, 3 % larger) in 39 % of the
+// encoder's time, which was most of a depth video job's time beside the
+// network.
 VideoEncodeOptions DepthVideoEncodeDefaults();
 
 struct DepthJobOptions : MediaJobOptions {

@@ -31,6 +31,9 @@ TEST(Cli, VideoJobsAreTheOnesThatRestartWithPassiveOpenMp) {
   EXPECT_TRUE(video_job({"stereo", "film.mkv", "-o", "sbs.mp4"}));
   EXPECT_TRUE(video_job({"stereo", "-q", "clip.MP4", "-o", "frames"}));
   EXPECT_TRUE(video_job({"depth", "clip.mp4", "-o", "depth.mp4"}));
+  EXPECT_TRUE(video_job({"depth", "clip.mp4", "--output", "depth.mkv"}));
+  // Depth to frames: its network dominates, spinning threads serve it.
+  EXPECT_FALSE(video_job({"depth", "clip.mp4", "-o", "frames"}));
   EXPECT_TRUE(video_job({"fog", "clip.mov", "-o", "misty.mov"}));
   EXPECT_TRUE(video_job({"defocus", "clip.webm", "-o", "soft.webm"}));
   EXPECT_FALSE(video_job({"stereo", "photo.jpg", "-o", "sbs.png"}));

@@ -12,16 +12,21 @@ namespace parallax {
 bool IsVideoJob(int argc, const char* const* argv) {
   if (argc < 3) return false;
   bool video_command = false;
-  // Depth too since its video encodes at veryfast: its encoder no longer
-  // hides the spinning (scripts/bench_depth_video: 1.91x the ffmpeg
-  // floor's time with spinning threads, 1.66-1.75x passive; at medium, passive
-  // had been 2-5 % slower).
   for (const char* name : {"stereo", "defocus", "fog", "depth"}) {
     video_command = video_command || !std::strcmp(argv[1], name);
   }
   if (!video_command) return false;
+  // Depth only when it writes a video: with its encoder at veryfast the
+  // spinning threads no longer hide behind it (scripts/bench_depth_video:
+  // 1.89-1.91x the ffmpeg floor's time spinning, 1.66-1.75x passive). To
+  // frames its network dominates and passive threads gained nothing
+  // (9.74-9.87 s spinning, 9.76-10.04 s passive for the bench's clip).
+  const bool depth = !std::strcmp(argv[1], "depth");
   for (int i = 2; i < argc; ++i) {
-    if (argv[i][0] != '-' && HasVideoExtension(argv[i])) return true;
+    if (argv[i][0] == '-' || !HasVideoExtension(argv[i])) continue;
+    const bool output = !std::strcmp(argv[i - 1], "-o") ||
+                        !std::strcmp(argv[i - 1], "--output");
+    if (!depth || output) return true;
   }
   return false;
 }

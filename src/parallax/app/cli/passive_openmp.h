@@ -8,8 +8,8 @@
 
 namespace parallax {
 
-// True when argv (`parallax <command> ...`) is a stereo, defocus, fog or
-// depth job with a video among its arguments.
+// True when argv (`parallax <command> ...`) is a stereo, defocus or fog job
+// with a video among its arguments, or a depth job writing a video.
 bool IsVideoJob(int argc, const char* const* argv);
 
 // For a video job while OMP_WAIT_POLICY is unset: sets it to PASSIVE and
