@@ -318,6 +318,11 @@ void ProcessVideoToVideo(const MediaInput& input, Predictor& predictor,
   report->frames += done.frames;
   report->raw_flicker = done.raw_flicker;
   report->stabilized_flicker = done.stabilized_flicker;
+  report->decode_s += done.decode_s;
+  report->depth_s += done.depth_s;
+  report->render_s += done.render_s;
+  report->encode_s += done.encode_s;
+  report->video_frames += done.frames;
 }
 
 // A video to a frame folder.

@@ -44,6 +44,10 @@ struct DepthJobReport {
   // Flicker of the last video or sequence (relative to its mean disparity;
   // < 0 when none was measured): raw network output and stabilised.
   double raw_flicker = -1, stabilized_flicker = -1;
+  // Busy seconds of each stage of video-to-video outputs (stages run at
+  // once, so these add up to more than `seconds`); frames in `video_frames`.
+  double decode_s = 0, depth_s = 0, render_s = 0, encode_s = 0;
+  int64_t video_frames = 0;
 };
 
 // Throws parallax::Error for problems with the whole job (e.g. a video

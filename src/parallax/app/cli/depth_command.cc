@@ -197,6 +197,15 @@ int RunDepth(int argc, char** argv) {
     if (!quiet) {
       fmt::print(stderr, "wrote {} image(s) and {} frame(s) in {:.1f} s\n",
                  report.images, report.frames, report.seconds);
+      if (report.video_frames > 0) {
+        const double ms = 1000.0 / report.video_frames;
+        fmt::print(stderr,
+                   "per video frame, each stage busy: "
+                   "decode {:.1f} ms, depth {:.1f} ms, render {:.1f} ms, "
+                   "encode {:.1f} ms\n",
+                   report.decode_s * ms, report.depth_s * ms,
+                   report.render_s * ms, report.encode_s * ms);
+      }
     }
     // Measured only when asked for (--flicker): shown even with -q.
     if (report.raw_flicker >= 0) {

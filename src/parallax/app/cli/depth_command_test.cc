@@ -169,6 +169,18 @@ TEST_F(DepthCommandTest, VideoToVideoKeepsFramesRateAndAudio) {
     const std::string err = ::testing::internal::GetCapturedStderr();
     EXPECT_EQ(err.find("% raw, ") != std::string::npos, flicker) << err;
   }
+  // Without --quiet: where the time went, per stage.
+  ::testing::internal::CaptureStderr();
+  ASSERT_EQ(testing::RunCommandLine(
+                RunDepth,
+                {video.string(), "-o", again.string(), "--model",
+                 model_.string(), "--preset", "ultrafast", "--overwrite"},
+                "parallax-depth"),
+            kExitOk);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("per video frame, each stage busy: decode "),
+            std::string::npos)
+      << err;
 }
 
 // Depth maps are encoded with x264's veryfast preset at CRF 17 unless the
