@@ -1,7 +1,9 @@
 // The subcommands run in-process on temporary folders (COLMAP style).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "parallax/app/cli/command_runner.h"
@@ -41,6 +43,23 @@ TEST(Cli, VideoJobsAreTheOnesThatRestartWithPassiveOpenMp) {
   EXPECT_FALSE(video_job({"eval", "film.mkv"}));
   EXPECT_FALSE(video_job({"train", "--data", "pairs.mp4"}));
   EXPECT_FALSE(video_job({"stereo"}));
+}
+
+// A video job's network leaves cores to the other stages: one thread on
+// this 2-core machine, never more than half the cores from 4 up.
+TEST(Cli, VideoJobsGiveTheNetworkFewerThreads) {
+  const int threads = VideoJobNetworkThreads();
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  EXPECT_GE(threads, 1);
+  EXPECT_LE(threads, std::max(1, cores / 2));
+  PredictorOptions video, photo, chosen;
+  UseVideoJobThreads({"photo.jpg", "film.MKV"}, &video);
+  EXPECT_EQ(video.threads, threads);
+  UseVideoJobThreads({"photo.jpg", "folder"}, &photo);
+  EXPECT_EQ(photo.threads, 0);  // all cores, as before
+  chosen.threads = 3;
+  UseVideoJobThreads({"film.mp4"}, &chosen);
+  EXPECT_EQ(chosen.threads, 3);
 }
 
 TEST(Cli, HelpSucceedsAndBadFlagsAreUsageErrors) {

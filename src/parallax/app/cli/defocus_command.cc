@@ -7,6 +7,7 @@
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
 #include "parallax/app/cli/effect_depth_flags.h"
+#include "parallax/app/cli/passive_openmp.h"
 #include "parallax/io/image_io.h"
 #include "parallax/jobs/defocus_job.h"
 #include "parallax/util/atomic_file.h"
@@ -152,6 +153,7 @@ int RunDefocus(int argc, char** argv) {
     job.focus_distance_given = focus_distance->count() > 0;
     job.existing = ExistingOutputsFromFlags(overwrite, resume);
     job.show_progress = !quiet;
+    UseVideoJobThreads(inputs, &depth_options.predictor);
     InstallInterruptHandler();
     try {
       EffectJobReport report;

@@ -5,6 +5,7 @@
 #include "parallax/app/cli/cli_job_control.h"
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
+#include "parallax/app/cli/passive_openmp.h"
 #include "parallax/infer/default_model.h"
 #include "parallax/io/image_io.h"
 #include "parallax/jobs/depth_job.h"
@@ -175,6 +176,9 @@ int RunDepth(int argc, char** argv) {
     }
 
     const std::filesystem::path model_path = ResolveModelPath(model);
+    if (HasVideoExtension(output)) {
+      UseVideoJobThreads(input_args, &predictor_options);
+    }
     Predictor predictor(model_path, predictor_options);
     job.model_id = ModelFileSettings(model_path);
     if (!quiet) {

@@ -7,6 +7,7 @@
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
 #include "parallax/app/cli/effect_depth_flags.h"
+#include "parallax/app/cli/passive_openmp.h"
 #include "parallax/effects/fog.h"
 #include "parallax/jobs/fog_job.h"
 #include "parallax/util/check.h"
@@ -106,6 +107,7 @@ int RunFog(int argc, char** argv) {
     job.depth_file = depth_file;
     job.existing = ExistingOutputsFromFlags(overwrite, resume);
     job.show_progress = !quiet;
+    UseVideoJobThreads(inputs, &job.depth.predictor);
     InstallInterruptHandler();
     try {
       EffectJobReport report;

@@ -4,6 +4,7 @@
 #include "parallax/app/cli/cli_job_control.h"
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
+#include "parallax/app/cli/passive_openmp.h"
 #include "parallax/infer/default_model.h"
 #include "parallax/io/image_io.h"
 #include "parallax/jobs/stereo_job.h"
@@ -183,6 +184,7 @@ int RunStereo(int argc, char** argv) {
     std::unique_ptr<Predictor> predictor;
     if (disparity.empty()) {
       const std::filesystem::path model_path = ResolveModelPath(model);
+      UseVideoJobThreads(input_args, &predictor_options);
       predictor = std::make_unique<Predictor>(model_path, predictor_options);
       job.model_id = ModelFileSettings(model_path);
       if (!quiet) {
