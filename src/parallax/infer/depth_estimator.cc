@@ -62,6 +62,13 @@ cv::Mat EstimateDisparity(Predictor& predictor, const cv::Mat& image,
   return disparity;
 }
 
+void UpsampleDepthFrame(DepthFrame& frame) {
+  if (!frame.pending_upsample) return;
+  frame.disparity = UpsampleDisparity(frame.disparity, Guide8(frame.image),
+                                      *frame.pending_upsample);
+  frame.pending_upsample.reset();
+}
+
 SequenceDepthEstimator::SequenceDepthEstimator(
     Predictor& predictor, const SequenceDepthOptions& options)
     : predictor_(predictor),
@@ -71,7 +78,7 @@ SequenceDepthEstimator::SequenceDepthEstimator(
 std::vector<DepthFrame> SequenceDepthEstimator::Push(int64_t index,
                                                      const cv::Mat& image) {
   THROW_CHECK(!image.empty());
-  pending_.push_back(DepthFrame{index, image, {}, false, {}});
+  pending_.push_back(DepthFrame{index, image, {}, false, {}, std::nullopt});
   // 7-channel models need the frame after the last one of a batch.
   const size_t lookahead = predictor_.config().input_channels == 7 ? 1 : 0;
   const size_t batch = static_cast<size_t>(predictor_.options().batch);
@@ -113,7 +120,12 @@ std::vector<DepthFrame> SequenceDepthEstimator::Run(size_t count, bool last) {
     const cv::Mat stable = stabilizer_.Process(small, prediction.disparity);
     frame.scene_cut = stabilizer_.last_was_scene_cut();
     if (options_.measure_flicker) stabilized_flicker_.Add(small, stable);
-    frame.disparity = UpsampleDisparity(stable, guide, options_.upsample);
+    if (options_.defer_upsampling) {
+      frame.disparity = stable;
+      frame.pending_upsample = options_.upsample;
+    } else {
+      frame.disparity = UpsampleDisparity(stable, guide, options_.upsample);
+    }
     previous_image_ = frame.image;
     done.push_back(std::move(frame));
   }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -35,6 +36,10 @@ struct SequenceDepthOptions {
   // stabilized_flicker()): two more passes over every frame pair, so only
   // when asked for (`parallax depth --flicker`).
   bool measure_flicker = false;
+  // Leave the upsampling to full resolution to the caller
+  // (UpsampleDepthFrame), so that a pipeline can run it on another stage's
+  // thread; the frames' disparity is at network resolution until then.
+  bool defer_upsampling = false;
 };
 
 struct DepthFrame {
@@ -45,7 +50,14 @@ struct DepthFrame {
   // The network's plane distributions when the predictor gives them (not
   // stabilised: they belong to the raw prediction of this frame).
   PlaneDistributions planes;
+  // Set while `disparity` waits at network resolution (defer_upsampling).
+  std::optional<UpsampleOptions> pending_upsample;
 };
+
+// Upsamples the disparity of a frame that waits for it (defer_upsampling)
+// to the frame's size, exactly as the estimator would have; does nothing to
+// other frames.
+void UpsampleDepthFrame(DepthFrame& frame);
 
 // Depth for the frames of one shot or film, in order. Frames are queued until
 // a batch is full (and, for 7-channel models, until the next frame is known),

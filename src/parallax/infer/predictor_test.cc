@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
+#include "parallax/infer/depth_estimator.h"
 #include "parallax/model/checkpoint.h"
 #include "parallax/testing/image_checks.h"
 #include "parallax/testing/testing.h"
@@ -130,6 +131,34 @@ TEST(PredictorTest, BatchedEqualsOneByOne) {
     const DepthPrediction single = batched.Predict(inputs[i]);
     EXPECT_LT(cv::norm(single.disparity, all[i].disparity, cv::NORM_INF), 1e-3)
         << i;
+  }
+}
+
+// A sequence's upsampling left to the caller (a video pipeline runs it on
+// its render thread) gives the same disparity, to the bit, as the
+// estimator's own.
+TEST(SequenceDepthEstimatorTest, DeferredUpsamplingGivesTheSameDisparity) {
+  testing::TempDir dir;
+  Predictor predictor(SaveTinyModel(dir), CpuOptions());
+  SequenceDepthOptions options;
+  SequenceDepthEstimator direct(predictor, options);
+  options.defer_upsampling = true;
+  SequenceDepthEstimator deferred(predictor, options);
+  for (int i = 0; i < 4; ++i) {
+    const cv::Mat frame = TexturedImage({300, 200}, i);
+    std::vector<DepthFrame> a = direct.Push(i, frame);
+    std::vector<DepthFrame> b = deferred.Push(i, frame);
+    ASSERT_EQ(a.size(), 1u);
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_FALSE(a[0].pending_upsample);
+    ASSERT_TRUE(b[0].pending_upsample);
+    EXPECT_LT(b[0].disparity.cols, frame.cols);  // network resolution
+    UpsampleDepthFrame(b[0]);
+    EXPECT_FALSE(b[0].pending_upsample);
+    ASSERT_EQ(b[0].disparity.size(), frame.size());
+    EXPECT_EQ(cv::norm(a[0].disparity, b[0].disparity, cv::NORM_INF), 0) << i;
+    UpsampleDepthFrame(b[0]);  // nothing left to do
+    EXPECT_EQ(b[0].disparity.size(), frame.size());
   }
 }
 

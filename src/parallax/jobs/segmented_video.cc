@@ -244,7 +244,10 @@ class SegmentStages {
         renderer_.Reset();
         return std::nullopt;
       case RenderItem::kFrame: {
-        Timed(&report_.render_s, [&] { renderer_.Observe(item.frame); });
+        Timed(&report_.render_s, [&] {
+          UpsampleDepthFrame(item.frame);
+          renderer_.Observe(item.frame);
+        });
         if (!item.write) return std::nullopt;
         EncodeItem out{EncodeItem::kFrame, item.segment, {}, item.pts, {}};
         out.image = Timed(&report_.render_s,
@@ -313,8 +316,11 @@ class SegmentStages {
   void StartSegment(int64_t k, bool warm,
                     const std::function<void(RenderItem)>& out) {
     segment_ = k;
-    estimator_ =
-        std::make_unique<SequenceDepthEstimator>(predictor_, options_.sequence);
+    // The upsampling to full resolution runs in the render stage: the
+    // network alone keeps the depth stage busy enough.
+    SequenceDepthOptions sequence = options_.sequence;
+    sequence.defer_upsampling = true;
+    estimator_ = std::make_unique<SequenceDepthEstimator>(predictor_, sequence);
     out({RenderItem::kStartSegment, k, {}, false, 0});
     if (!warm) return;
     for (const BufferedFrame& frame : recent_) {
