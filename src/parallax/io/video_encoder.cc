@@ -9,8 +9,11 @@ extern "C" {
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <string>
 #include <string_view>
+#include <vector>
 
+#include <fmt/format.h>
 #include <opencv2/core.hpp>
 
 #include "parallax/util/check.h"
@@ -134,6 +137,19 @@ EncoderChoice ChooseEncoder(const VideoEncodeOptions& options,
           "faster, fast, medium, slow, slower, veryslow or placebo",
           path.string(), options.preset);
     }
+    const std::vector<std::string> tunes =
+        choice.name == "h264"
+            ? std::vector<std::string>{"",      "film",       "animation",
+                                       "grain", "stillimage", "psnr",
+                                       "ssim",  "fastdecode", "zerolatency"}
+            : std::vector<std::string>{"",         "psnr",       "ssim",
+                                       "grain",    "fastdecode", "zerolatency",
+                                       "animation"};
+    if (std::find(tunes.begin(), tunes.end(), options.tune) == tunes.end()) {
+      ThrowError("{}: unknown {} tune '{}': choose one of {}", path.string(),
+                 choice.name, options.tune,
+                 fmt::join(tunes.begin() + 1, tunes.end(), ", "));
+    }
     if (options.crf != -1 && (options.crf < 0 || options.crf > 51)) {
       ThrowError("{}: crf must be in 0..51 (or -1 for the default), got {}",
                  path.string(), options.crf);
@@ -219,6 +235,9 @@ CodecContextPtr OpenEncoder(const EncoderChoice& choice,
                                             : 20;
     av_dict_set(&settings, "crf", std::to_string(crf).c_str(), 0);
     av_dict_set(&settings, "preset", options.preset.c_str(), 0);
+    if (!options.tune.empty()) {
+      av_dict_set(&settings, "tune", options.tune.c_str(), 0);
+    }
     if (choice.name == "h264") {
       if (const std::string sets = X264InstructionSets(); !sets.empty()) {
         av_dict_set(&settings, "x264-params", ("asm=" + sets).c_str(), 0);

@@ -49,6 +49,10 @@ struct VideoEncodeOptions {
   int crf = -1;
   // x264/x265 speed preset, ultrafast .. veryslow. Unused by ffv1.
   std::string preset = "medium";
+  // x264/x265 tuning ("" = none): psnr for data such as depth maps (no
+  // perceptual tricks), or film, grain, animation, ssim, fastdecode,
+  // zerolatency, stillimage (x264 only). Unused by ffv1.
+  std::string tune;
   // Encoder pixel format; "" = yuv420p for h264/h265, and for ffv1 the
   // lossless match of the frames (bgr0, gbrp16le, gray, gray16le). Others
   // such as "yuv420p10le" or "yuv444p" are accepted where the encoder

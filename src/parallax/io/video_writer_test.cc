@@ -456,6 +456,11 @@ TEST_F(VideoWriterTest, RejectsBadSettings) {
                        "'nonsense'"));
   EXPECT_TRUE(Contains(error_of(mp4, spec, Encoding("h264", "", "ludicrous")),
                        "unknown preset 'ludicrous'"));
+  VideoEncodeOptions tune = Encoding("h265");
+  tune.tune = "stillimage";  // x264 only
+  const std::string bad_tune = error_of(mp4, spec, tune);
+  EXPECT_TRUE(Contains(bad_tune, "unknown h265 tune 'stillimage'")) << bad_tune;
+  EXPECT_TRUE(Contains(bad_tune, "psnr, ssim")) << bad_tune;
   VideoEncodeOptions crf = Encoding("h265");
   crf.crf = 60;
   EXPECT_TRUE(Contains(error_of(mp4, spec, crf), "crf must be in 0..51"));

@@ -24,8 +24,9 @@ namespace parallax {
 
 VideoEncodeOptions DepthVideoEncodeDefaults() {
   VideoEncodeOptions encode;
-  encode.preset = "veryfast";
-  encode.crf = 17;
+  encode.preset = "superfast";
+  encode.crf = 18;
+  encode.tune = "psnr";
   return encode;
 }
 namespace {

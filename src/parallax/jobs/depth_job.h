@@ -20,13 +20,14 @@
 
 namespace parallax {
 
-// How depth videos are encoded unless asked otherwise: the veryfast preset
-// at CRF 17 (for h265 as for h264). Depth maps are smooth, so the slower
-// presets' search buys them almost nothing: on the benchmark clip
-// (docs/performance.md, depth video) x264 keeps the depth as well as medium
-// at CRF 18 (PSNR 51.59 against 51.66 dB, 3 % larger) in 39 % of the
-// encoder's time, which was most of a depth video job's time beside the
-// network.
+// How depth videos are encoded unless asked otherwise: the superfast
+// preset at CRF 18, tuned for PSNR (for h265 as for h264). A depth map is
+// smooth data, not a picture: the slower presets' search and the
+// perceptual tuning (psy-rd, adaptive quantisation) buy it nothing. On two
+// clips' depth (docs/performance.md, depth video) x264 keeps it better than
+// at medium or veryfast (PSNR 51.86 and 51.34 dB against 51.66 and
+// 51.03 dB at medium, CRF 18) at a fifth of medium's encoder time and
+// 9-20 % more bytes.
 VideoEncodeOptions DepthVideoEncodeDefaults();
 
 struct DepthJobOptions : MediaJobOptions {

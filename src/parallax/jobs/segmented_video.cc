@@ -70,6 +70,7 @@ std::string Fingerprint(const fs::path& input, const SegmentedVideoOptions& o) {
       {"codec", e.codec},
       {"crf", e.crf},
       {"preset", e.preset},
+      {"tune", e.tune},
       {"pix_fmt", e.pix_fmt},
       {"stereo_tag", int(e.stereo)},
       {"job", o.settings},

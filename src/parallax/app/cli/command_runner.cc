@@ -134,6 +134,10 @@ void AddVideoEncodeOptions(CLI::App& app, VideoEncodeOptions* encode) {
   }
   app.add_option("--preset", encode->preset, "Encoder speed preset")
       ->capture_default_str();
+  app.add_option("--tune", encode->tune,
+                 "Encoder tuning: psnr (data such as depth maps), film, grain, "
+                 "animation, ...; empty for none")
+      ->capture_default_str();
   app.add_option("--pix-fmt", encode->pix_fmt,
                  "Video pixel format, e.g. yuv420p10le");
 }

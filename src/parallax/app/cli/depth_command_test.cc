@@ -183,9 +183,10 @@ TEST_F(DepthCommandTest, VideoToVideoKeepsFramesRateAndAudio) {
       << err;
 }
 
-// Depth maps are encoded with x264's veryfast preset at CRF 17 unless the
-// flags say otherwise (x264 writes its settings into the stream: veryfast
-// is subme=2, medium subme=7).
+// Depth maps are encoded with x264's superfast preset at CRF 18, tuned for
+// PSNR, unless the flags say otherwise (x264 writes its settings into the
+// stream: superfast is subme=1, medium subme=7; the PSNR tuning turns psy
+// off).
 TEST_F(DepthCommandTest, DepthVideoEncodesFastUnlessAskedOtherwise) {
   PARALLAX_SKIP_WITHOUT_FFMPEG();
   const fs::path video = MakeVideo("short.mp4", 3);
@@ -200,12 +201,14 @@ TEST_F(DepthCommandTest, DepthVideoEncodesFastUnlessAskedOtherwise) {
     return std::string(std::istreambuf_iterator<char>(in), {});
   };
   const std::string fast = encoder_settings({});
-  EXPECT_NE(fast.find("crf=17.0"), std::string::npos);
-  EXPECT_NE(fast.find(" subme=2 "), std::string::npos);
+  EXPECT_NE(fast.find("crf=18.0"), std::string::npos);
+  EXPECT_NE(fast.find(" subme=1 "), std::string::npos);
+  EXPECT_NE(fast.find(" psy=0 "), std::string::npos);
   const std::string asked =
-      encoder_settings({"--preset", "medium", "--crf", "18"});
-  EXPECT_NE(asked.find("crf=18.0"), std::string::npos);
+      encoder_settings({"--preset", "medium", "--crf", "17", "--tune", ""});
+  EXPECT_NE(asked.find("crf=17.0"), std::string::npos);
   EXPECT_NE(asked.find(" subme=7 "), std::string::npos);
+  EXPECT_NE(asked.find(" psy=1 "), std::string::npos);
 }
 
 TEST_F(DepthCommandTest, VideoToFolderWithRangeAndResume) {
