@@ -45,7 +45,7 @@ struct SequenceDepthOptions {
 struct DepthFrame {
   int64_t index = 0;       // as given to Push()
   cv::Mat image;           // the frame as given
-  cv::Mat disparity;       // CV_32FC1 at the frame's size
+  cv::Mat disparity;       // CV_32FC1 at the frame's size (see below)
   bool scene_cut = false;  // the stabiliser started over at this frame
   // The network's plane distributions when the predictor gives them (not
   // stabilised: they belong to the raw prediction of this frame).

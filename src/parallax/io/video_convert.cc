@@ -74,12 +74,14 @@ std::optional<YuvMatrix> FastMatrix(int colorspace) {
   }
 }
 
-// Where the stream puts its chroma samples. Untagged: MPEG-2, H.264 and
-// HEVC put them on the even columns ("left"), JPEG (full range) between
-// columns.
+// Where the stream puts its chroma samples horizontally. Untagged: MPEG-2,
+// H.264 and HEVC put them on the even columns ("left"), JPEG (full range)
+// between columns.
 ChromaSiting Siting(const AVFrame& frame, bool full_range) {
   switch (frame.chroma_location) {
     case AVCHROMA_LOC_CENTER:
+    case AVCHROMA_LOC_TOP:
+    case AVCHROMA_LOC_BOTTOM:
       return ChromaSiting::kCentre;
     case AVCHROMA_LOC_UNSPECIFIED:
       return full_range ? ChromaSiting::kCentre : ChromaSiting::kLeft;
@@ -128,8 +130,9 @@ cv::Mat FrameToMat::Convert(const AVFrame& frame, int bit_depth) {
       bit_depth == 8 ? AV_PIX_FMT_BGR24 : AV_PIX_FMT_BGR48;
   const int colorspace = ColorMatrix(frame);
   // 8-bit 4:2:0 in BT.709 or BT.601, nearly every video: our own
-  // converter, 9x faster than swscale at the same accuracy, which also
-  // places chroma where the stream says (io/yuv_to_bgr.h).
+  // converter, 2.4x faster than swscale's accurate path at the same
+  // accuracy, which also places chroma where the stream says
+  // (io/yuv_to_bgr.h).
   const std::optional<YuvMatrix> matrix = FastMatrix(colorspace);
   if (source == AV_PIX_FMT_YUV420P && bit_depth == 8 && matrix) {
     const Yuv420Planes planes{

@@ -49,7 +49,7 @@ struct VideoEncodeOptions {
   int crf = -1;
   // x264/x265 speed preset, ultrafast .. veryslow. Unused by ffv1.
   std::string preset = "medium";
-  // x264/x265 tuning ("" = none): psnr for data such as depth maps (no
+  // One x264/x265 tuning ("" = none): psnr for data such as depth maps (no
   // perceptual tricks), or film, grain, animation, ssim, fastdecode,
   // zerolatency, stillimage (x264 only). Unused by ffv1.
   std::string tune;

@@ -1,6 +1,7 @@
 #include "parallax/io/yuv_to_bgr.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <vector>
 
 #include <opencv2/core/hal/intrin.hpp>
@@ -10,8 +11,8 @@
 namespace parallax {
 namespace {
 
-// R = Y + cr_r Cr; G = Y - cb_g Cb - cr_g Cr; B = Y + cb_b Cb, with Y, Cb and
-// Cr scaled to 0..255 and -127.5..127.5 first.
+// R = Y + cr_r Cr; G = Y - cb_g Cb - cr_g Cr; B = Y + cb_b Cb, with Y
+// scaled to 0..255 and Cb, Cr centred on 128 and scaled to the same range.
 struct Coefficients {
   float y_offset, y_scale, c_scale;
   float cr_r, cb_g, cr_g, cb_b;
@@ -45,8 +46,8 @@ void ChromaRow(const uint8_t* plane, int stride, int chroma_width,
   const int j = y / 2;
   const int other =
       std::clamp(y % 2 == 0 ? j - 1 : j + 1, 0, chroma_height - 1);
-  const uint8_t* near_row = plane + static_cast<size_t>(j) * stride;
-  const uint8_t* far_row = plane + static_cast<size_t>(other) * stride;
+  const uint8_t* near_row = plane + static_cast<ptrdiff_t>(j) * stride;
+  const uint8_t* far_row = plane + static_cast<ptrdiff_t>(other) * stride;
   float* row = blend + 1;
   const cv::v_float32x4 w_near = cv::v_setall_f32(0.75f * scale);
   const cv::v_float32x4 w_far = cv::v_setall_f32(0.25f * scale);
@@ -59,8 +60,11 @@ void ChromaRow(const uint8_t* plane, int stride, int chroma_width,
         cv::v_reinterpret_as_s32(cv::v_load_expand_q(far_row + i)));
     cv::v_store(row + i, n * w_near + f * w_far - offset);
   }
+  // The same arithmetic as the vectors, so no column rounds differently.
+  const float near_weight = 0.75f * scale, far_weight = 0.25f * scale;
+  const float centre = 128.0f * scale;
   for (; i < chroma_width; ++i) {
-    row[i] = (0.75f * near_row[i] + 0.25f * far_row[i] - 128.0f) * scale;
+    row[i] = near_row[i] * near_weight + far_row[i] * far_weight - centre;
   }
   row[-1] = row[0];
   row[chroma_width] = row[chroma_width - 1];
@@ -118,7 +122,8 @@ void Yuv420ToBgr(const Yuv420Planes& planes, YuvMatrix matrix, bool full_range,
               c.c_scale, blend.data(), cb.data());
     ChromaRow(planes.v, planes.v_stride, chroma_width, chroma_height, y, siting,
               c.c_scale, blend.data(), cr.data());
-    const uint8_t* y_row = planes.y + static_cast<size_t>(y) * planes.y_stride;
+    const uint8_t* y_row =
+        planes.y + static_cast<ptrdiff_t>(y) * planes.y_stride;
     std::copy_n(y_row, width, luma.data());
     uint8_t* dst = out.ptr<uint8_t>(y);
     for (int x = 0; x < width; x += 16) {

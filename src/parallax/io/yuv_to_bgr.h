@@ -1,8 +1,8 @@
 // 8-bit 4:2:0 YUV (what nearly every film and phone video decodes to) to
 // 8-bit BGR, with bilinear chroma and rounding to nearest. swscale's path
 // of that quality (accurate rounding, full chroma interpolation) is its
-// generic one: 18 ms a 1080p frame on this machine, against about 2 ms
-// here (io/video_benchmark: BM_ConvertYuv420).
+// generic one: 8.2 ms a 1080p frame on this machine, against 3.5 ms here
+// (build/benchmarks/yuv_to_bgr_benchmark).
 #pragma once
 
 #include <cstdint>
@@ -15,7 +15,9 @@ enum class YuvMatrix { kBt601, kBt709 };
 
 // Chroma position, per the stream's chroma location: "left" (MPEG-2,
 // H.264's default: on the even luma columns, between the rows) or "centre"
-// (MPEG-1, JPEG: between columns and rows).
+// (MPEG-1, JPEG: between columns and rows). Vertically chroma is always
+// taken between the rows; the rare vertically co-sited locations (top,
+// bottom) are treated so too.
 enum class ChromaSiting { kLeft, kCentre };
 
 struct Yuv420Planes {

@@ -25,9 +25,9 @@ namespace parallax {
 // smooth data, not a picture: the slower presets' search and the
 // perceptual tuning (psy-rd, adaptive quantisation) buy it nothing. On two
 // clips' depth (docs/performance.md, depth video) x264 keeps it better than
-// at medium or veryfast (PSNR 51.86 and 51.34 dB against 51.66 and
+// at medium or veryfast (PSNR 51.86 and 51.34 dB against 51.63 and
 // 51.03 dB at medium, CRF 18) at a fifth of medium's encoder time and
-// 9-20 % more bytes.
+// 10-18 % more bytes.
 VideoEncodeOptions DepthVideoEncodeDefaults();
 
 struct DepthJobOptions : MediaJobOptions {

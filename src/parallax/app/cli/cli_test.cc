@@ -45,20 +45,20 @@ TEST(Cli, VideoJobsAreTheOnesThatRestartWithPassiveOpenMp) {
   EXPECT_FALSE(video_job({"stereo"}));
 }
 
-// A video job's network leaves cores to the other stages: one thread on
-// this 2-core machine, never more than half the cores from 4 up.
+// A job writing a video leaves cores to its other stages: the network gets
+// one thread on this 2-core machine, never more than half the cores.
 TEST(Cli, VideoJobsGiveTheNetworkFewerThreads) {
   const int threads = VideoJobNetworkThreads();
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
   EXPECT_GE(threads, 1);
   EXPECT_LE(threads, std::max(1, cores / 2));
-  PredictorOptions video, photo, chosen;
-  UseVideoJobThreads({"photo.jpg", "film.MKV"}, &video);
+  PredictorOptions video, frames, chosen;
+  UseVideoJobThreads("sbs.MKV", &video);
   EXPECT_EQ(video.threads, threads);
-  UseVideoJobThreads({"photo.jpg", "folder"}, &photo);
-  EXPECT_EQ(photo.threads, 0);  // all cores, as before
+  UseVideoJobThreads("frames", &frames);
+  EXPECT_EQ(frames.threads, 0);  // all cores, as before
   chosen.threads = 3;
-  UseVideoJobThreads({"film.mp4"}, &chosen);
+  UseVideoJobThreads("out.mp4", &chosen);
   EXPECT_EQ(chosen.threads, 3);
 }
 

@@ -153,7 +153,7 @@ int RunDefocus(int argc, char** argv) {
     job.focus_distance_given = focus_distance->count() > 0;
     job.existing = ExistingOutputsFromFlags(overwrite, resume);
     job.show_progress = !quiet;
-    UseVideoJobThreads(inputs, &depth_options.predictor);
+    UseVideoJobThreads(output, &depth_options.predictor);
     InstallInterruptHandler();
     try {
       EffectJobReport report;

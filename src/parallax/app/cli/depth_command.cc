@@ -176,9 +176,7 @@ int RunDepth(int argc, char** argv) {
     }
 
     const std::filesystem::path model_path = ResolveModelPath(model);
-    if (HasVideoExtension(output)) {
-      UseVideoJobThreads(input_args, &predictor_options);
-    }
+    UseVideoJobThreads(output, &predictor_options);
     Predictor predictor(model_path, predictor_options);
     job.model_id = ModelFileSettings(model_path);
     if (!quiet) {

@@ -107,7 +107,7 @@ int RunFog(int argc, char** argv) {
     job.depth_file = depth_file;
     job.existing = ExistingOutputsFromFlags(overwrite, resume);
     job.show_progress = !quiet;
-    UseVideoJobThreads(inputs, &job.depth.predictor);
+    UseVideoJobThreads(output, &job.depth.predictor);
     InstallInterruptHandler();
     try {
       EffectJobReport report;

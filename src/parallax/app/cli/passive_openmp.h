@@ -11,30 +11,28 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
 #include "parallax/infer/predictor.h"
 
 namespace parallax {
 
-// The network's CPU threads in a video job. The job's other stages
-// (decoding, rendering, encoding) run at the same time on the other cores,
-// so with 2 cores the network gets one; from 4 cores, half of them.
+// The network's CPU threads in a job that writes a video. The job's other
+// stages (decoding, rendering, encoding) run at the same time on the other
+// cores, so with 2 cores the network gets one; from 4 cores, half of them.
 int VideoJobNetworkThreads();
 
-// Gives the network of a job over these inputs (to `output`, when only a
-// video output makes it a video job, as for depth) VideoJobNetworkThreads()
-// when any input is a video and no thread count was chosen.
-void UseVideoJobThreads(const std::vector<std::string>& inputs,
-                        PredictorOptions* options);
+// Gives the network VideoJobNetworkThreads() when `output` is a video file
+// (the pipelined jobs) and no thread count was chosen. Photo batches and
+// frame folders keep every core.
+void UseVideoJobThreads(const std::string& output, PredictorOptions* options);
 
 // True when argv (`parallax <command> ...`) is a stereo, defocus or fog job
 // with a video among its arguments, or a depth job writing a video.
 bool IsVideoJob(int argc, const char* const* argv);
 
-// For a video job whose network uses more than one thread, while
-// OMP_WAIT_POLICY is unset: sets it to PASSIVE and execs this program again
-// with the same arguments (not returning).
+// For a video job while OMP_WAIT_POLICY is unset, unless it writes a video
+// with a one-thread network (nothing to spin): sets it to PASSIVE and execs
+// this program again with the same arguments (not returning).
 // Otherwise, or when the exec fails, returns and the job runs as it is.
 void RestartVideoJobsWithPassiveOpenMp(int argc, char** argv);
 

@@ -184,7 +184,7 @@ int RunStereo(int argc, char** argv) {
     std::unique_ptr<Predictor> predictor;
     if (disparity.empty()) {
       const std::filesystem::path model_path = ResolveModelPath(model);
-      UseVideoJobThreads(input_args, &predictor_options);
+      UseVideoJobThreads(output, &predictor_options);
       predictor = std::make_unique<Predictor>(model_path, predictor_options);
       job.model_id = ModelFileSettings(model_path);
       if (!quiet) {
