@@ -53,12 +53,17 @@ void ChromaRow(const uint8_t* plane, int stride, int chroma_width,
   const cv::v_float32x4 w_far = cv::v_setall_f32(0.25f * scale);
   const cv::v_float32x4 offset = cv::v_setall_f32(128.0f * scale);
   int i = 0;
-  for (; i + 4 <= chroma_width; i += 4) {
-    const cv::v_float32x4 n = cv::v_cvt_f32(
-        cv::v_reinterpret_as_s32(cv::v_load_expand_q(near_row + i)));
-    const cv::v_float32x4 f = cv::v_cvt_f32(
-        cv::v_reinterpret_as_s32(cv::v_load_expand_q(far_row + i)));
-    cv::v_store(row + i, n * w_near + f * w_far - offset);
+  for (; i + 8 <= chroma_width; i += 8) {
+    // 8 bytes a row: v_load_expand reads them unaligned (the 4-byte
+    // v_load_expand_q dereferences an int at any address).
+    cv::v_uint32x4 n[2], f[2];
+    cv::v_expand(cv::v_load_expand(near_row + i), n[0], n[1]);
+    cv::v_expand(cv::v_load_expand(far_row + i), f[0], f[1]);
+    for (int k = 0; k < 2; ++k) {
+      const cv::v_float32x4 nf = cv::v_cvt_f32(cv::v_reinterpret_as_s32(n[k]));
+      const cv::v_float32x4 ff = cv::v_cvt_f32(cv::v_reinterpret_as_s32(f[k]));
+      cv::v_store(row + i + 4 * k, nf * w_near + ff * w_far - offset);
+    }
   }
   // The same arithmetic as the vectors, so no column rounds differently.
   const float near_weight = 0.75f * scale, far_weight = 0.25f * scale;
