@@ -1,12 +1,15 @@
 #include "parallax/stereo/view_synthesis.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <vector>
 
+#include <opencv2/core/hal/intrin.hpp>
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "parallax/stereo/hole_softening.h"
 #include "parallax/util/check.h"
 #include "parallax/util/fast_round.h"
 
@@ -33,10 +36,30 @@ void CheckInputs(const cv::Mat& image, const cv::Mat& disparity) {
     ThrowError("view synthesis: disparity is {}x{} but the image {}x{}",
                disparity.cols, disparity.rows, image.cols, image.rows);
   }
-  if (!cv::checkRange(disparity)) {
-    ThrowError("view synthesis: disparity has NaN or infinite values");
-  }
 }
+
+[[noreturn]] void ThrowNotFinite() {
+  ThrowError("view synthesis: disparity has NaN or infinite values");
+}
+
+// Whether a row of disparity is all finite: x * 0 is 0 for finite x and NaN
+// for infinities and NaN, and NaN survives the sums.
+bool RowIsFinite(const float* d, int width) {
+  int x = 0;
+  cv::v_float32x4 sum = cv::v_setzero_f32();
+  const cv::v_float32x4 zero = cv::v_setzero_f32();
+  for (; x + 4 <= width; x += 4) sum += cv::v_load(d + x) * zero;
+  float tail = cv::v_reduce_sum(sum);
+  for (; x < width; ++x) tail += d[x] * 0.0f;
+  return tail == 0.0f;
+}
+
+// Target positions are clamped to [-kClamp, width + kClamp] (see
+// TargetPositions), and the per-target buffers have kPad spare pixels on
+// each side, so every splat has a slot and the traversal needs no bounds
+// checks: the ones outside the row land in the margins, which are ignored.
+constexpr int kClamp = 16;
+constexpr int kPad = kClamp + 2;
 
 // One thread's buffers for a row, kept across rows and frames: no
 // allocation per row or per frame once they have grown.
@@ -44,21 +67,27 @@ struct RowScratch {
   std::vector<float> source;    // the source row as float
   std::vector<float> t;         // each source pixel's target position
   std::vector<uint8_t> joined;  // x and x + 1 form a span
-  std::vector<float> nearest;   // largest disparity reaching each pixel
-  std::vector<float> color;     // accumulated, then the row's colour
-  std::vector<float> disparity;
-  std::vector<float> weight;
+  std::vector<int> lo, hi;      // the first and last target pixel of a span
+  std::vector<float> inverse;   // 1 / the span's length (0 for none)
+  // Per target pixel, with kPad margins (the pointers below skip them).
+  std::vector<float> nearest_buffer;  // largest disparity reaching it
+  std::vector<float> color_buffer;    // accumulated, then the row's colour
+  std::vector<float> disparity_buffer;
+  std::vector<float> weight_buffer;
+  std::vector<uint8_t> state_buffer;  // how many splats so far
   std::vector<uint8_t> original_holes;
-  std::vector<uint8_t> state;  // per target pixel: how many splats so far
   // The later splats of target pixels reached more than once.
   struct Splat {
     int target, source;
     float a, z;
   };
   std::vector<Splat> splats;
+  int channels = 0;
 
-  void Resize(int width, int channels, float edge_threshold) {
+  void Resize(int width, int row_channels, float edge_threshold) {
     const size_t w = static_cast<size_t>(width);
+    const size_t padded = w + 2 * kPad;
+    channels = row_channels;
     // A span joins pixels whose targets are at most `edge_threshold`
     // apart, so it covers at most that many pixels plus one; an isolated
     // pixel covers one.
@@ -68,58 +97,89 @@ struct RowScratch {
     source.resize(w * channels);
     t.resize(w);
     joined.resize(w);
-    nearest.resize(w);
-    color.resize(w * channels);
-    disparity.resize(w);
-    weight.resize(w);
+    lo.resize(w);
+    hi.resize(w);
+    inverse.resize(w);
+    nearest_buffer.resize(padded);
+    color_buffer.resize(padded * channels);
+    disparity_buffer.resize(padded);
+    weight_buffer.resize(padded);
+    state_buffer.resize(padded);
     original_holes.resize(w);
-    state.resize(w);
   }
+  float* nearest() { return nearest_buffer.data() + kPad; }
+  float* color() { return color_buffer.data() + size_t(kPad) * channels; }
+  float* disparity() { return disparity_buffer.data() + kPad; }
+  float* weight() { return weight_buffer.data() + kPad; }
+  uint8_t* state() { return state_buffer.data() + kPad; }
 };
 
-// Where each source pixel lands, and which neighbours form spans. Targets
+// Where each source pixel lands, and which neighbours form spans: a span
+// x, x + 1 covers the target pixels lo[x]..hi[x] (none if lo > hi). Targets
 // far outside the row are clamped: a span's two ends are within
 // `edge_threshold` of each other, so clamping only moves spans that cover
-// no pixel of the row.
+// no pixel of the row. Straight loops, which the compiler vectorises.
 void TargetPositions(const float* d, int width, float scale,
-                     float edge_threshold, float* t, uint8_t* joined) {
-  const float low = -16.0f, high = static_cast<float>(width) + 16.0f;
+                     float edge_threshold, RowScratch& s) {
+  float* t = s.t.data();
+  uint8_t* joined = s.joined.data();
+  int* lo = s.lo.data();
+  int* hi = s.hi.data();
+  float* inverse = s.inverse.data();
+  const float low = -kClamp, high = static_cast<float>(width) + kClamp;
   for (int x = 0; x < width; ++x) {
     t[x] = std::clamp(static_cast<float>(x) - scale * d[x], low, high);
   }
   for (int x = 0; x + 1 < width; ++x) {
     joined[x] = std::abs(scale * (d[x + 1] - d[x])) <= edge_threshold;
   }
+  int x = 0;
+#if CV_SIMD128
+  // The same as the scalar loop below, four spans at a time (the compiler
+  // does not vectorise that loop: the conversions to int block it).
+  const cv::v_float32x4 zero = cv::v_setzero_f32(), one = cv::v_setall_f32(1);
+  for (; x + 4 < width; x += 4) {
+    const cv::v_float32x4 t0 = cv::v_load(t + x), t1 = cv::v_load(t + x + 1);
+    cv::v_store(lo + x, cv::v_ceil(cv::v_min(t0, t1)));
+    cv::v_store(hi + x, cv::v_floor(cv::v_max(t0, t1)));
+    const cv::v_float32x4 span = t1 - t0, none = span == zero;
+    const cv::v_float32x4 q = one / cv::v_select(none, one, span);
+    cv::v_store(inverse + x, cv::v_select(none, zero, q));
+  }
+#endif
+  for (; x + 1 < width; ++x) {
+    const float t0 = t[x], t1 = t[x + 1];
+    lo[x] = CeilToInt(std::min(t0, t1));
+    hi[x] = FloorToInt(std::max(t0, t1));
+    const float span = t1 - t0;
+    inverse[x] = span == 0 ? 0.0f : 1.0f / span;
+  }
   joined[width - 1] = 0;
 }
 
 // Calls emit(target_x, x, a, disparity) for every target pixel the source
-// row covers: a in [0, 1] interpolates from source pixel x to x + 1 along a
-// span, or is 0 for an isolated pixel's own splat. `t` holds each source
-// pixel's target position, `joined[x]` whether x and x + 1 form a span.
+// row covers, margins included: a in [0, 1] interpolates from source pixel x
+// to x + 1 along a span, or is 0 for an isolated pixel's own splat.
 template <typename Emit>
-void TraverseRow(const float* d, const float* t, const uint8_t* joined,
-                 int width, Emit&& emit) {
+void TraverseRow(const float* d, const RowScratch& s, int width, Emit&& emit) {
+  const float* t = s.t.data();
+  const uint8_t* joined = s.joined.data();
+  const int* lo = s.lo.data();
+  const int* hi = s.hi.data();
+  const float* inverse = s.inverse.data();
   for (int x = 0; x < width; ++x) {
-    const bool right_joined = joined[x];
-    if (!right_joined) {
+    if (!joined[x]) {
       if (!(x > 0 && joined[x - 1])) {
         // An isolated pixel (a thin structure): its nearest target pixel.
-        const int xi = FloorToInt(t[x] + 0.5f);
-        if (xi >= 0 && xi < width) emit(xi, x, 0.0f, d[x]);
+        emit(FloorToInt(t[x] + 0.5f), x, 0.0f, d[x]);
       }
       continue;
     }
-    const float t0 = t[x], t1 = t[x + 1];
-    const int lo = std::max(0, CeilToInt(std::min(t0, t1)));
-    const int hi = std::min(width - 1, FloorToInt(std::max(t0, t1)));
-    if (lo > hi) continue;
-    const float span = t1 - t0;
-    const float inverse = span == 0 ? 0.0f : 1.0f / span;
+    const float t0 = t[x], inv = inverse[x];
     const float d0 = d[x], dd = d[x + 1] - d[x];
-    for (int xi = lo; xi <= hi; ++xi) {
+    for (int xi = lo[x]; xi <= hi[x]; ++xi) {
       const float a =
-          std::clamp((static_cast<float>(xi) - t0) * inverse, 0.0f, 1.0f);
+          std::clamp((static_cast<float>(xi) - t0) * inv, 0.0f, 1.0f);
       emit(xi, x, a, d0 + a * dd);
     }
   }
@@ -168,52 +228,51 @@ void FillRow(float* color, float* disparity, const uint8_t* hole,
 }
 
 // One row of one view: splat, normalise, fill. Leaves the colour in
-// `s.color`; writes the row's disparity and hole flags.
+// `s.color()`; writes the row's disparity and hole flags.
 template <int kChannels>
 void SynthesizeRow(const float* source, const float* d, int width, float scale,
                    const ViewSynthesisOptions& options, RowScratch& s,
                    float* disp, uint8_t* hole) {
-  TargetPositions(d, width, scale, options.edge_threshold, s.t.data(),
-                  s.joined.data());
-  const size_t n = static_cast<size_t>(width);
+  TargetPositions(d, width, scale, options.edge_threshold, s);
   // One traversal writes each target pixel's first splat straight into the
   // sums and records only the later splats of pixels reached more than once
   // (occlusions, a small share). Those pixels are then settled: their
   // nearest surface is known, and the splats within the tolerance of it are
   // summed in emission order, the first one as written. Every pixel gets
   // the same sums, in the same order, as replaying all splats would give.
-  float* nearest = s.nearest.data();
-  float* color = s.color.data();
-  float* disparity = s.disparity.data();
-  float* weight = s.weight.data();
-  uint8_t* state = s.state.data();  // kEmpty, kSingle, kShared, kSettled
-  std::fill_n(state, n, kEmpty);
+  float* nearest = s.nearest();
+  float* color = s.color();
+  float* disparity = s.disparity();
+  float* weight = s.weight();
+  uint8_t* state = s.state();  // kEmpty, kSingle, kShared, kSettled
+  std::fill(s.state_buffer.begin(), s.state_buffer.end(), kEmpty);
+  // The pixels no splat reaches keep these zeros.
+
   RowScratch::Splat* const extra = s.splats.data();  // sized by Resize
   size_t extras = 0;
-  TraverseRow(d, s.t.data(), s.joined.data(), width,
-              [&](int xi, int x, float a, float z) {
-                if (state[xi] == kEmpty) {
-                  const float* c0 = source + size_t(x) * kChannels;
-                  const float* c1 = a > 0 ? c0 + kChannels : c0;
-                  float* acc = color + size_t(xi) * kChannels;
-                  for (int k = 0; k < kChannels; ++k) {
-                    acc[k] = 0.0f + (c0[k] + a * (c1[k] - c0[k]));
-                  }
-                  disparity[xi] = 0.0f + z;
-                  weight[xi] = 1.0f;
-                  nearest[xi] = z;
-                  state[xi] = kSingle;
-                  return;
-                }
-                state[xi] = kShared;
-                nearest[xi] = std::max(nearest[xi], z);
-                extra[extras++] = {xi, x, a, z};
-              });
+  TraverseRow(d, s, width, [&](int xi, int x, float a, float z) {
+    if (state[xi] == kEmpty) {
+      const float* c0 = source + size_t(x) * kChannels;
+      const float* c1 = a > 0 ? c0 + kChannels : c0;
+      float* acc = color + ptrdiff_t(xi) * kChannels;
+      for (int k = 0; k < kChannels; ++k) {
+        acc[k] = 0.0f + (c0[k] + a * (c1[k] - c0[k]));
+      }
+      disparity[xi] = 0.0f + z;
+      weight[xi] = 1.0f;
+      nearest[xi] = z;
+      state[xi] = kSingle;
+      return;
+    }
+    state[xi] = kShared;
+    nearest[xi] = std::max(nearest[xi], z);
+    extra[extras++] = {xi, x, a, z};
+  });
   const float tolerance = options.depth_tolerance;
   for (size_t i = 0; i < extras; ++i) {
     const RowScratch::Splat& splat = extra[i];
     const int xi = splat.target;
-    float* acc = color + size_t(xi) * kChannels;
+    float* acc = color + ptrdiff_t(xi) * kChannels;
     if (state[xi] == kShared) {
       // The first splat, written above, is the sums' start if it is near
       // enough; else the sums start from nothing.
@@ -235,15 +294,17 @@ void SynthesizeRow(const float* source, const float* d, int width, float scale,
     weight[xi] += 1.0f;
   }
   for (int x = 0; x < width; ++x) {
+    const uint8_t st = state[x];
+    hole[x] = st == kEmpty ? 255 : 0;
+    disp[x] = disparity[x];
+    if (st == kSingle) continue;
     float* c = color + size_t(x) * kChannels;
-    if (state[x] == kEmpty) {  // nothing reached it: its sums were not set
-      hole[x] = 255;
+    if (st == kEmpty) {
       disp[x] = 0.0f;
       std::fill_n(c, kChannels, 0.0f);
       continue;
     }
-    const float inverse = 1.0f / weight[x];  // >= 1: the nearest is kept
-    hole[x] = 0;
+    const float inverse = 1.0f / weight[x];
     disp[x] = disparity[x] * inverse;
     for (int k = 0; k < kChannels; ++k) c[k] *= inverse;
   }
@@ -253,120 +314,31 @@ void SynthesizeRow(const float* source, const float* d, int width, float scale,
   }
 }
 
-// The row's colour in the image's type (8-bit rounds as convertTo does:
-// it is convertTo, vectorised).
-void StoreRow(float* color, int count, uchar* out, int depth) {
-  cv::Mat(1, count, CV_32F, color)
-      .convertTo(cv::Mat(1, count, depth, out), depth);
+// The row's colour in the image's type; 8-bit rounds to nearest even and
+// saturates, as convertTo does (a row at a time, its per-call overhead
+// counted).
+void StoreRow(const float* color, int count, uchar* out, int depth) {
+  if (depth == CV_32F) {
+    std::copy_n(color, count, reinterpret_cast<float*>(out));
+    return;
+  }
+  int i = 0;
+  for (; i + 16 <= count; i += 16) {
+    const cv::v_int32x4 a = cv::v_round(cv::v_load(color + i));
+    const cv::v_int32x4 b = cv::v_round(cv::v_load(color + i + 4));
+    const cv::v_int32x4 c = cv::v_round(cv::v_load(color + i + 8));
+    const cv::v_int32x4 d = cv::v_round(cv::v_load(color + i + 12));
+    cv::v_store(out + i, cv::v_pack_u(cv::v_pack(a, b), cv::v_pack(c, d)));
+  }
+  for (; i < count; ++i) out[i] = cv::saturate_cast<uchar>(color[i]);
 }
 
 void LoadRow(const uchar* in, int count, int depth, float* row) {
-  cv::Mat(1, count, depth, const_cast<uchar*>(in))
-      .convertTo(cv::Mat(1, count, CV_32F, row), CV_32F);
-}
-
-// Softens the copied fill inside the holes: a blur normalised over the hole
-// and background pixels only (normalised convolution), so no foreground
-// colour bleeds in, the seams between copied rows disappear, and wide holes
-// get the smooth continuation of their background. (Blending in Telea
-// inpainting of the same holes scored the same in the quality
-// table at 3x the cost.) Reads the `roi` of the view, returns the softened
-// region (CV_32F).
-//
-// The weighted colour and its weight are blurred together as the four
-// channels of one image, by one separable filter with a kernel made once:
-// per channel the same sums as blurring each plane on its own with
-// cv::GaussianBlur (whose kernel it is), without its per-call kernel
-// construction, which dominated on these small regions.
-cv::Mat SoftenFill(const cv::Mat& image, const cv::Mat& disparity,
-                   const cv::Mat& holes, float tolerance) {
-  constexpr int kSize = 13;
-  constexpr double kSigma = 3.0;
-  static const cv::Mat kGaussian = cv::getGaussianKernel(kSize, kSigma, CV_32F);
-  static const cv::Mat kWindow = cv::Mat::ones(7, 7, CV_8U);
-  // Background near a depth edge: within `tolerance` of the window minimum.
-  cv::Mat local_min;
-  cv::erode(disparity, local_min, kWindow);
-  const int channels = image.channels();
-  cv::Mat source;
-  image.convertTo(source, CV_32F);
-  cv::Mat weighted(image.size(), CV_32FC(channels + 1));
-  for (int y = 0; y < image.rows; ++y) {
-    const float* d = disparity.ptr<float>(y);
-    const float* low = local_min.ptr<float>(y);
-    const uint8_t* hole = holes.ptr<uint8_t>(y);
-    const float* in = source.ptr<float>(y);
-    float* out = weighted.ptr<float>(y);
-    for (int x = 0; x < image.cols; ++x) {
-      const float w = (d[x] <= low[x] + tolerance || hole[x]) ? 1.0f : 0.0f;
-      for (int c = 0; c < channels; ++c) *out++ = *in++ * w;
-      *out++ = w;
-    }
+  if (depth == CV_32F) {
+    std::copy_n(reinterpret_cast<const float*>(in), count, row);
+    return;
   }
-  cv::Mat blurred;
-  cv::sepFilter2D(weighted, blurred, CV_32F, kGaussian, kGaussian, {-1, -1}, 0,
-                  cv::BORDER_REFLECT_101);
-  cv::Mat softened(image.size(), CV_32FC(channels));
-  for (int y = 0; y < image.rows; ++y) {
-    const float* b = blurred.ptr<float>(y);
-    float* out = softened.ptr<float>(y);
-    for (int x = 0; x < image.cols; ++x) {
-      const float* p = b + x * (channels + 1);
-      const float norm = std::max(p[channels], 1e-6f);
-      for (int c = 0; c < channels; ++c) out[x * channels + c] = p[c] / norm;
-    }
-  }
-  return softened;
-}
-
-// The kTile x kTile tiles that hold a hole: `outer` is the tile grown by a
-// margin the filters need, `inner` the tile. Far cheaper than whole-frame
-// filters, since holes cover a small part of a frame.
-struct HoleTile {
-  cv::Rect inner, outer;
-};
-
-std::vector<HoleTile> HoleTiles(const cv::Mat& holes) {
-  constexpr int kTile = 64, kMargin = 12;
-  const cv::Rect frame(0, 0, holes.cols, holes.rows);
-  std::vector<HoleTile> tiles;
-  for (int y = 0; y < holes.rows; y += kTile) {
-    for (int x = 0; x < holes.cols; x += kTile) {
-      const cv::Rect inner = cv::Rect(x, y, kTile, kTile) & frame;
-      if (cv::countNonZero(holes(inner)) == 0) continue;
-      tiles.push_back(
-          {inner, cv::Rect(x - kMargin, y - kMargin, kTile + 2 * kMargin,
-                           kTile + 2 * kMargin) &
-                      frame});
-    }
-  }
-  return tiles;
-}
-
-// Softens one view's hole tiles in a fixed (raster) order, each from a
-// copy of its own region: a margin sees the softened pixels of the tiles
-// before it, always the same ones. (Tiles computed all from the unsoftened
-// view, in parallel, scored 0.05 dB lower in the disocclusions of the
-// quality report.)
-//
-// Only the holes' bounding box within the tile is written, so only that box
-// grown by the blur's radius (6) and the erosion's (3) is filtered: each
-// hole pixel still sees every pixel it saw in the whole tile, so the values
-// are the same, at a fraction of the cost (holes are thin strips).
-void SoftenHoles(SynthesizedView& view, float tolerance) {
-  constexpr int kReach = 6 + 3;
-  for (const HoleTile& tile : HoleTiles(view.holes)) {
-    const cv::Rect box =
-        cv::boundingRect(view.holes(tile.inner)) + tile.inner.tl();
-    const cv::Rect roi =
-        (box + cv::Point(-kReach, -kReach) + cv::Size(2 * kReach, 2 * kReach)) &
-        tile.outer;
-    const cv::Mat softened = SoftenFill(view.image(roi), view.disparity(roi),
-                                        view.holes(roi), tolerance);
-    cv::Mat patch;
-    softened(box - roi.tl()).convertTo(patch, view.image.type());
-    patch.copyTo(view.image(box), view.holes(box));
-  }
+  for (int i = 0; i < count; ++i) row[i] = in[i];
 }
 
 }  // namespace
@@ -396,11 +368,18 @@ std::vector<SynthesizedView> SynthesizeViews(
     view.disparity.create(image.size(), CV_32F);
     view.holes.create(image.size(), CV_8U);
   }
+  // Rows check their own disparity (in parallel, where a whole-map check
+  // first cost a serial millisecond at 1080p); a bad one fails the call.
+  std::atomic<bool> not_finite = false;
   cv::parallel_for_(cv::Range(0, height), [&](const cv::Range& rows) {
     thread_local RowScratch scratch;
     scratch.Resize(width, channels, options.edge_threshold);
     for (int y = rows.start; y < rows.end; ++y) {
       const float* d = disparity.ptr<float>(y);
+      if (!RowIsFinite(d, width)) {
+        not_finite = true;
+        return;
+      }
       LoadRow(image.ptr(y), width * channels, image.depth(),
               scratch.source.data());
       for (size_t v = 0; v < views.size(); ++v) {
@@ -414,18 +393,20 @@ std::vector<SynthesizedView> SynthesizeViews(
           SynthesizeRow<1>(scratch.source.data(), d, width, scales[v], options,
                            scratch, disp, hole);
         }
-        StoreRow(scratch.color.data(), width * channels, view.image.ptr(y),
+        StoreRow(scratch.color(), width * channels, view.image.ptr(y),
                  image.depth());
       }
     }
   });
+  if (not_finite) ThrowNotFinite();
   if (options.fill_holes) {
     // The views are independent: one thread each.
     cv::parallel_for_(cv::Range(0, static_cast<int>(views.size())),
                       [&](const cv::Range& range) {
                         for (int v = range.start; v < range.end; ++v) {
+                          SynthesizedView& view = views[size_t(v)];
                           SoftenHoles(
-                              views[static_cast<size_t>(v)],
+                              view.image, view.disparity, view.holes,
                               options.edge_threshold + options.depth_tolerance);
                         }
                       });
@@ -472,6 +453,7 @@ cv::Mat SharpenDepthEdges(const cv::Mat& disparity, int radius,
 cv::Mat NaiveBackwardWarp(const cv::Mat& image, const cv::Mat& disparity,
                           float scale) {
   CheckInputs(image, disparity);
+  if (!cv::checkRange(disparity)) ThrowNotFinite();
   cv::Mat map_x(image.size(), CV_32F), map_y(image.size(), CV_32F);
   for (int y = 0; y < image.rows; ++y) {
     const float* d = disparity.ptr<float>(y);
