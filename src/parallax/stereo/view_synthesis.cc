@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include <opencv2/core/hal/intrin.hpp>
@@ -75,7 +76,6 @@ struct RowScratch {
   std::vector<float> disparity_buffer;
   std::vector<float> weight_buffer;
   std::vector<uint8_t> state_buffer;  // how many splats so far
-  std::vector<uint8_t> original_holes;
   // The later splats of target pixels reached more than once.
   struct Splat {
     int target, source;
@@ -105,7 +105,6 @@ struct RowScratch {
     disparity_buffer.resize(padded);
     weight_buffer.resize(padded);
     state_buffer.resize(padded);
-    original_holes.resize(w);
   }
   float* nearest() { return nearest_buffer.data() + kPad; }
   float* color() { return color_buffer.data() + size_t(kPad) * channels; }
@@ -133,15 +132,33 @@ void TargetPositions(const float* d, int width, float scale,
   for (int x = 0; x + 1 < width; ++x) {
     joined[x] = std::abs(scale * (d[x + 1] - d[x])) <= edge_threshold;
   }
+  // A span that ends exactly on a pixel where the next span starts leaves
+  // that pixel to the next one: both would splat the same source pixel
+  // there, counting it twice against any other surface at that pixel (and
+  // costing a second splat, everywhere on integer disparities).
   int x = 0;
 #if CV_SIMD128
   // The same as the scalar loop below, four spans at a time (the compiler
   // does not vectorise that loop: the conversions to int block it).
   const cv::v_float32x4 zero = cv::v_setzero_f32(), one = cv::v_setall_f32(1);
-  for (; x + 4 < width; x += 4) {
+  const cv::v_float32x4 vscale = cv::v_setall_f32(scale);
+  const cv::v_float32x4 vedge = cv::v_setall_f32(edge_threshold);
+  for (; x + 5 < width; x += 4) {
     const cv::v_float32x4 t0 = cv::v_load(t + x), t1 = cv::v_load(t + x + 1);
-    cv::v_store(lo + x, cv::v_ceil(cv::v_min(t0, t1)));
-    cv::v_store(hi + x, cv::v_floor(cv::v_max(t0, t1)));
+    cv::v_int32x4 first = cv::v_ceil(cv::v_min(t0, t1));
+    cv::v_int32x4 last = cv::v_floor(cv::v_max(t0, t1));
+    const cv::v_float32x4 next_joined =
+        cv::v_abs(vscale * (cv::v_load(d + x + 2) - cv::v_load(d + x + 1))) <=
+        vedge;
+    const cv::v_float32x4 ends_up =
+        (t1 > t0) & (cv::v_cvt_f32(last) == t1) & next_joined;
+    const cv::v_float32x4 ends_down =
+        (t1 < t0) & (cv::v_cvt_f32(first) == t1) & next_joined;
+    // Masks are -1 where set.
+    last += cv::v_reinterpret_as_s32(ends_up);
+    first -= cv::v_reinterpret_as_s32(ends_down);
+    cv::v_store(lo + x, first);
+    cv::v_store(hi + x, last);
     const cv::v_float32x4 span = t1 - t0, none = span == zero;
     const cv::v_float32x4 q = one / cv::v_select(none, one, span);
     cv::v_store(inverse + x, cv::v_select(none, zero, q));
@@ -151,6 +168,9 @@ void TargetPositions(const float* d, int width, float scale,
     const float t0 = t[x], t1 = t[x + 1];
     lo[x] = CeilToInt(std::min(t0, t1));
     hi[x] = FloorToInt(std::max(t0, t1));
+    const bool next_joined = x + 2 < width && joined[x + 1];
+    if (next_joined && t1 > t0 && static_cast<float>(hi[x]) == t1) --hi[x];
+    if (next_joined && t1 < t0 && static_cast<float>(lo[x]) == t1) ++lo[x];
     const float span = t1 - t0;
     inverse[x] = span == 0 ? 0.0f : 1.0f / span;
   }
@@ -185,20 +205,30 @@ void TraverseRow(const float* d, const RowScratch& s, int width, Emit&& emit) {
   }
 }
 
-// Fills the hole runs of one row from their background side. `original`
-// is scratch of the row's width.
-void FillRow(float* color, float* disparity, const uint8_t* hole,
-             uint8_t* original, int width, int channels, float tolerance) {
-  std::copy_n(hole, static_cast<size_t>(width), original);
-  int x = 0;
-  while (x < width) {
-    if (!original[x]) {
-      ++x;
-      continue;
-    }
-    const int a = x;
-    while (x < width && original[x]) ++x;
-    const int b = x;  // hole run [a, b)
+// The runs of hole pixels (255) in a row of hole flags, found with memchr
+// (holes are a small share of a row).
+struct HoleRuns {
+  HoleRuns(const uint8_t* row, int width) : row(row), width(width) {}
+  bool Next() {
+    const void* found = end < width
+                            ? std::memchr(row + end, 255, size_t(width - end))
+                            : nullptr;
+    if (found == nullptr) return false;
+    begin = static_cast<int>(static_cast<const uint8_t*>(found) - row);
+    end = begin + 1;
+    while (end < width && row[end]) ++end;
+    return true;
+  }
+  const uint8_t* row;
+  int width;
+  int begin = 0, end = 0;  // the current run, [begin, end)
+};
+
+// Fills the hole runs of one row from their background side.
+void FillRow(float* color, float* disparity, const uint8_t* hole, int width,
+             int channels, float tolerance) {
+  for (HoleRuns runs(hole, width); runs.Next();) {
+    const int a = runs.begin, b = runs.end;
     const bool has_left = a > 0, has_right = b < width;
     if (!has_left && !has_right) return;  // nothing visible on this row
     // The farther side (smaller disparity) is what the hole uncovers.
@@ -216,7 +246,7 @@ void FillRow(float* color, float* disparity, const uint8_t* hole,
       // direction), as long as that strip is visible background; else
       // repeat the last good pixel.
       const int m = p + step * w;
-      if (m >= 0 && m < width && !original[m] &&
+      if (m >= 0 && m < width && !hole[m] &&
           std::abs(disparity[m] - background) <= tolerance) {
         last = m;
       }
@@ -293,23 +323,29 @@ void SynthesizeRow(const float* source, const float* d, int width, float scale,
     disparity[xi] += splat.z;
     weight[xi] += 1.0f;
   }
+  // Normalise. A pixel reached once holds its splat as is (weight 1); only
+  // the settled ones are divided, and the empty ones set to zero.
   for (int x = 0; x < width; ++x) {
-    const uint8_t st = state[x];
-    hole[x] = st == kEmpty ? 255 : 0;
-    disp[x] = disparity[x];
-    if (st == kSingle) continue;
-    float* c = color + size_t(x) * kChannels;
-    if (st == kEmpty) {
-      disp[x] = 0.0f;
-      std::fill_n(c, kChannels, 0.0f);
-      continue;
-    }
-    const float inverse = 1.0f / weight[x];
-    disp[x] = disparity[x] * inverse;
+    const bool empty = state[x] == kEmpty;
+    hole[x] = empty ? 255 : 0;
+    disp[x] = empty ? 0.0f : disparity[x];
+  }
+  for (size_t i = 0; i < extras; ++i) {
+    const int xi = extra[i].target;
+    if (state[xi] != kSettled) continue;
+    state[xi] = kSingle;                      // done
+    if (xi < 0 || xi >= width) continue;      // in a margin
+    const float inverse = 1.0f / weight[xi];  // >= 1: the nearest is kept
+    disp[xi] = disparity[xi] * inverse;
+    float* c = color + size_t(xi) * kChannels;
     for (int k = 0; k < kChannels; ++k) c[k] *= inverse;
   }
+  for (HoleRuns runs(hole, width); runs.Next();) {
+    std::fill(color + size_t(runs.begin) * kChannels,
+              color + size_t(runs.end) * kChannels, 0.0f);
+  }
   if (options.fill_holes) {
-    FillRow(color, disp, hole, s.original_holes.data(), width, kChannels,
+    FillRow(color, disp, hole, width, kChannels,
             options.edge_threshold + options.depth_tolerance);
   }
 }
