@@ -2,7 +2,8 @@
 // forward warp leaves are first filled by copying background texture row by
 // row (view_synthesis.cc), which leaves seams between the rows; this blurs
 // the fill with a normalised convolution over background and hole pixels
-// only, so the seams disappear and no foreground colour bleeds in.
+// only, so the seams disappear and the foreground's rim at the hole's edge
+// does not bleed in.
 #pragma once
 
 #include <opencv2/core.hpp>

@@ -170,6 +170,40 @@ TEST(SynthesizeView, NearerSurfaceWinsWhenItArrivesFirst) {
   EXPECT_FLOAT_EQ(view.disparity.at<float>(0, 3), 3.0f);
 }
 
+TEST(SynthesizeView, EachSourcePixelCountsOnceOnWholePixelShifts) {
+  // The background shifts by exactly 2, so every background pixel is the
+  // end of one span and the start of the next at the same target pixel. A
+  // thin bright pixel (disparity 10, isolated by the low edge threshold)
+  // lands on target 5 too; with a tolerance that blends everything, target
+  // 5 must be the plain mean of two surfaces, not the background counted
+  // twice.
+  cv::Mat image(1, 24, CV_32FC1, cv::Scalar(0));
+  image.at<float>(0, 15) = 90;
+  cv::Mat disparity(1, 24, CV_32F, 2.0f);
+  disparity.at<float>(0, 15) = 10;
+  ViewSynthesisOptions options;
+  options.depth_tolerance = 100;
+  options.fill_holes = false;
+  const SynthesizedView view = SynthesizeView(image, disparity, 1.0f, options);
+  EXPECT_FLOAT_EQ(view.image.at<float>(0, 5), 45.0f);
+  EXPECT_FLOAT_EQ(view.disparity.at<float>(0, 5), 6.0f);
+  EXPECT_FLOAT_EQ(view.image.at<float>(0, 4), 0.0f);
+  EXPECT_FLOAT_EQ(view.disparity.at<float>(0, 4), 2.0f);
+}
+
+TEST(SynthesizeView, UnfilledHolesAreZero) {
+  // Without filling, a disocclusion keeps zero colour and disparity.
+  TwoPlanes scene = MakeTwoPlanes();
+  ViewSynthesisOptions options;
+  options.fill_holes = false;
+  const SynthesizedView view =
+      SynthesizeView(scene.left, scene.disparity, 1.0f, options);
+  ASSERT_GT(cv::countNonZero(view.holes), 100);
+  EXPECT_EQ(cv::norm(view.image, cv::NORM_INF, view.holes), 0.0);
+  EXPECT_EQ(cv::norm(view.disparity, cv::NORM_INF, view.holes), 0.0);
+  EXPECT_GE(cv::norm(view.disparity, cv::NORM_INF, ~view.holes), kBack);
+}
+
 TEST(SynthesizeView, BadOptionsAreAClearError) {
   const cv::Mat image(4, 4, CV_8UC1, cv::Scalar(0));
   const cv::Mat disparity(4, 4, CV_32F, 0.0f);
