@@ -5,6 +5,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "parallax/infer/area_shrink.h"
+#include "parallax/infer/predictor.h"
 #include "parallax/util/check.h"
 
 namespace parallax {
@@ -30,8 +32,8 @@ NetworkGeometry ComputeNetworkGeometry(cv::Size input, double target_pixels,
   // Content is at least `multiple` wide, so a 1x10000 image would become a
   // 32x320000 network input (13 GiB of activations). The network never saw
   // such shapes either: past 16 times the pixels it was sized for, refuse.
-  if (static_cast<double>(width) * height > kMaxNetworkPixelsFactor *
-                                                target_pixels) {
+  if (static_cast<double>(width) * height >
+      kMaxNetworkPixelsFactor * target_pixels) {
     ThrowError(
         "a {}x{} image is too elongated for the network (it would need a "
         "{}x{} input, {:.0f}x the pixels the model is sized for): crop it "
@@ -76,13 +78,10 @@ NetworkGeometry ComputeShortSideGeometry(cv::Size input, int short_side,
   return geometry;
 }
 
-cv::Mat PrepareNetworkImage(const cv::Mat& image,
-                            const NetworkGeometry& geometry) {
-  THROW_CHECK(image.size() == geometry.input);
-  cv::Mat content;
-  const bool shrinking = geometry.content.width < image.cols;
-  cv::resize(image, content, geometry.content, 0, 0,
-             shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
+namespace {
+
+// Pads the content rows and columns by reflection to geometry.padded.
+cv::Mat PadContent(const cv::Mat& content, const NetworkGeometry& geometry) {
   const int pad_bottom =
       geometry.padded.height - geometry.content.height - geometry.pad_top;
   const int pad_side = geometry.pad_left;
@@ -102,6 +101,27 @@ cv::Mat PrepareNetworkImage(const cv::Mat& image,
   cv::copyMakeBorder(rows_padded, padded, 0, 0, pad_side, pad_side,
                      column_border);
   return padded;
+}
+
+}  // namespace
+
+cv::Mat PrepareNetworkImage(const cv::Mat& image,
+                            const NetworkGeometry& geometry) {
+  THROW_CHECK(image.size() == geometry.input);
+  cv::Mat content;
+  const bool shrinking = geometry.content.width < image.cols;
+  cv::resize(image, content, geometry.content, 0, 0,
+             shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
+  return PadContent(content, geometry);
+}
+
+cv::Mat PrepareNetworkRgb(const cv::Mat& image,
+                          const NetworkGeometry& geometry) {
+  THROW_CHECK(image.size() == geometry.input);
+  const bool shrinking = geometry.content.width < image.cols &&
+                         geometry.content.height <= image.rows;
+  if (!shrinking) return PrepareNetworkImage(ToRgbFloat(image), geometry);
+  return PadContent(ShrinkToRgbFloat(image, geometry.content), geometry);
 }
 
 }  // namespace parallax

@@ -83,7 +83,7 @@ struct TorchPredictorImpl {
                  cv::INTER_CUBIC);
       return rgb;
     }
-    cv::Mat rgb = PrepareNetworkImage(ToRgbFloat(input.image), geometry);
+    cv::Mat rgb = PrepareNetworkRgb(input.image, geometry);
     if (model.config.input_channels == 3) return rgb;
     const cv::Mat current8 =
         PrepareNetworkImage(To8BitBgr(input.image), geometry);
