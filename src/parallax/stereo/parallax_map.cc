@@ -64,9 +64,14 @@ cv::Mat ParallaxMapping::Apply(const cv::Mat& disparity) const {
   return parallax;
 }
 
-ParallaxMapping MakeParallaxMapping(const cv::Mat& disparity,
-                                    const DisparityRange& range,
-                                    const ParallaxOptions& options) {
+namespace {
+
+// MakeParallaxMapping; `reshaped`, when given, receives the normalised and
+// reshaped disparity it computed for the automatic convergence (empty when
+// the convergence was given).
+ParallaxMapping MakeMapping(const cv::Mat& disparity,
+                            const DisparityRange& range,
+                            const ParallaxOptions& options, cv::Mat* reshaped) {
   options.Check();
   if (disparity.type() != CV_32FC1 || disparity.empty()) {
     ThrowError("parallax: disparity must be a non-empty float map");
@@ -83,15 +88,33 @@ ParallaxMapping MakeParallaxMapping(const cv::Mat& disparity,
     cv::Mat n = NormalizeDisparity(disparity, range);
     if (mapping.exponent != 1) cv::pow(n, mapping.exponent, n);
     mapping.screen = AutoConvergence(n);
+    if (reshaped) *reshaped = n;
   }
   mapping.pixels = options.divergence_percent / 100.0 * disparity.cols;
   return mapping;
 }
 
+}  // namespace
+
+ParallaxMapping MakeParallaxMapping(const cv::Mat& disparity,
+                                    const DisparityRange& range,
+                                    const ParallaxOptions& options) {
+  return MakeMapping(disparity, range, options, nullptr);
+}
+
 cv::Mat ParallaxFromRelative(const cv::Mat& disparity,
                              const DisparityRange& range,
                              const ParallaxOptions& options) {
-  return MakeParallaxMapping(disparity, range, options).Apply(disparity);
+  // MakeParallaxMapping(...).Apply(disparity), normalising the map once
+  // where the automatic convergence already did.
+  cv::Mat reshaped;
+  const ParallaxMapping mapping =
+      MakeMapping(disparity, range, options, &reshaped);
+  if (reshaped.empty()) return mapping.Apply(disparity);
+  cv::Mat parallax;
+  reshaped.convertTo(parallax, CV_32F, mapping.pixels,
+                     -mapping.pixels * mapping.screen);
+  return parallax;
 }
 
 }  // namespace parallax

@@ -477,36 +477,6 @@ SynthesizedView SynthesizeView(const cv::Mat& image, const cv::Mat& disparity,
   return std::move(SynthesizeViews(image, disparity, {scale}, options).front());
 }
 
-cv::Mat SharpenDepthEdges(const cv::Mat& disparity, int radius,
-                          float min_step) {
-  if (disparity.type() != CV_32FC1) {
-    ThrowError("edge sharpening: disparity must be one float channel");
-  }
-  if (radius < 0) ThrowError("edge sharpening: radius must be >= 0");
-  if (radius == 0) return disparity.clone();
-  const cv::Mat kernel =
-      cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * radius + 1, 1));
-  cv::Mat low, high;
-  cv::erode(disparity, low, kernel, {-1, -1}, 1, cv::BORDER_REPLICATE);
-  cv::dilate(disparity, high, kernel, {-1, -1}, 1, cv::BORDER_REPLICATE);
-  cv::Mat sharp(disparity.size(), CV_32F);
-  cv::parallel_for_(cv::Range(0, disparity.rows), [&](const cv::Range& rows) {
-    for (int y = rows.start; y < rows.end; ++y) {
-      const float* d = disparity.ptr<float>(y);
-      const float* lo = low.ptr<float>(y);
-      const float* hi = high.ptr<float>(y);
-      float* out = sharp.ptr<float>(y);
-      for (int x = 0; x < disparity.cols; ++x) {
-        const float value = d[x];
-        out[x] = hi[x] - lo[x] < min_step        ? value
-                 : value - lo[x] < hi[x] - value ? lo[x]
-                                                 : hi[x];
-      }
-    }
-  });
-  return sharp;
-}
-
 cv::Mat NaiveBackwardWarp(const cv::Mat& image, const cv::Mat& disparity,
                           float scale) {
   CheckInputs(image, disparity);

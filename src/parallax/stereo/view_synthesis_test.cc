@@ -238,6 +238,34 @@ TEST(SharpenDepthEdges, TurnsARampIntoAStep) {
   EXPECT_EQ(cv::norm(SharpenDepthEdges(flat, 2, 1.0f), flat, cv::NORM_INF), 0);
 }
 
+TEST(SharpenDepthEdges, SnapsToTheRowWindowsExtremes) {
+  // The definition: each pixel's smallest and largest disparity within the
+  // radius along its row (ends repeated), as erode and dilate give them,
+  // and the snap to the nearer one where they differ by the step or more.
+  cv::RNG rng(9);
+  for (const int width : {1, 3, 7, 9, 64, 131}) {
+    for (const int radius : {1, 3, 8}) {
+      cv::Mat disparity(5, width, CV_32F);
+      rng.fill(disparity, cv::RNG::UNIFORM, 0, 30);
+      const cv::Mat window = cv::getStructuringElement(
+          cv::MORPH_RECT, cv::Size(2 * radius + 1, 1));
+      cv::Mat low, high;
+      cv::erode(disparity, low, window, {-1, -1}, 1, cv::BORDER_REPLICATE);
+      cv::dilate(disparity, high, window, {-1, -1}, 1, cv::BORDER_REPLICATE);
+      const cv::Mat sharp = SharpenDepthEdges(disparity, radius, 4.0f);
+      for (int y = 0; y < disparity.rows; ++y) {
+        for (int x = 0; x < width; ++x) {
+          const float v = disparity.at<float>(y, x);
+          const float lo = low.at<float>(y, x), hi = high.at<float>(y, x);
+          const float expected = hi - lo < 4.0f ? v : v - lo < hi - v ? lo : hi;
+          ASSERT_EQ(sharp.at<float>(y, x), expected)
+              << width << " wide, radius " << radius << ", at " << x;
+        }
+      }
+    }
+  }
+}
+
 TEST(SynthesizeView, BadInputIsAClearError) {
   const cv::Mat image(8, 8, CV_8UC3, cv::Scalar::all(0));
   EXPECT_NE(ErrorOf([&] {
