@@ -67,7 +67,8 @@ cv::Mat PrepareNetworkImage(const cv::Mat& image,
 
 // The network input of an 8- or 16-bit frame (gray, BGR or BGRA): RGB in
 // [0, 1] at geometry.padded. The same as PrepareNetworkImage(ToRgbFloat(
-// image)) up to float rounding; shrinking goes straight from the frame's
+// image)) up to float rounding (area_shrink.h says where else it differs,
+// by up to 1e-3); shrinking goes straight from the frame's
 // pixels (area_shrink.h), several times faster.
 cv::Mat PrepareNetworkRgb(const cv::Mat& image,
                           const NetworkGeometry& geometry);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "parallax/infer/predictor.h"
 #include "parallax/util/check.h"
 
 namespace parallax {
@@ -113,6 +114,33 @@ TEST(NetworkInputTest, PaddingReflectsRowsAroundTheContent) {
                   prepared.at<float>(top + 1, 10));
   EXPECT_FLOAT_EQ(prepared(padded_geometry.ContentRect()).at<float>(0, 0),
                   prepared.at<float>(top, 0));
+}
+
+TEST(NetworkInputTest, NetworkRgbMatchesTheFloatPathForEveryFrameKind) {
+  // PrepareNetworkRgb against PrepareNetworkImage(ToRgbFloat(image)):
+  // padded rows, side columns, gray, BGRA and 16-bit frames, and a frame
+  // smaller than the network size (not shrunk: the same path, exactly).
+  struct Case {
+    cv::Size size;
+    int type;
+    int edge_columns;
+  };
+  for (const Case& c :
+       {Case{{1920, 1080}, CV_8UC3, 0}, Case{{640, 480}, CV_8UC3, 16},
+        Case{{500, 300}, CV_8UC1, 0}, Case{{500, 300}, CV_8UC4, 16},
+        Case{{500, 300}, CV_16UC3, 0}, Case{{200, 100}, CV_8UC3, 16}}) {
+    cv::Mat image(c.size, c.type);
+    cv::randu(image, 0, CV_MAT_DEPTH(c.type) == CV_8U ? 256 : 65536);
+    const NetworkGeometry g =
+        ComputeNetworkGeometry(c.size, 512.0 * 256.0, 64, c.edge_columns);
+    const cv::Mat expected = PrepareNetworkImage(ToRgbFloat(image), g);
+    const cv::Mat rgb = PrepareNetworkRgb(image, g);
+    ASSERT_EQ(rgb.type(), CV_32FC3);
+    ASSERT_EQ(rgb.size(), g.padded);
+    const bool shrunk = g.content.width < c.size.width;
+    EXPECT_LE(cv::norm(rgb, expected, cv::NORM_INF), shrunk ? 1e-5 : 0.0)
+        << c.size << " type " << c.type;
+  }
 }
 
 }  // namespace

@@ -31,7 +31,8 @@ struct Scratch {
   // Per pixel of the blur's reach: colour times weight, and the weight, as
   // the four lanes of a vector (colour in lanes 0-2, weight in lane 3).
   std::vector<float> weighted;
-  // The horizontal pass over the reach's rows, on the holes' columns.
+  // The horizontal pass over the reach's rows, on every column of the
+  // holes' bounding box in the tile.
   std::vector<float> across;
 };
 

@@ -15,7 +15,10 @@ struct View {
   cv::Mat image, disparity, holes;
 };
 
-View MakeView(int type, cv::Rect hole, cv::Rect front) {
+// `hole_disparity`: what the hole pixels carry (a fill gives them the
+// background's; 20 makes them count only because they are holes).
+View MakeView(int type, cv::Rect hole, cv::Rect front,
+              float hole_disparity = 4) {
   View view;
   const cv::Size size(160, 128);
   cv::Mat texture(size, CV_32FC3);
@@ -31,6 +34,7 @@ View MakeView(int type, cv::Rect hole, cv::Rect front) {
   texture.convertTo(view.image, type);
   view.disparity = cv::Mat(size, CV_32F, cv::Scalar(4));
   view.disparity(front) = 20.0f;
+  view.disparity(hole) = hole_disparity;
   view.holes = cv::Mat::zeros(size, CV_8U);
   view.holes(hole) = 255;
   return view;
@@ -69,14 +73,32 @@ double MaxDifferenceInHoles(const cv::Mat& a, const cv::Mat& b,
 
 TEST(SoftenHoles, HolesGetTheNormalisedAverageAndNothingElseChanges) {
   // A strip inside one tile, beside a foreground post 3 pixels wide: all of
-  // it is within the window's reach of the background behind it.
-  View view = MakeView(CV_32FC3, {70, 20, 6, 30}, {76, 10, 3, 50});
+  // it is within the window's reach of the background behind it. The hole
+  // pixels' disparity would leave them out: they count as holes.
+  View view = MakeView(CV_32FC3, {70, 20, 6, 30}, {76, 10, 3, 50}, 20.0f);
   const cv::Mat before = view.image.clone();
   const cv::Mat expected = Reference(view);
   SoftenHoles(view.image, view.disparity, view.holes, kTolerance);
   EXPECT_LT(MaxDifferenceInHoles(view.image, expected, view.holes), 1e-3);
   EXPECT_EQ(cv::norm(view.image, before, cv::NORM_INF, ~view.holes), 0.0);
   // The post's red does not bleed into the hole beside it.
+  std::vector<cv::Mat> planes;
+  cv::split(view.image, planes);
+  double red = 0;
+  cv::minMaxLoc(planes[2], nullptr, &red, nullptr, nullptr, view.holes);
+  EXPECT_EQ(red, 0.0);
+}
+
+TEST(SoftenHoles, BackgroundIsJudgedOnTheWholeView) {
+  // The foreground block ends 6 pixels right of the hole, where the
+  // blur's reach ends; the background behind it starts just outside. Its
+  // last pixels are foreground only because the window sees past the
+  // reach: judged on the reach alone they would pass as background and
+  // their red would bleed into the hole.
+  View view = MakeView(CV_32FC3, {70, 20, 6, 30}, {76, 10, 6, 50});
+  const cv::Mat expected = Reference(view);
+  SoftenHoles(view.image, view.disparity, view.holes, kTolerance);
+  EXPECT_LT(MaxDifferenceInHoles(view.image, expected, view.holes), 1e-3);
   std::vector<cv::Mat> planes;
   cv::split(view.image, planes);
   double red = 0;

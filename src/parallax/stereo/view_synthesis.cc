@@ -89,10 +89,12 @@ struct RowScratch {
     const size_t padded = w + 2 * kPad;
     channels = row_channels;
     // A span joins pixels whose targets are at most `edge_threshold`
-    // apart, so it covers at most that many pixels plus one; an isolated
-    // pixel covers one.
-    const size_t per_pixel =
-        static_cast<size_t>(std::ceil(std::max(edge_threshold, 0.0f))) + 2;
+    // apart, so it covers at most that many pixels plus one, and no more
+    // than the clamped range of targets; an isolated pixel covers one.
+    const double longest =
+        std::min(std::ceil(std::max(double(edge_threshold), 0.0)),
+                 double(w + 2 * kClamp));
+    const size_t per_pixel = static_cast<size_t>(longest) + 2;
     if (splats.size() < per_pixel * w) splats.resize(per_pixel * w);
     source.resize(w * channels);
     t.resize(w);
@@ -117,7 +119,7 @@ struct RowScratch {
 // x, x + 1 covers the target pixels lo[x]..hi[x] (none if lo > hi). Targets
 // far outside the row are clamped: a span's two ends are within
 // `edge_threshold` of each other, so clamping only moves spans that cover
-// no pixel of the row. Straight loops, which the compiler vectorises.
+// no pixel of the row.
 void TargetPositions(const float* d, int width, float scale,
                      float edge_threshold, RowScratch& s) {
   float* t = s.t.data();
@@ -137,7 +139,6 @@ void TargetPositions(const float* d, int width, float scale,
   // there, counting it twice against any other surface at that pixel (and
   // costing a second splat, everywhere on integer disparities).
   int x = 0;
-#if CV_SIMD128
   // The same as the scalar loop below, four spans at a time (the compiler
   // does not vectorise that loop: the conversions to int block it).
   const cv::v_float32x4 zero = cv::v_setzero_f32(), one = cv::v_setall_f32(1);
@@ -163,7 +164,6 @@ void TargetPositions(const float* d, int width, float scale,
     const cv::v_float32x4 q = one / cv::v_select(none, one, span);
     cv::v_store(inverse + x, cv::v_select(none, zero, q));
   }
-#endif
   for (; x + 1 < width; ++x) {
     const float t0 = t[x], t1 = t[x + 1];
     lo[x] = CeilToInt(std::min(t0, t1));
@@ -432,6 +432,7 @@ std::vector<SynthesizedView> SynthesizeViews(
     thread_local RowScratch scratch;
     scratch.Resize(width, channels, options.edge_threshold);
     for (int y = rows.start; y < rows.end; ++y) {
+      if (not_finite.load(std::memory_order_relaxed)) return;  // failing
       const float* d = disparity.ptr<float>(y);
       if (!RowIsFinite(d, width)) {
         not_finite = true;

@@ -170,25 +170,57 @@ TEST(SynthesizeView, NearerSurfaceWinsWhenItArrivesFirst) {
   EXPECT_FLOAT_EQ(view.disparity.at<float>(0, 3), 3.0f);
 }
 
-TEST(SynthesizeView, EachSourcePixelCountsOnceOnWholePixelShifts) {
-  // The background shifts by exactly 2, so every background pixel is the
-  // end of one span and the start of the next at the same target pixel. A
-  // thin bright pixel (disparity 10, isolated by the low edge threshold)
-  // lands on target 5 too; with a tolerance that blends everything, target
-  // 5 must be the plain mean of two surfaces, not the background counted
-  // twice.
-  cv::Mat image(1, 24, CV_32FC1, cv::Scalar(0));
-  image.at<float>(0, 15) = 90;
-  cv::Mat disparity(1, 24, CV_32F, 2.0f);
-  disparity.at<float>(0, 15) = 10;
+// One row of black background at disparity `background(x)` and a bright
+// (90) pixel at `bright_x` with disparity `bright_d`, isolated by its jump;
+// the right view (scale 1) with a depth tolerance that blends everything.
+SynthesizedView BlendedRow(int width, float (*background)(int), int bright_x,
+                           float bright_d, float edge_threshold = 1.0f) {
+  cv::Mat image(1, width, CV_32FC1, cv::Scalar(0));
+  image.at<float>(0, bright_x) = 90;
+  cv::Mat disparity(1, width, CV_32F);
+  for (int x = 0; x < width; ++x) disparity.at<float>(0, x) = background(x);
+  disparity.at<float>(0, bright_x) = bright_d;
   ViewSynthesisOptions options;
   options.depth_tolerance = 100;
+  options.edge_threshold = edge_threshold;
   options.fill_holes = false;
-  const SynthesizedView view = SynthesizeView(image, disparity, 1.0f, options);
-  EXPECT_FLOAT_EQ(view.image.at<float>(0, 5), 45.0f);
-  EXPECT_FLOAT_EQ(view.disparity.at<float>(0, 5), 6.0f);
-  EXPECT_FLOAT_EQ(view.image.at<float>(0, 4), 0.0f);
-  EXPECT_FLOAT_EQ(view.disparity.at<float>(0, 4), 2.0f);
+  return SynthesizeView(image, disparity, 1.0f, options);
+}
+
+float Flat(int) { return 2.0f; }
+float Fold(int x) { return 2.0f * x - 20.0f; }  // targets 20 - x: reversed
+
+TEST(SynthesizeView, EachSourcePixelCountsOnceOnWholePixelShifts) {
+  // The background shifts by exactly 2, so every background pixel is the
+  // end of one span and the start of the next at the same target pixel.
+  // The bright pixel lands on one of them too: that target must be the
+  // plain mean of two surfaces (45), not the background counted twice
+  // (30). Rows are prepared four spans at a time and the rest one by one,
+  // so the shared end is put in each part.
+  {
+    // Shared end of span 6 (in the vectorised part), target 5.
+    const SynthesizedView view = BlendedRow(24, Flat, 15, 10.0f);
+    EXPECT_FLOAT_EQ(view.image.at<float>(0, 5), 45.0f);
+    EXPECT_FLOAT_EQ(view.disparity.at<float>(0, 5), 6.0f);
+    EXPECT_FLOAT_EQ(view.image.at<float>(0, 4), 0.0f);
+    EXPECT_FLOAT_EQ(view.disparity.at<float>(0, 4), 2.0f);
+  }
+  // Span 20 (in the scalar tail of a 24-wide row), target 19.
+  EXPECT_FLOAT_EQ(BlendedRow(24, Flat, 3, -16.0f).image.at<float>(0, 19),
+                  45.0f);
+  // A row too narrow to be vectorised: span 2, target 1.
+  EXPECT_FLOAT_EQ(BlendedRow(5, Flat, 0, -1.0f).image.at<float>(0, 1), 45.0f);
+}
+
+TEST(SynthesizeView, EachSourcePixelCountsOnceOnReversedSpans) {
+  // Disparity rising 2 per pixel with an edge threshold of 3: the spans
+  // are joined but run backwards (a fold), each ending on the pixel where
+  // the next begins. Span 9 ends on target 10; in a 40-wide row it is
+  // prepared with vectors, in a 12-wide one by the scalar tail.
+  EXPECT_FLOAT_EQ(BlendedRow(40, Fold, 30, 20.0f, 3.0f).image.at<float>(0, 10),
+                  45.0f);
+  EXPECT_FLOAT_EQ(BlendedRow(12, Fold, 0, -10.0f, 3.0f).image.at<float>(0, 10),
+                  45.0f);
 }
 
 TEST(SynthesizeView, UnfilledHolesAreZero) {
@@ -276,6 +308,23 @@ TEST(SynthesizeView, BadInputIsAClearError) {
   nan.at<float>(2, 2) = NAN;
   EXPECT_NE(ErrorOf([&] { SynthesizeView(image, nan, 1); }).find("NaN"),
             std::string::npos);
+  // Rows are checked four values at a time and then one by one: a bad value
+  // in the last, odd position, and infinities, are found too.
+  const cv::Mat narrow(3, 7, CV_8UC3, cv::Scalar::all(0));
+  for (const float bad : {NAN, INFINITY, -INFINITY}) {
+    cv::Mat disparity(3, 7, CV_32F, 0.0f);
+    disparity.at<float>(1, 6) = bad;
+    EXPECT_NE(
+        ErrorOf([&] { SynthesizeView(narrow, disparity, 1); }).find("NaN"),
+        std::string::npos)
+        << bad;
+    disparity.at<float>(1, 6) = 0;
+    disparity.at<float>(2, 1) = bad;
+    EXPECT_NE(
+        ErrorOf([&] { SynthesizeView(narrow, disparity, 1); }).find("NaN"),
+        std::string::npos)
+        << bad;
+  }
 }
 
 }  // namespace
