@@ -6,6 +6,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "parallax/infer/predictor.h"
 #include "parallax/util/check.h"
 
 namespace parallax {
@@ -107,34 +108,11 @@ cv::Mat ShrinkToRgbFloat(const cv::Mat& image, cv::Size size) {
     ThrowError("area shrink: {}x{} is not within the image's {}x{}", size.width,
                size.height, image.cols, image.rows);
   }
-  cv::Mat shrunk;
-  switch (image.depth()) {
-    case CV_8U:
-      shrunk = ShrinkArea<uint8_t>(image, size, 1.0f / 255.0f);
-      break;
-    case CV_16U:
-      shrunk = ShrinkArea<uint16_t>(image, size, 1.0f / 65535.0f);
-      break;
-    default:
-      ThrowError("images must be 8- or 16-bit for depth prediction, not {}",
-                 cv::typeToString(image.type()));
-  }
-  cv::Mat rgb;
-  switch (image.channels()) {
-    case 1:
-      cv::cvtColor(shrunk, rgb, cv::COLOR_GRAY2RGB);
-      break;
-    case 3:
-      cv::cvtColor(shrunk, rgb, cv::COLOR_BGR2RGB);
-      break;
-    case 4:
-      cv::cvtColor(shrunk, rgb, cv::COLOR_BGRA2RGB);
-      break;
-    default:
-      ThrowError("images must have 1, 3 or 4 channels, not {}",
-                 image.channels());
-  }
-  return rgb;
+  const float scale = static_cast<float>(UnitScale(image));
+  const cv::Mat shrunk = image.depth() == CV_8U
+                             ? ShrinkArea<uint8_t>(image, size, scale)
+                             : ShrinkArea<uint16_t>(image, size, scale);
+  return ToRgbChannels(shrunk);
 }
 
 }  // namespace parallax

@@ -40,20 +40,19 @@ void PredictorOptions::Check() const {
   }
 }
 
-cv::Mat ToRgbFloat(const cv::Mat& image) {
-  if (image.empty()) ThrowError("empty image");
-  double scale = 0;
+double UnitScale(const cv::Mat& image) {
   switch (image.depth()) {
     case CV_8U:
-      scale = 1.0 / 255.0;
-      break;
+      return 1.0 / 255.0;
     case CV_16U:
-      scale = 1.0 / 65535.0;
-      break;
+      return 1.0 / 65535.0;
     default:
       ThrowError("images must be 8- or 16-bit for depth prediction, not {}",
                  cv::typeToString(image.type()));
   }
+}
+
+cv::Mat ToRgbChannels(const cv::Mat& image) {
   cv::Mat rgb;
   switch (image.channels()) {
     case 1:
@@ -69,8 +68,14 @@ cv::Mat ToRgbFloat(const cv::Mat& image) {
       ThrowError("images must have 1, 3 or 4 channels, not {}",
                  image.channels());
   }
+  return rgb;
+}
+
+cv::Mat ToRgbFloat(const cv::Mat& image) {
+  if (image.empty()) ThrowError("empty image");
+  const double scale = UnitScale(image);
   cv::Mat result;
-  rgb.convertTo(result, CV_32F, scale);
+  ToRgbChannels(image).convertTo(result, CV_32F, scale);
   return result;
 }
 

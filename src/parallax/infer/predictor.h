@@ -145,4 +145,10 @@ class Predictor {
 // the caller's reader).
 cv::Mat ToRgbFloat(const cv::Mat& image);
 
+// Its two halves, for inputs prepared another way (area_shrink.h): the
+// factor that takes 8- or 16-bit values to [0, 1], and gray, BGR or BGRA
+// (any depth) to RGB. Other depths and channel counts: parallax::Error.
+double UnitScale(const cv::Mat& image);
+cv::Mat ToRgbChannels(const cv::Mat& image);
+
 }  // namespace parallax

@@ -71,6 +71,15 @@ double MaxDifferenceInHoles(const cv::Mat& a, const cv::Mat& b,
   return cv::norm(fa, fb, cv::NORM_INF, holes);
 }
 
+// The foreground's colour (red) anywhere in the holes.
+double MaxRedInHoles(const View& view) {
+  std::vector<cv::Mat> planes;
+  cv::split(view.image, planes);
+  double red = 0;
+  cv::minMaxLoc(planes[2], nullptr, &red, nullptr, nullptr, view.holes);
+  return red;
+}
+
 TEST(SoftenHoles, HolesGetTheNormalisedAverageAndNothingElseChanges) {
   // A strip inside one tile, beside a foreground post 3 pixels wide: all of
   // it is within the window's reach of the background behind it. The hole
@@ -82,11 +91,7 @@ TEST(SoftenHoles, HolesGetTheNormalisedAverageAndNothingElseChanges) {
   EXPECT_LT(MaxDifferenceInHoles(view.image, expected, view.holes), 1e-3);
   EXPECT_EQ(cv::norm(view.image, before, cv::NORM_INF, ~view.holes), 0.0);
   // The post's red does not bleed into the hole beside it.
-  std::vector<cv::Mat> planes;
-  cv::split(view.image, planes);
-  double red = 0;
-  cv::minMaxLoc(planes[2], nullptr, &red, nullptr, nullptr, view.holes);
-  EXPECT_EQ(red, 0.0);
+  EXPECT_EQ(MaxRedInHoles(view), 0.0);
 }
 
 TEST(SoftenHoles, BackgroundIsJudgedOnTheWholeView) {
@@ -99,11 +104,7 @@ TEST(SoftenHoles, BackgroundIsJudgedOnTheWholeView) {
   const cv::Mat expected = Reference(view);
   SoftenHoles(view.image, view.disparity, view.holes, kTolerance);
   EXPECT_LT(MaxDifferenceInHoles(view.image, expected, view.holes), 1e-3);
-  std::vector<cv::Mat> planes;
-  cv::split(view.image, planes);
-  double red = 0;
-  cv::minMaxLoc(planes[2], nullptr, &red, nullptr, nullptr, view.holes);
-  EXPECT_EQ(red, 0.0);
+  EXPECT_EQ(MaxRedInHoles(view), 0.0);
 }
 
 TEST(SoftenHoles, EightBitRoundsTheAverage) {
