@@ -36,16 +36,16 @@ struct Scratch {
   std::vector<float> across;
 };
 
-// Reads pixel `x` of an image row as three floats (one-channel images fill
-// lane 0 only).
+// Pixel `x` of an image row in lanes 0-2 (one-channel images: lane 0
+// only) and 1 in lane 3: a counted pixel's weighted colour and weight.
 template <typename T, int kChannels>
-cv::v_float32x4 LoadPixel(const T* row, int x) {
+cv::v_float32x4 CountedPixel(const T* row, int x) {
   const T* p = row + size_t(x) * kChannels;
   if constexpr (kChannels == 3) {
     return cv::v_float32x4(static_cast<float>(p[0]), static_cast<float>(p[1]),
-                           static_cast<float>(p[2]), 0.0f);
+                           static_cast<float>(p[2]), 1.0f);
   } else {
-    return cv::v_float32x4(static_cast<float>(p[0]), 0.0f, 0.0f, 0.0f);
+    return cv::v_float32x4(static_cast<float>(p[0]), 0.0f, 0.0f, 1.0f);
   }
 }
 
@@ -70,13 +70,9 @@ void WeightReach(const cv::Mat& image, const cv::Mat& disparity,
     float* out = weighted + size_t(r) * reach.width * 4;
     for (int c = 0; c < reach.width; ++c) {
       const bool counts = d[c] <= low[c] + tolerance || hole[c];
-      const cv::v_float32x4 weight = cv::v_setall_f32(counts ? 1.0f : 0.0f);
-      const cv::v_float32x4 colour = LoadPixel<T, kChannels>(in, reach.x + c);
-      // Lane 3 of the colour is 0: weight it, then put the weight there.
-      cv::v_store(out + c * 4,
-                  cv::v_muladd(
-                      colour, weight,
-                      cv::v_float32x4(0.0f, 0.0f, 0.0f, counts ? 1.0f : 0.0f)));
+      cv::v_store(out + c * 4, counts
+                                   ? CountedPixel<T, kChannels>(in, reach.x + c)
+                                   : cv::v_setzero_f32());
     }
   }
 }

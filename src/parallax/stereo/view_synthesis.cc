@@ -148,6 +148,8 @@ void TargetPositions(const float* d, int width, float scale,
     const cv::v_float32x4 t0 = cv::v_load(t + x), t1 = cv::v_load(t + x + 1);
     cv::v_int32x4 first = cv::v_ceil(cv::v_min(t0, t1));
     cv::v_int32x4 last = cv::v_floor(cv::v_max(t0, t1));
+    // joined[x + 1], recomputed from the disparity by the same expression
+    // (cheaper than widening its bytes into lanes).
     const cv::v_float32x4 next_joined =
         cv::v_abs(vscale * (cv::v_load(d + x + 2) - cv::v_load(d + x + 1))) <=
         vedge;
@@ -276,8 +278,6 @@ void SynthesizeRow(const float* source, const float* d, int width, float scale,
   float* weight = s.weight();
   uint8_t* state = s.state();  // kEmpty, kSingle, kShared, kSettled
   std::fill(s.state_buffer.begin(), s.state_buffer.end(), kEmpty);
-  // The pixels no splat reaches keep these zeros.
-
   RowScratch::Splat* const extra = s.splats.data();  // sized by Resize
   size_t extras = 0;
   TraverseRow(d, s, width, [&](int xi, int x, float a, float z) {
