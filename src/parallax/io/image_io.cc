@@ -14,6 +14,7 @@
 #include "parallax/io/jpeg_markers.h"
 #include "parallax/io/npy.h"
 #include "parallax/io/pfm.h"
+#include "parallax/io/png_encoder.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
 #include "parallax/util/strings.h"
@@ -221,13 +222,6 @@ std::string JoinOr(const std::vector<T>& values, F to_string) {
 
 std::vector<int> EncoderParams(const std::string& extension,
                                const ImageWriteOptions& options) {
-  if (extension == "png") {
-    if (options.png_huffman_only) {
-      return {cv::IMWRITE_PNG_COMPRESSION, options.png_compression,
-              cv::IMWRITE_PNG_STRATEGY, cv::IMWRITE_PNG_STRATEGY_HUFFMAN_ONLY};
-    }
-    return {cv::IMWRITE_PNG_COMPRESSION, options.png_compression};
-  }
   if (extension == "jpg" || extension == "jpeg") {
     return {cv::IMWRITE_JPEG_QUALITY, options.jpeg_quality};
   }
@@ -372,6 +366,19 @@ void WriteImage(const std::filesystem::path& path, const cv::Mat& image,
         JoinOr(format->channels,
                [](int channels) { return std::to_string(channels); }),
         TypeName(image));
+  }
+  if (extension == "png") {
+    if (options.png_compression < 0 || options.png_compression > 12) {
+      ThrowError("cannot write '{}': PNG compression {} is outside 0..12", name,
+                 options.png_compression);
+    }
+    const std::vector<uint8_t> png = EncodePng(
+        image,
+        {.level = options.png_compression, .filter = options.png_filter});
+    WriteFileAtomic(
+        path, std::span<const char>(reinterpret_cast<const char*>(png.data()),
+                                    png.size()));
+    return;
   }
   std::vector<uchar> buffer;
   try {

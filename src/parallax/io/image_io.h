@@ -16,6 +16,8 @@
 
 #include <opencv2/core.hpp>
 
+#include "parallax/io/png_encoder.h"
+
 namespace parallax {
 
 struct ImageLimits {
@@ -67,11 +69,10 @@ cv::Mat ReadImage(const std::filesystem::path& path,
 struct ImageWriteOptions {
   int jpeg_quality = 95;
   int webp_quality = 95;
-  int png_compression = 3;  // 0..9: 3 is fast with good ratio
-  // Deflate without string matching (zlib's Z_HUFFMAN_ONLY): several times
-  // faster, and about as small for noisy photographs, where repeated
-  // strings are rare anyway.
-  bool png_huffman_only = false;
+  // libdeflate's level, 0..12 (see png_encoder.h): 3 is fast with a good
+  // ratio, 1 is fastest.
+  int png_compression = 3;
+  PngFilter png_filter = PngFilter::kAdaptive;
   bool pfm_little_endian = true;
 };
 

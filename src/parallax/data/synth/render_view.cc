@@ -6,6 +6,7 @@
 
 #include "parallax/data/synth/intersect.h"
 #include "parallax/util/check.h"
+#include "parallax/util/fast_math.h"
 
 namespace parallax::synth {
 namespace {
@@ -40,10 +41,36 @@ class TileLists {
   const std::vector<int>& At(int x, int y) const {
     return lists_[static_cast<size_t>((y / kTile) * tiles_x_ + x / kTile)];
   }
+  // Orders each tile's objects by the nearest t any of their hits can have,
+  // so a pixel stops at the first object that starts beyond its best hit.
+  void SortByNear(const std::vector<float>& near) {
+    for (std::vector<int>& list : lists_) {
+      std::stable_sort(list.begin(), list.end(), [&](int a, int b) {
+        return near[static_cast<size_t>(a)] < near[static_cast<size_t>(b)];
+      });
+    }
+  }
 
  private:
   int tiles_x_, tiles_y_;
   std::vector<std::vector<int>> lists_;
+};
+
+// One object's view of a grid of rays, in its local frame. Ray origins
+// and directions are affine in the pixel position (a pinhole's origins are
+// fixed, the shadow map's directions are), so moving a pixel's ray into
+// the frame costs a few multiply-adds instead of two rotations.
+struct LocalRays {
+  V3 origin, origin_x, origin_y;  // origin + origin_x px + origin_y py
+  V3 dir, dir_x, dir_y;           // likewise
+  // No hit on the object has a smaller t: its bounding sphere's near side
+  // (t is the depth along the view axis, or along the sun for shadows).
+  float near = 0;
+
+  V3 Origin(float px, float py) const {
+    return origin + origin_x * px + origin_y * py;
+  }
+  V3 Dir(float px, float py) const { return dir + dir_x * px + dir_y * py; }
 };
 
 struct Camera {
@@ -139,13 +166,28 @@ class ViewRenderer {
         textures_(textures),
         shadows_(shadows),
         tiles_(cam.width, cam.height) {
+    std::vector<float> near;
+    rays_.reserve(scene.objects.size());
+    // Ray(px, py) = r2 - (cx r0 + cy r1) / f + (r0 px + r1 py) / f.
+    const Rotation& axes = cam.axes;
+    const V3 dir0 =
+        axes.r2 - (axes.r0 * cam.cx + axes.r1 * cam.cy) * (1 / cam.f);
     for (size_t i = 0; i < scene.objects.size(); ++i) {
       const Object& o = scene.objects[i];
+      LocalRays rays;
+      rays.origin = o.rotation.ToLocal(cam.origin - o.center);
+      rays.dir = o.rotation.ToLocal(dir0);
+      rays.dir_x = o.rotation.ToLocal(axes.r0 * (1 / cam.f));
+      rays.dir_y = o.rotation.ToLocal(axes.r1 * (1 / cam.f));
+      rays.near = Dot(o.center - cam.origin, axes.r2) - o.bound_radius;
+      rays_.push_back(rays);
+      near.push_back(rays.near);
       float x0, y0, x1, y1;
       if (ProjectSphere(cam, o.center, o.bound_radius, &x0, &y0, &x1, &y1)) {
         tiles_.Add(static_cast<int>(i), x0, y0, x1, y1);
       }
     }
+    tiles_.SortByNear(near);
     const float ground_cos = std::cos(scene.ground_yaw);
     const float ground_sin = std::sin(scene.ground_yaw);
     ground_cos_ = ground_cos;
@@ -178,9 +220,13 @@ class ViewRenderer {
       best = -cam_.origin.y / dir.y;
       hit_id = 0;
     }
+    const float px = x + 0.5f, py = y + 0.5f;
     for (int index : tiles_.At(x, y)) {
-      if (IntersectObject(scene_.objects[static_cast<size_t>(index)],
-                          cam_.origin, dir, 1e-3f, best, &candidate)) {
+      const LocalRays& rays = rays_[static_cast<size_t>(index)];
+      if (rays.near >= best) break;  // this and the rest lie beyond
+      if (IntersectLocal(scene_.objects[static_cast<size_t>(index)],
+                         rays.origin, rays.Dir(px, py), 1e-3f, best,
+                         &candidate)) {
         best = candidate.t;
         hit = candidate;
         hit_id = index + 1;
@@ -209,7 +255,7 @@ class ViewRenderer {
       float u, v, texel_m;
       SurfaceUv(o, texture, hit.point, hit.normal, &u, &v, &texel_m);
       const float footprint = best / cam_.f / cos_view;
-      const float lod = std::log2(std::max(footprint / texel_m, 1e-6f));
+      const float lod = FastLog2(std::max(footprint / texel_m, 1e-6f));
       albedo =
           Mul(o.material.hue.Apply(texture.Sample(u, v, lod)), o.material.tint);
     }
@@ -221,7 +267,7 @@ class ViewRenderer {
     const float sky_share = 0.75f + 0.25f * normal.y;
     cv::Vec3f color = Mul(albedo, sun.ambient * sky_share + sun.color * lit);
     const float distance = Length(p - scene_.rig.center);
-    const float fog = 1 - std::exp(-scene_.haze.density * distance);
+    const float fog = 1 - FastExp(-scene_.haze.density * distance);
     color = color * (1 - fog) + scene_.haze.color * fog;
     *rgb = color;
   }
@@ -232,7 +278,7 @@ class ViewRenderer {
     const float a = ground_cos_ * p.x - ground_sin_ * p.z;
     const float b = ground_sin_ * p.x + ground_cos_ * p.z;
     const float footprint = z / cam_.f / std::max(cos_view, 0.02f);
-    const float lod = std::log2(std::max(footprint / m.texel_m, 1e-6f));
+    const float lod = FastLog2(std::max(footprint / m.texel_m, 1e-6f));
     return Mul(m.hue.Apply(texture.Sample(a / m.texel_m + m.u0,
                                           b / m.texel_m + m.v0, lod)),
                m.tint);
@@ -250,11 +296,11 @@ class ViewRenderer {
     const float u = (azimuth / backdrop.fov + 0.5f) * texture.width();
     const float v =
         backdrop.horizon_v * texture.height() - elevation * texels_per_radian;
-    const float lod = std::log2(std::max(texels_per_radian / cam_.f, 1e-6f));
+    const float lod = FastLog2(std::max(texels_per_radian / cam_.f, 1e-6f));
     cv::Vec3f color =
         backdrop.hue.Apply(texture.Sample(u, v, lod)) * backdrop.exposure;
     const float haze = std::min(1.0f, scene_.haze.density / 0.01f) * 0.7f *
-                       std::exp(-std::max(elevation, 0.0f) / 0.1f);
+                       FastExp(-std::max(elevation, 0.0f) / 0.1f);
     return color * (1 - haze) + scene_.haze.color * haze;
   }
 
@@ -263,6 +309,7 @@ class ViewRenderer {
   const TextureBank& textures_;
   const ShadowMap& shadows_;
   TileLists tiles_;
+  std::vector<LocalRays> rays_;  // by object
   float ground_cos_ = 1, ground_sin_ = 0;
 };
 
@@ -279,6 +326,24 @@ float ShadowMap::Light(V3 p, float penumbra_m) const {
   const float radius = std::max(0.75f, penumbra_m / texel);
   // A 4 x 4 grid of taps over the penumbra: the fraction that is not
   // behind an occluder.
+  const float threshold = receiver - bias;
+  if (mx >= radius && my >= radius && mx + radius < size &&
+      my + radius < size) {
+    // Every tap inside (the usual case): four columns and four rows, and
+    // no bounds checks. The same taps as the general loop below.
+    int columns[4];
+    const float* rows[4];
+    for (int k = 0; k < 4; ++k) {
+      const float offset = radius * ((k - 1.5f) / 1.5f);
+      columns[k] = static_cast<int>(mx + offset);
+      rows[k] = depth.ptr<float>(static_cast<int>(my + offset));
+    }
+    int lit = 0;
+    for (const float* row : rows) {
+      for (int column : columns) lit += row[column] >= threshold;
+    }
+    return lit / 16.0f;
+  }
   int lit = 0;
   for (int j = 0; j < 4; ++j) {
     for (int i = 0; i < 4; ++i) {
@@ -288,7 +353,7 @@ float ShadowMap::Light(V3 p, float penumbra_m) const {
         ++lit;
         continue;
       }
-      lit += depth.at<float>(sy, sx) >= receiver - bias;
+      lit += depth.at<float>(sy, sx) >= threshold;
     }
   }
   return lit / 16.0f;
@@ -314,8 +379,20 @@ ShadowMap BuildShadowMap(const Scene& scene, int size) {
 
   const float texel = 2 * map.half_extent / size;
   TileLists tiles(size, size);
+  // Rays leave the map plane towards -w from
+  // corner + u texel px + v texel py.
+  const V3 corner =
+      map.center - (map.u + map.v) * map.half_extent + map.w * map.height;
+  std::vector<LocalRays> rays(scene.objects.size());
+  std::vector<float> near(scene.objects.size());
   for (size_t i = 0; i < scene.objects.size(); ++i) {
     const Object& o = scene.objects[i];
+    rays[i].origin = o.rotation.ToLocal(corner - o.center);
+    rays[i].origin_x = o.rotation.ToLocal(map.u * texel);
+    rays[i].origin_y = o.rotation.ToLocal(map.v * texel);
+    rays[i].dir = o.rotation.ToLocal(map.w * -1.0f);
+    rays[i].near = near[i] =
+        map.height - Dot(o.center - map.center, map.w) - o.bound_radius;
     if (o.kind == "building" && o.bound_radius > 4 * map.half_extent) continue;
     // Rooms are lit as if through a skylight: the ceiling casts no shadow.
     if (o.kind == "ceiling") continue;
@@ -325,20 +402,20 @@ ShadowMap BuildShadowMap(const Scene& scene, int size) {
     const float r = o.bound_radius / texel + 1;
     tiles.Add(static_cast<int>(i), mx - r, my - r, mx + r, my + r);
   }
-  const V3 dir = map.w * -1.0f;
+  tiles.SortByNear(near);
   LocalHit hit;
   for (int y = 0; y < size; ++y) {
     float* row = map.depth.ptr<float>(y);
     for (int x = 0; x < size; ++x) {
       const std::vector<int>& list = tiles.At(x, y);
       if (list.empty()) continue;
-      const V3 origin =
-          map.center + map.u * ((x + 0.5f) * texel - map.half_extent) +
-          map.v * ((y + 0.5f) * texel - map.half_extent) + map.w * map.height;
+      const float px = x + 0.5f, py = y + 0.5f;
       float best = kInf;
       for (int index : list) {
-        if (IntersectObject(scene.objects[static_cast<size_t>(index)], origin,
-                            dir, 1e-3f, best, &hit)) {
+        const LocalRays& r = rays[static_cast<size_t>(index)];
+        if (r.near >= best) break;
+        if (IntersectLocal(scene.objects[static_cast<size_t>(index)],
+                           r.Origin(px, py), r.dir, 1e-3f, best, &hit)) {
           best = hit.t;
         }
       }

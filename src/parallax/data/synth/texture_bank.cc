@@ -2,14 +2,17 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cctype>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <random>
 #include <string_view>
 #include <system_error>
 
 #include <fmt/format.h>
+#include <opencv2/core/hal/intrin.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -60,26 +63,52 @@ inline int MirrorNear(int i, int n) {
 
 // Brings a texel coordinate into [0, 2n), the mirrored period, with one
 // multiply instead of integer modulos per tap (the renderer's hot path).
-inline float Wrap(float u, int n) {
+inline float Wrap(float u, int n, float inverse_period) {
   const float period = 2.0f * static_cast<float>(n);
-  return u - FastFloor(u * (1.0f / period)) * period;
+  return u - FastFloor(u * inverse_period) * period;
 }
 
-cv::Vec3f Bilinear(const cv::Mat& level, float u, float v) {
-  const float fu = Wrap(u, level.cols) - 0.5f;
-  const float fv = Wrap(v, level.rows) - 0.5f;
+// Linear RGB texels stored as 16-bit integers (see Texture::levels).
+constexpr float kTexelScale = 1.0f / 65535.0f;
+
+inline cv::v_float32x4 LoadTexel(const uint16_t* texel) {
+  return cv::v_cvt_f32(cv::v_reinterpret_as_s32(cv::v_load_expand(texel)));
+}
+
+// Bilinear sample of a CV_16UC4 level, in stored units.
+cv::v_float32x4 Bilinear(const cv::Mat& level, cv::Vec2f inverse_period,
+                         float u, float v) {
+  const float fu = Wrap(u, level.cols, inverse_period[0]) - 0.5f;
+  const float fv = Wrap(v, level.rows, inverse_period[1]) - 0.5f;
   const float x0f = FastFloor(fu), y0f = FastFloor(fv);
   const float ax = fu - x0f, ay = fv - y0f;
   const int x0 = static_cast<int>(x0f), y0 = static_cast<int>(y0f);
-  const int xa = MirrorNear(x0, level.cols);
-  const int xb = MirrorNear(x0 + 1, level.cols);
-  const int ya = MirrorNear(y0, level.rows);
-  const int yb = MirrorNear(y0 + 1, level.rows);
-  const cv::Vec3f* ra = level.ptr<cv::Vec3f>(ya);
-  const cv::Vec3f* rb = level.ptr<cv::Vec3f>(yb);
-  const cv::Vec3f top = ra[xa] * (1 - ax) + ra[xb] * ax;
-  const cv::Vec3f bottom = rb[xa] * (1 - ax) + rb[xb] * ax;
-  return top * (1 - ay) + bottom * ay;
+  const int xa = 4 * MirrorNear(x0, level.cols);
+  const int xb = 4 * MirrorNear(x0 + 1, level.cols);
+  const uint16_t* ra = level.ptr<uint16_t>(MirrorNear(y0, level.rows));
+  const uint16_t* rb = level.ptr<uint16_t>(MirrorNear(y0 + 1, level.rows));
+  const cv::v_float32x4 wx = cv::v_setall_f32(ax);
+  const cv::v_float32x4 top = cv::v_fma(LoadTexel(ra + xb) - LoadTexel(ra + xa),
+                                        wx, LoadTexel(ra + xa));
+  const cv::v_float32x4 bottom = cv::v_fma(
+      LoadTexel(rb + xb) - LoadTexel(rb + xa), wx, LoadTexel(rb + xa));
+  return cv::v_fma(bottom - top, cv::v_setall_f32(ay), top);
+}
+
+// Float linear RGB -> the stored CV_16UC4 form.
+cv::Mat ToTexels(const cv::Mat& rgb) {
+  cv::Mat texels(rgb.size(), CV_16UC4);
+  for (int y = 0; y < rgb.rows; ++y) {
+    const cv::Vec3f* in = rgb.ptr<cv::Vec3f>(y);
+    cv::Vec4w* out = texels.ptr<cv::Vec4w>(y);
+    for (int x = 0; x < rgb.cols; ++x) {
+      for (int c = 0; c < 3; ++c) {
+        out[x][c] = cv::saturate_cast<uint16_t>(in[x][c] * 65535.0f);
+      }
+      out[x][3] = 0;
+    }
+  }
+  return texels;
 }
 
 bool IsPhotoFile(const fs::path& path) {
@@ -139,26 +168,86 @@ cv::Vec3f Texture::Sample(float u, float v, float lod) const {
   lod = std::clamp(lod, 0.0f, max_lod);
   const int l0 = static_cast<int>(lod);
   const float t = lod - static_cast<float>(l0);
-  const float s0 = 1.0f / static_cast<float>(1 << l0);
-  const cv::Vec3f a = Bilinear(levels[l0], u * s0, v * s0);
-  if (t < 1e-3f || l0 + 1 >= static_cast<int>(levels.size())) return a;
-  const cv::Vec3f b = Bilinear(levels[l0 + 1], u * s0 * 0.5f, v * s0 * 0.5f);
-  return a * (1 - t) + b * t;
+  // 2^-l0, exactly.
+  const float s0 = std::bit_cast<float>(static_cast<uint32_t>(127 - l0) << 23);
+  cv::v_float32x4 texel =
+      Bilinear(levels[l0], inverse_periods[l0], u * s0, v * s0);
+  if (t >= 1e-3f && l0 + 1 < static_cast<int>(levels.size())) {
+    const cv::v_float32x4 b = Bilinear(levels[l0 + 1], inverse_periods[l0 + 1],
+                                       u * s0 * 0.5f, v * s0 * 0.5f);
+    texel = cv::v_fma(b - texel, cv::v_setall_f32(t), texel);
+  }
+  float rgbx[4];
+  cv::v_store(rgbx, texel * cv::v_setall_f32(kTexelScale));
+  return {rgbx[0], rgbx[1], rgbx[2]};
 }
 
-void TextureBank::Add(const cv::Mat& bgr8, std::string source) {
+namespace {
+
+Texture MakeTexture(const cv::Mat& bgr8, std::string source) {
   THROW_CHECK(bgr8.type() == CV_8UC3 && !bgr8.empty());
   Texture texture;
   texture.source = std::move(source);
-  texture.levels.push_back(ToLinearRgb(bgr8));
-  while (std::min(texture.levels.back().cols, texture.levels.back().rows) >=
-         16) {
+  // The pyramid is built in float, each level then stored as texels.
+  cv::Mat level = ToLinearRgb(bgr8);
+  texture.levels.push_back(ToTexels(level));
+  while (std::min(level.cols, level.rows) >= 16) {
     cv::Mat next;
-    cv::pyrDown(texture.levels.back(), next);
-    texture.levels.push_back(next);
+    cv::pyrDown(level, next);
+    level = next;
+    texture.levels.push_back(ToTexels(level));
   }
-  textures_.push_back(std::move(texture));
+  for (const cv::Mat& l : texture.levels) {
+    texture.inverse_periods.push_back(
+        {1.0f / (2.0f * static_cast<float>(l.cols)),
+         1.0f / (2.0f * static_cast<float>(l.rows))});
+  }
+  return texture;
 }
+
+}  // namespace
+
+void TextureBank::Add(const cv::Mat& bgr8, std::string source) {
+  textures_.push_back(MakeTexture(bgr8, std::move(source)));
+}
+
+namespace {
+
+// One photo as a texture, reduced to options.max_side; none when it does
+// not decode to 8-bit colour.
+std::optional<Texture> LoadTexture(const fs::path& path,
+                                   const TextureBankOptions& options) {
+  ImageInfo info;
+  try {
+    info = ProbeImage(path);
+  } catch (const Error&) {
+    return std::nullopt;  // removed or damaged since the scan
+  }
+  const int longest = std::max(info.width, info.height);
+  // Decode big JPEGs at a reduced size: far faster than full + resize.
+  int flags = cv::IMREAD_COLOR;
+  if (longest >= 8 * options.max_side) {
+    flags = cv::IMREAD_REDUCED_COLOR_8;
+  } else if (longest >= 4 * options.max_side) {
+    flags = cv::IMREAD_REDUCED_COLOR_4;
+  } else if (longest >= 2 * options.max_side) {
+    flags = cv::IMREAD_REDUCED_COLOR_2;
+  }
+  try {
+    cv::Mat image = cv::imread(path.string(), flags);
+    if (image.empty() || image.type() != CV_8UC3) return std::nullopt;
+    const int side = std::max(image.cols, image.rows);
+    if (side > options.max_side) {
+      const double scale = static_cast<double>(options.max_side) / side;
+      cv::resize(image, image, {}, scale, scale, cv::INTER_AREA);
+    }
+    return MakeTexture(image, path.string());
+  } catch (const cv::Exception&) {
+    return std::nullopt;  // unreadable photos are skipped, as documented
+  }
+}
+
+}  // namespace
 
 TextureBank TextureBank::Load(const std::vector<fs::path>& folders,
                               const TextureBankOptions& options) {
@@ -220,27 +309,20 @@ TextureBank TextureBank::Load(const std::vector<fs::path>& folders,
     }
     files = std::move(spread);
   }
+  // Decoding and building the pyramids is most of a synth run's start;
+  // photos are independent, so all cores share them. The bank keeps the
+  // files' order whatever the thread count.
+  std::vector<std::optional<Texture>> loaded(files.size());
+  cv::parallel_for_(cv::Range(0, static_cast<int>(files.size())),
+                    [&](const cv::Range& range) {
+                      for (int i = range.start; i < range.end; ++i) {
+                        loaded[static_cast<size_t>(i)] =
+                            LoadTexture(files[static_cast<size_t>(i)], options);
+                      }
+                    });
   TextureBank bank;
-  for (const fs::path& path : files) {
-    const ImageInfo info = ProbeImage(path);
-    const int longest = std::max(info.width, info.height);
-    // Decode big JPEGs at a reduced size: far faster than full + resize.
-    int flags = cv::IMREAD_COLOR;
-    if (longest >= 8 * options.max_side) {
-      flags = cv::IMREAD_REDUCED_COLOR_8;
-    } else if (longest >= 4 * options.max_side) {
-      flags = cv::IMREAD_REDUCED_COLOR_4;
-    } else if (longest >= 2 * options.max_side) {
-      flags = cv::IMREAD_REDUCED_COLOR_2;
-    }
-    cv::Mat image = cv::imread(path.string(), flags);
-    if (image.empty() || image.type() != CV_8UC3) continue;
-    const int side = std::max(image.cols, image.rows);
-    if (side > options.max_side) {
-      const double scale = static_cast<double>(options.max_side) / side;
-      cv::resize(image, image, {}, scale, scale, cv::INTER_AREA);
-    }
-    bank.Add(image, path.string());
+  for (std::optional<Texture>& texture : loaded) {
+    if (texture) bank.textures_.push_back(std::move(*texture));
   }
   if (bank.size() == 0) {
     std::string names;

@@ -14,8 +14,14 @@
 namespace parallax::synth {
 
 struct Texture {
-  std::string source;           // the file it came from
-  std::vector<cv::Mat> levels;  // CV_32FC3 linear RGB, level 0 = full size
+  std::string source;  // the file it came from
+  // CV_16UC4 linear R, G, B (in units of 1/65535) and a zero, level 0 =
+  // full size. Four 16-bit channels: a third less memory than float RGB,
+  // and a texel is one vector load in the sampler.
+  std::vector<cv::Mat> levels;
+  // Per level: 1 / (2 width), 1 / (2 height), the mirrored periods'
+  // reciprocals (the sampler multiplies instead of dividing).
+  std::vector<cv::Vec2f> inverse_periods;
 
   // Bilinear, mirrored-repeat sample at (u, v) in level-0 texels of level
   // `lod` (fractional: blends two levels). Returns linear RGB.
