@@ -31,6 +31,27 @@ TEST(TextureBank, LoadsPhotosOnceAndSkipsMapsAndRightViews) {
   EXPECT_EQ(t.levels[1].cols, (t.width() + 1) / 2);
 }
 
+TEST(TextureBank, KeepsTheFilesOrderWhateverTheLoadingOrder) {
+  // Photos load in parallel; the bank (and so every seed's worlds) must
+  // still list them sorted by path. Sizes differ so that the larger ones
+  // finish later.
+  testing::TempDir dir;
+  const std::vector<std::string> names = {"a.png", "b.jpg", "c.png",
+                                          "d.jpg", "e.png", "f.jpg"};
+  for (size_t i = 0; i < names.size(); ++i) {
+    const int side = 900 - 120 * static_cast<int>(i);
+    cv::Mat photo(side, side, CV_8UC3);
+    cv::randu(photo, 0, 255);
+    WriteImage(dir / names[i], photo);
+  }
+  const TextureBank bank = TextureBank::Load({dir.path()});
+  ASSERT_EQ(bank.size(), names.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    EXPECT_EQ(fs::path(bank.at(i).source).filename(), names[i]);
+    EXPECT_EQ(bank.at(i).width(), 900 - 120 * static_cast<int>(i));
+  }
+}
+
 TEST(TextureBank, SamplingIsLinearLightAndFiltered) {
   TextureBank bank;
   cv::Mat checks(64, 64, CV_8UC3);
