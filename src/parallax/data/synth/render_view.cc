@@ -1,6 +1,7 @@
 #include "parallax/data/synth/render_view.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -111,6 +112,61 @@ bool ProjectSphere(const Camera& cam, V3 center, float radius, float* x0,
   return true;
 }
 
+// Half extents of a box around the shape in its local frame.
+V3 LocalHalfExtents(const Object& o) {
+  switch (o.shape) {
+    case Shape::kBox:
+      return o.half;
+    case Shape::kSphere:
+      return {o.half.x, o.half.x, o.half.x};
+    case Shape::kCylinder:
+      return {o.half.x, o.half.y, o.half.x};
+    case Shape::kQuad:
+      return {o.half.x, o.half.y, 0};
+  }
+  return o.half;
+}
+
+// The eight corners of that box, in world coordinates.
+std::array<V3, 8> Corners(const Object& o) {
+  const V3 h = LocalHalfExtents(o);
+  std::array<V3, 8> corners;
+  for (int i = 0; i < 8; ++i) {
+    const V3 local{i & 1 ? h.x : -h.x, i & 2 ? h.y : -h.y, i & 4 ? h.z : -h.z};
+    corners[static_cast<size_t>(i)] = o.center + o.rotation.ToWorld(local);
+  }
+  return corners;
+}
+
+// Pixel bounds of an object seen by a pinhole, and the least depth any of
+// its points has: its bounding sphere's, narrowed by its bounding box's
+// corners when they are all in front of the camera (a wall or a pole is
+// long and thin, and its sphere covers far more of the picture than it
+// does: most ray tests missed). False when it is wholly behind.
+bool ProjectObject(const Camera& cam, const Object& o, float* x0, float* y0,
+                   float* x1, float* y1, float* near) {
+  if (!ProjectSphere(cam, o.center, o.bound_radius, x0, y0, x1, y1)) {
+    return false;
+  }
+  *near = Dot(o.center - cam.origin, cam.axes.r2) - o.bound_radius;
+  float bx0 = kInf, by0 = kInf, bx1 = -kInf, by1 = -kInf, bnear = kInf;
+  for (const V3& corner : Corners(o)) {
+    const V3 rel = corner - cam.origin;
+    const float z = Dot(rel, cam.axes.r2);
+    if (z <= 1e-2f) return true;  // the sphere's bounds, then
+    const float px = cam.f * Dot(rel, cam.axes.r0) / z + cam.cx;
+    const float py = cam.f * Dot(rel, cam.axes.r1) / z + cam.cy;
+    bx0 = std::min(bx0, px), bx1 = std::max(bx1, px);
+    by0 = std::min(by0, py), by1 = std::max(by1, py);
+    bnear = std::min(bnear, z);
+  }
+  // Both bounds hold, so their overlap does; a pixel margin as for spheres.
+  *x0 = std::max(*x0, bx0 - 1), *x1 = std::min(*x1, bx1 + 1);
+  *y0 = std::max(*y0, by0 - 1), *y1 = std::min(*y1, by1 + 1);
+  *near = std::max(*near, bnear);
+  return *x0 <= *x1 && *y0 <= *y1;
+}
+
 // Texture coordinates (level-0 texels) of a local surface point, and the
 // metres one texel covers there.
 void SurfaceUv(const Object& object, const Texture& texture, V3 p, V3 n,
@@ -179,13 +235,12 @@ class ViewRenderer {
       rays.dir = o.rotation.ToLocal(dir0);
       rays.dir_x = o.rotation.ToLocal(axes.r0 * (1 / cam.f));
       rays.dir_y = o.rotation.ToLocal(axes.r1 * (1 / cam.f));
-      rays.near = Dot(o.center - cam.origin, axes.r2) - o.bound_radius;
-      rays_.push_back(rays);
-      near.push_back(rays.near);
       float x0, y0, x1, y1;
-      if (ProjectSphere(cam, o.center, o.bound_radius, &x0, &y0, &x1, &y1)) {
+      if (ProjectObject(cam, o, &x0, &y0, &x1, &y1, &rays.near)) {
         tiles_.Add(static_cast<int>(i), x0, y0, x1, y1);
       }
+      rays_.push_back(rays);
+      near.push_back(rays.near);
     }
     tiles_.SortByNear(near);
     const float ground_cos = std::cos(scene.ground_yaw);
@@ -391,16 +446,22 @@ ShadowMap BuildShadowMap(const Scene& scene, int size) {
     rays[i].origin_x = o.rotation.ToLocal(map.u * texel);
     rays[i].origin_y = o.rotation.ToLocal(map.v * texel);
     rays[i].dir = o.rotation.ToLocal(map.w * -1.0f);
-    rays[i].near = near[i] =
-        map.height - Dot(o.center - map.center, map.w) - o.bound_radius;
     if (o.kind == "building" && o.bound_radius > 4 * map.half_extent) continue;
     // Rooms are lit as if through a skylight: the ceiling casts no shadow.
     if (o.kind == "ceiling") continue;
-    const V3 rel = o.center - map.center;
-    const float mx = (Dot(rel, map.u) + map.half_extent) / texel;
-    const float my = (Dot(rel, map.v) + map.half_extent) / texel;
-    const float r = o.bound_radius / texel + 1;
-    tiles.Add(static_cast<int>(i), mx - r, my - r, mx + r, my + r);
+    // Map bounds and least t of the object's bounding box (an orthographic
+    // view: the corners' extremes bound it exactly).
+    float x0 = kInf, y0 = kInf, x1 = -kInf, y1 = -kInf, reach = -kInf;
+    for (const V3& corner : Corners(o)) {
+      const V3 rel = corner - map.center;
+      const float mx = (Dot(rel, map.u) + map.half_extent) / texel;
+      const float my = (Dot(rel, map.v) + map.half_extent) / texel;
+      x0 = std::min(x0, mx), x1 = std::max(x1, mx);
+      y0 = std::min(y0, my), y1 = std::max(y1, my);
+      reach = std::max(reach, Dot(rel, map.w));
+    }
+    rays[i].near = near[i] = map.height - reach;
+    tiles.Add(static_cast<int>(i), x0 - 1, y0 - 1, x1 + 1, y1 + 1);
   }
   tiles.SortByNear(near);
   LocalHit hit;
