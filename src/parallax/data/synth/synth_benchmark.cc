@@ -86,6 +86,23 @@ void BM_EncodeViewOpenCv(benchmark::State& state) {
 }
 BENCHMARK(BM_EncodeViewOpenCv)->Unit(benchmark::kMillisecond);
 
+// One trilinear texture lookup along a line across the texture (Arg: the
+// level of detail, x2), as the renderer makes one per surface pixel.
+void BM_TextureSample(benchmark::State& state) {
+  const TextureBank bank = TextureBank::Procedural(1, 1);
+  const Texture& texture = bank.at(0);
+  const float lod = static_cast<float>(state.range(0)) * 0.5f + 0.3f;
+  float sum = 0;
+  for (auto _ : state) {
+    for (int i = 0; i < 1024; ++i) {
+      sum += texture.Sample(i * 0.37f + 5.1f, i * 0.11f + 3.3f, lod)[0];
+    }
+  }
+  benchmark::DoNotOptimize(sum);
+  state.SetItemsProcessed(state.iterations() * 1024);
+}
+BENCHMARK(BM_TextureSample)->Arg(0)->Arg(3);
+
 }  // namespace
 }  // namespace parallax::synth
 BENCHMARK_MAIN();

@@ -52,22 +52,6 @@ cv::Mat ToLinearRgb(const cv::Mat& bgr8) {
   return out;
 }
 
-// Mirrored repeat of an index already brought into [-1, 2n]:
-// ... 1 0 | 0 1 ... n-1 | n-1 ... 0 | 0 ...
-inline int MirrorNear(int i, int n) {
-  if (i < 0) return -1 - i;
-  if (i < n) return i;
-  if (i < 2 * n) return 2 * n - 1 - i;
-  return i - 2 * n;
-}
-
-// Brings a texel coordinate into [0, 2n), the mirrored period, with one
-// multiply instead of integer modulos per tap (the renderer's hot path).
-inline float Wrap(float u, int n, float inverse_period) {
-  const float period = 2.0f * static_cast<float>(n);
-  return u - FastFloor(u * inverse_period) * period;
-}
-
 // Linear RGB texels stored as 16-bit integers (see Texture::levels).
 constexpr float kTexelScale = 1.0f / 65535.0f;
 
@@ -75,23 +59,29 @@ inline cv::v_float32x4 LoadTexel(const uint16_t* texel) {
   return cv::v_cvt_f32(cv::v_reinterpret_as_s32(cv::v_load_expand(texel)));
 }
 
-// Bilinear sample of a CV_16UC4 level, in stored units.
-cv::v_float32x4 Bilinear(const cv::Mat& level, cv::Vec2f inverse_period,
-                         float u, float v) {
-  const float fu = Wrap(u, level.cols, inverse_period[0]) - 0.5f;
-  const float fv = Wrap(v, level.rows, inverse_period[1]) - 0.5f;
-  const float x0f = FastFloor(fu), y0f = FastFloor(fv);
-  const float ax = fu - x0f, ay = fv - y0f;
-  const int x0 = static_cast<int>(x0f), y0 = static_cast<int>(y0f);
-  const int xa = 4 * MirrorNear(x0, level.cols);
-  const int xb = 4 * MirrorNear(x0 + 1, level.cols);
-  const uint16_t* ra = level.ptr<uint16_t>(MirrorNear(y0, level.rows));
-  const uint16_t* rb = level.ptr<uint16_t>(MirrorNear(y0 + 1, level.rows));
+// Mirrored repeat of indices in [-1, 2n], four at a time:
+// ... 1 0 | 0 1 ... n-1 | n-1 ... 0 | 0 ...
+inline cv::v_int32x4 MirrorNear(cv::v_int32x4 i, cv::v_int32x4 n) {
+  const cv::v_int32x4 zero = cv::v_setzero_s32(), one = cv::v_setall_s32(1);
+  i = i ^ (i < zero);                  // -1 -> 0 (-1 - i is ~i)
+  const cv::v_int32x4 period = n + n;  // 2n -> 0
+  i = i - ((i > period - one) & period);
+  return cv::v_select(i > n - one, period - one - i, i);
+}
+
+// Bilinear sample of a CV_16UC4 level at columns xa, xb and rows ya, yb
+// with weights ax, ay of the second ones, in stored units.
+inline cv::v_float32x4 Bilinear(const cv::Mat& level, int xa, int xb, int ya,
+                                int yb, float ax, float ay) {
+  const uint16_t* ra = level.ptr<uint16_t>(ya);
+  const uint16_t* rb = level.ptr<uint16_t>(yb);
   const cv::v_float32x4 wx = cv::v_setall_f32(ax);
-  const cv::v_float32x4 top = cv::v_fma(LoadTexel(ra + xb) - LoadTexel(ra + xa),
-                                        wx, LoadTexel(ra + xa));
-  const cv::v_float32x4 bottom = cv::v_fma(
-      LoadTexel(rb + xb) - LoadTexel(rb + xa), wx, LoadTexel(rb + xa));
+  const cv::v_float32x4 top =
+      cv::v_fma(LoadTexel(ra + 4 * xb) - LoadTexel(ra + 4 * xa), wx,
+                LoadTexel(ra + 4 * xa));
+  const cv::v_float32x4 bottom =
+      cv::v_fma(LoadTexel(rb + 4 * xb) - LoadTexel(rb + 4 * xa), wx,
+                LoadTexel(rb + 4 * xa));
   return cv::v_fma(bottom - top, cv::v_setall_f32(ay), top);
 }
 
@@ -164,18 +154,47 @@ std::string PictureKey(const fs::path& path) {
 }  // namespace
 
 cv::Vec3f Texture::Sample(float u, float v, float lod) const {
-  const float max_lod = static_cast<float>(levels.size() - 1);
-  lod = std::clamp(lod, 0.0f, max_lod);
+  const int last = static_cast<int>(levels.size()) - 1;
+  lod = std::clamp(lod, 0.0f, static_cast<float>(last));
   const int l0 = static_cast<int>(lod);
-  const float t = lod - static_cast<float>(l0);
-  // 2^-l0, exactly.
+  const int l1 = std::min(l0 + 1, last);
+  const float t = lod - static_cast<float>(l0) >= 1e-3f && l1 > l0
+                      ? lod - static_cast<float>(l0)
+                      : 0.0f;
+  const cv::Mat& a = levels[static_cast<size_t>(l0)];
+  const cv::Mat& b = levels[static_cast<size_t>(l1)];
+  // Texel positions in both levels at once: x and y of level l0, then of
+  // l1 (the address arithmetic was a long chain of scalar float/int
+  // conversions, most of the sampler's time). 2^-l0, exactly:
   const float s0 = std::bit_cast<float>(static_cast<uint32_t>(127 - l0) << 23);
+  const float s1 = l1 > l0 ? 0.5f * s0 : s0;
+  // Rays grazing the horizon reach absurd texel positions; past 2^22 the
+  // position has no fractional bits left anyway.
+  constexpr float kFar = 4194304.0f;
+  u = std::clamp(u, -kFar, kFar);
+  v = std::clamp(v, -kFar, kFar);
+  const cv::v_float32x4 position(u * s0, v * s0, u * s1, v * s1);
+  const cv::v_int32x4 size(a.cols, a.rows, b.cols, b.rows);
+  const cv::v_float32x4 period = cv::v_cvt_f32(size + size);
+  const cv::Vec2f ia = inverse_periods[static_cast<size_t>(l0)];
+  const cv::Vec2f ib = inverse_periods[static_cast<size_t>(l1)];
+  const cv::v_float32x4 inverse(ia[0], ia[1], ib[0], ib[1]);
+  // Into [0, 2n), the mirrored period; texel centres at half-integers.
+  const cv::v_float32x4 wrapped =
+      position - cv::v_cvt_f32(cv::v_floor(position * inverse)) * period -
+      cv::v_setall_f32(0.5f);
+  const cv::v_int32x4 first = cv::v_floor(wrapped);
+  int lo[4], hi[4];
+  float weight[4];
+  cv::v_store(lo, MirrorNear(first, size));
+  cv::v_store(hi, MirrorNear(first + cv::v_setall_s32(1), size));
+  cv::v_store(weight, wrapped - cv::v_cvt_f32(first));
   cv::v_float32x4 texel =
-      Bilinear(levels[l0], inverse_periods[l0], u * s0, v * s0);
-  if (t >= 1e-3f && l0 + 1 < static_cast<int>(levels.size())) {
-    const cv::v_float32x4 b = Bilinear(levels[l0 + 1], inverse_periods[l0 + 1],
-                                       u * s0 * 0.5f, v * s0 * 0.5f);
-    texel = cv::v_fma(b - texel, cv::v_setall_f32(t), texel);
+      Bilinear(a, lo[0], hi[0], lo[1], hi[1], weight[0], weight[1]);
+  if (t > 0) {
+    const cv::v_float32x4 coarse =
+        Bilinear(b, lo[2], hi[2], lo[3], hi[3], weight[2], weight[3]);
+    texel = cv::v_fma(coarse - texel, cv::v_setall_f32(t), texel);
   }
   float rgbx[4];
   cv::v_store(rgbx, texel * cv::v_setall_f32(kTexelScale));
