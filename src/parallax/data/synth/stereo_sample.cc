@@ -43,21 +43,33 @@ cv::Mat Develop(const cv::Mat& linear, const CameraEffects& effects) {
   const std::array<uint8_t, 8192>& lut = LinearToSrgbTable();
   const float scale = static_cast<float>(lut.size() - 1);
   cv::Mat out(linear.size(), CV_8UC3);
+  const int n = linear.cols * 3;
   const float half_w = 0.5f * linear.cols, half_h = 0.5f * linear.rows;
-  const float inv_r2 = 1.0f / (half_w * half_w + half_h * half_h);
+  const float falloff = effects.exposure * effects.vignetting /
+                        (half_w * half_w + half_h * half_h);
+  // gain(x, y) = exposure - falloff (dx^2 + dy^2): the dx part per
+  // subpixel once, so each row is one flat loop the compiler vectorises.
+  std::vector<float> across(static_cast<size_t>(n));
+  for (int x = 0; x < linear.cols; ++x) {
+    const float dx = x + 0.5f - half_w;
+    for (int c = 0; c < 3; ++c)
+      across[3 * static_cast<size_t>(x) + c] = falloff * dx * dx;
+  }
+  std::vector<int> index(static_cast<size_t>(n));
   for (int y = 0; y < linear.rows; ++y) {
-    const cv::Vec3f* in = linear.ptr<cv::Vec3f>(y);
-    cv::Vec3b* o = out.ptr<cv::Vec3b>(y);
+    const float* in = linear.ptr<float>(y);
     const float dy = y + 0.5f - half_h;
-    for (int x = 0; x < linear.cols; ++x) {
-      const float dx = x + 0.5f - half_w;
-      const float gain =
-          effects.exposure *
-          (1 - effects.vignetting * (dx * dx + dy * dy) * inv_r2);
-      for (int c = 0; c < 3; ++c) {
-        const float v = std::clamp(in[x][c] * gain, 0.0f, 1.0f);
-        o[x][2 - c] = lut[static_cast<size_t>(v * scale + 0.5f)];
-      }
+    const float row_gain = effects.exposure - falloff * dy * dy;
+    for (int i = 0; i < n; ++i) {
+      const float v = std::clamp(
+          in[i] * (row_gain - across[static_cast<size_t>(i)]), 0.0f, 1.0f);
+      index[static_cast<size_t>(i)] = static_cast<int>(v * scale + 0.5f);
+    }
+    uint8_t* o = out.ptr<uint8_t>(y);
+    for (int i = 0; i < n; i += 3) {  // RGB in, BGR out
+      o[i] = lut[static_cast<size_t>(index[static_cast<size_t>(i) + 2])];
+      o[i + 1] = lut[static_cast<size_t>(index[static_cast<size_t>(i) + 1])];
+      o[i + 2] = lut[static_cast<size_t>(index[static_cast<size_t>(i)])];
     }
   }
   return out;
@@ -70,12 +82,21 @@ void ApplySensor(cv::Mat& bgr, const CameraEffects& effects, Rng& rng) {
   }
   if (effects.noise_sigma > 0) {
     const float sigma = effects.noise_sigma * 255;
+    const int n = bgr.cols * 3;
+    // A row's noise first (the generator is sequential), then the sums in
+    // a loop the compiler vectorises.
+    std::vector<float> noise(static_cast<size_t>(n + 1));
     for (int y = 0; y < bgr.rows; ++y) {
+      for (int i = 0; i < n; i += 2) {
+        const auto [a, b] = rng.QuickNormalPair();
+        noise[static_cast<size_t>(i)] = a;
+        noise[static_cast<size_t>(i) + 1] = b;
+      }
       uint8_t* p = bgr.ptr<uint8_t>(y);
-      for (int i = 0; i < bgr.cols * 3; ++i) {
+      const float* e = noise.data();
+      for (int i = 0; i < n; ++i) {
         // Rounded half up, as lround does for values >= 0.
-        const float v =
-            std::clamp(p[i] + sigma * rng.QuickNormal(), 0.0f, 255.0f);
+        const float v = std::clamp(p[i] + sigma * e[i], 0.0f, 255.0f);
         p[i] = static_cast<uint8_t>(v + 0.5f);
       }
     }
