@@ -1,10 +1,11 @@
-// log2 and exp for per-pixel loops that need a few digits, not libm's
-// last bit: the synthetic worlds' mip level choice and haze. Plain float
+// log2, exp, atan2 and asin for per-pixel loops that need a few digits, not
+// libm's last bit: the synthetic worlds' mip level choice and haze. Plain float
 // arithmetic, so a build gives the same values on every machine (libm picks
 // its code by CPU), and inlined where libm's are calls.
 #pragma once
 
 #include <bit>
+#include <cmath>
 #include <cstdint>
 
 namespace parallax {
@@ -46,6 +47,31 @@ inline float FastExp(float x) {
   const float scale =
       std::bit_cast<float>(static_cast<uint32_t>(whole + 127) << 23);
   return p * scale;
+}
+
+// atan2(y, x) within 2e-6 rad; 0 at the origin.
+inline float FastAtan2(float y, float x) {
+  const float ax = x < 0 ? -x : x, ay = y < 0 ? -y : y;
+  const float big = ax > ay ? ax : ay, small = ax > ay ? ay : ax;
+  if (!(big > 0)) return 0.0f;
+  float a = small / big, base = 0;  // atan(a), a in [0, 1]
+  if (a > 0.267949194f) {           // tan(pi / 12): atan(a) = pi / 6 + atan(a')
+    a = (a * 1.73205081f - 1.0f) / (a + 1.73205081f);
+    base = 0.523598776f;
+  }
+  // |a| <= tan(pi / 12): the series to a^7 is within 9e-7.
+  const float s = a * a;
+  float r =
+      base + a * (1.0f + s * (-1.0f / 3 + s * (1.0f / 5 + s * (-1.0f / 7))));
+  if (ay > ax) r = 1.57079637f - r;
+  if (x < 0) r = 3.14159274f - r;
+  return y < 0 ? -r : r;
+}
+
+// asin(x) for x in [-1, 1], within 2e-6 rad.
+inline float FastAsin(float x) {
+  const float c = 1.0f - x * x;
+  return FastAtan2(x, c > 0 ? std::sqrt(c) : 0.0f);
 }
 
 }  // namespace parallax

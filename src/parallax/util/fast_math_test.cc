@@ -42,5 +42,32 @@ TEST(FastExp, CloseToLibmAndZeroFarBelow) {
   EXPECT_FLOAT_EQ(FastExp(-3.0f * 0.693147181f), 0.125f);
 }
 
+TEST(FastAtan2, WithinTwoMillionthsOfARadianAllRound) {
+  double worst = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const double angle = -3.14159 + i * (2 * 3.14159 / 20000);
+    for (double radius : {1e-3, 1.0, 700.0}) {
+      const float y = static_cast<float>(radius * std::sin(angle));
+      const float x = static_cast<float>(radius * std::cos(angle));
+      worst = std::max(
+          worst, std::abs(FastAtan2(y, x) - std::atan2(double(y), double(x))));
+    }
+  }
+  EXPECT_LT(worst, 2e-6);
+  EXPECT_EQ(FastAtan2(0.0f, 0.0f), 0.0f);
+  EXPECT_NEAR(FastAtan2(1.0f, -1.0f), 2.35619449f, 2e-6f);
+  EXPECT_NEAR(FastAtan2(-1.0f, 0.0f), -1.57079633f, 2e-6f);
+}
+
+TEST(FastAsin, WithinTwoMillionthsOfARadian) {
+  double worst = 0;
+  for (float x = -1.0f; x <= 1.0f; x += 1e-4f) {
+    worst = std::max(worst, std::abs(FastAsin(x) - std::asin(double(x))));
+  }
+  EXPECT_LT(worst, 2e-6);
+  EXPECT_NEAR(FastAsin(1.0f), 1.57079633f, 1e-6f);
+  EXPECT_NEAR(FastAsin(-1.0f), -1.57079633f, 1e-6f);
+}
+
 }  // namespace
 }  // namespace parallax

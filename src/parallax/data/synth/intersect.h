@@ -11,6 +11,7 @@
 
 #include "parallax/data/synth/scene.h"
 #include "parallax/data/synth/vec3.h"
+#include "parallax/util/fast_math.h"
 
 namespace parallax::synth {
 
@@ -120,7 +121,7 @@ inline bool InsideCutout(const Object& object, float u, float v) {
   if (!object.cutout) return true;
   const float r2 = u * u + v * v;
   if (r2 > 1.6f * 1.6f) return false;
-  const float theta = std::atan2(v, u);
+  const float theta = FastAtan2(v, u);
   float r = 1;
   for (int k = 0; k < 4; ++k) {
     r += object.cutout_a[k] *

@@ -186,15 +186,15 @@ void SurfaceUv(const Object& object, const Texture& texture, V3 p, V3 n,
       break;
     case Shape::kSphere: {
       const float r = object.half.x;
-      a = std::atan2(p.z, p.x) * r;
-      b = -std::asin(std::clamp(p.y / r, -1.0f, 1.0f)) * r;
+      a = FastAtan2(p.z, p.x) * r;
+      b = -FastAsin(std::clamp(p.y / r, -1.0f, 1.0f)) * r;
       break;
     }
     case Shape::kCylinder:
       if (std::abs(n.y) > 0.5f) {
         a = p.x, b = p.z;
       } else {
-        a = std::atan2(p.z, p.x) * object.half.x;
+        a = FastAtan2(p.z, p.x) * object.half.x;
         b = -p.y;
       }
       break;
@@ -346,8 +346,8 @@ class ViewRenderer {
     const Texture& texture =
         textures_.at(static_cast<size_t>(backdrop.texture));
     const float texels_per_radian = texture.width() / backdrop.fov;
-    const float azimuth = std::atan2(d.x, d.z) - backdrop.yaw;
-    const float elevation = std::asin(std::clamp(d.y, -1.0f, 1.0f));
+    const float azimuth = FastAtan2(d.x, d.z) - backdrop.yaw;
+    const float elevation = FastAsin(std::clamp(d.y, -1.0f, 1.0f));
     const float u = (azimuth / backdrop.fov + 0.5f) * texture.width();
     const float v =
         backdrop.horizon_v * texture.height() - elevation * texels_per_radian;
