@@ -156,6 +156,8 @@ std::vector<uint8_t> EncodePng(const cv::Mat& image,
         cv::depthToString(depth), channels, image.empty() ? " (empty)" : "");
   }
   THROW_CHECK(options.level >= 0 && options.level <= 12);
+  THROW_CHECK(options.filter >= PngFilter::kNone &&
+              options.filter <= PngFilter::kAdaptive);
   const size_t bytes_per_sample = depth == CV_8U ? 1 : 2;
   const size_t bpp = bytes_per_sample * static_cast<size_t>(channels);
   const size_t row_bytes = bpp * static_cast<size_t>(image.cols);

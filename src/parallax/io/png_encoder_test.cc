@@ -141,6 +141,10 @@ TEST(EncodePng, RejectsTypesPngCannotHold) {
   EXPECT_THROW(EncodePng(cv::Mat(2, 2, CV_32FC1, 0.5f)), Error);
   EXPECT_THROW(EncodePng(cv::Mat(2, 2, CV_8UC2, cv::Scalar(1, 2))), Error);
   EXPECT_THROW(EncodePng(cv::Mat()), Error);
+  // Options out of range are a caller's bug, caught before any bytes.
+  const cv::Mat ok(2, 2, CV_8UC1, cv::Scalar(1));
+  EXPECT_ANY_THROW(EncodePng(ok, {13, PngFilter::kNone}));
+  EXPECT_ANY_THROW(EncodePng(ok, {1, static_cast<PngFilter>(6)}));
 }
 
 }  // namespace

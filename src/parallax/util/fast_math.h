@@ -10,7 +10,8 @@
 
 namespace parallax {
 
-// log2(x) for finite x > 0 (normal floats), within 2e-6 absolute.
+// log2(x) for finite x > 0 (normal floats): within 2e-6 absolute while
+// |log2 x| < 32, and within the result's own rounding beyond.
 inline float FastLog2(float x) {
   const uint32_t bits = std::bit_cast<uint32_t>(x);
   int exponent = static_cast<int>(bits >> 23) - 127;

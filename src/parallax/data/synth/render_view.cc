@@ -138,6 +138,12 @@ std::array<V3, 8> Corners(const Object& o) {
   return corners;
 }
 
+// A margin below an object's least depth: the depth comes from world-space
+// corners, a hit's t from the test in the object's frame, and for a face
+// square to the ray the two agree to the last bit or not. Without it the
+// early exit could skip an object by an ulp where surfaces meet.
+float NearSlack(float near) { return 1e-5f * std::abs(near) + 1e-4f; }
+
 // Pixel bounds of an object seen by a pinhole, and the least depth any of
 // its points has: its bounding sphere's, narrowed by its bounding box's
 // corners when they are all in front of the camera (a wall or a pole is
@@ -153,7 +159,10 @@ bool ProjectObject(const Camera& cam, const Object& o, float* x0, float* y0,
   for (const V3& corner : Corners(o)) {
     const V3 rel = corner - cam.origin;
     const float z = Dot(rel, cam.axes.r2);
-    if (z <= 1e-2f) return true;  // the sphere's bounds, then
+    if (z <= 1e-2f) {  // the sphere's bounds, then
+      *near -= NearSlack(*near);
+      return true;
+    }
     const float px = cam.f * Dot(rel, cam.axes.r0) / z + cam.cx;
     const float py = cam.f * Dot(rel, cam.axes.r1) / z + cam.cy;
     bx0 = std::min(bx0, px), bx1 = std::max(bx1, px);
@@ -164,6 +173,7 @@ bool ProjectObject(const Camera& cam, const Object& o, float* x0, float* y0,
   *x0 = std::max(*x0, bx0 - 1), *x1 = std::min(*x1, bx1 + 1);
   *y0 = std::max(*y0, by0 - 1), *y1 = std::min(*y1, by1 + 1);
   *near = std::max(*near, bnear);
+  *near -= NearSlack(*near);
   return *x0 <= *x1 && *y0 <= *y1;
 }
 
@@ -460,7 +470,7 @@ ShadowMap BuildShadowMap(const Scene& scene, int size) {
       y0 = std::min(y0, my), y1 = std::max(y1, my);
       reach = std::max(reach, Dot(rel, map.w));
     }
-    rays[i].near = near[i] = map.height - reach;
+    rays[i].near = near[i] = map.height - reach - NearSlack(map.height - reach);
     tiles.Add(static_cast<int>(i), x0 - 1, y0 - 1, x1 + 1, y1 + 1);
   }
   tiles.SortByNear(near);

@@ -58,10 +58,9 @@ void BM_WritePair(benchmark::State& state) {
 }
 BENCHMARK(BM_WritePair)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// PNG encoding of one rendered view (with camera noise) as WriteStereoSample
-// does it: deflate level 1, with string matching (0) or Huffman only (1).
-// A view's PNG, as WriteStereoSample encodes it (libdeflate level 1) with
-// each row filter (Arg: PngFilter; 5 = adaptive, the one used).
+// A rendered view's PNG (camera noise included) at libdeflate level 1, as
+// WriteStereoSample encodes it, with each row filter (Arg: PngFilter;
+// 4 = Paeth, the one it uses; 5 = adaptive).
 void BM_EncodeView(benchmark::State& state) {
   const StereoSample sample =
       RenderStereoSample(SampleScene(1, 0, SceneOptions{}, Bank()), Bank());

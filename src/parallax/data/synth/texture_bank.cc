@@ -171,8 +171,9 @@ cv::Vec3f Texture::Sample(float u, float v, float lod) const {
   // Rays grazing the horizon reach absurd texel positions; past 2^22 the
   // position has no fractional bits left anyway.
   constexpr float kFar = 4194304.0f;
-  u = std::clamp(u, -kFar, kFar);
-  v = std::clamp(v, -kFar, kFar);
+  // (min/max rather than clamp: a NaN becomes -kFar, never an index.)
+  u = std::min(kFar, std::max(-kFar, u));
+  v = std::min(kFar, std::max(-kFar, v));
   const cv::v_float32x4 position(u * s0, v * s0, u * s1, v * s1);
   const cv::v_int32x4 size(a.cols, a.rows, b.cols, b.rows);
   const cv::v_float32x4 period = cv::v_cvt_f32(size + size);
