@@ -150,8 +150,8 @@ inline bool IntersectQuad(const Object& object, V3 o, V3 d, float t_min,
   return true;
 }
 
-// A ray already in the object's local frame (see LocalRays in
-// render_view.cc, which moves a whole view's rays there at once).
+// One object against a ray already in its local frame (render_view.cc's
+// LocalRays moves a whole view's rays there at once).
 inline bool IntersectLocal(const Object& object, V3 o, V3 d, float t_min,
                            float t_max, LocalHit* hit) {
   switch (object.shape) {
@@ -166,13 +166,6 @@ inline bool IntersectLocal(const Object& object, V3 o, V3 d, float t_min,
       return IntersectQuad(object, o, d, t_min, t_max, hit);
   }
   return false;
-}
-
-// World-space ray against one object.
-inline bool IntersectObject(const Object& object, V3 origin, V3 dir,
-                            float t_min, float t_max, LocalHit* hit) {
-  return IntersectLocal(object, object.rotation.ToLocal(origin - object.center),
-                        object.rotation.ToLocal(dir), t_min, t_max, hit);
 }
 
 }  // namespace parallax::synth

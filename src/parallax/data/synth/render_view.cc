@@ -42,13 +42,14 @@ class TileLists {
   const std::vector<int>& At(int x, int y) const {
     return lists_[static_cast<size_t>((y / kTile) * tiles_x_ + x / kTile)];
   }
-  // Orders each tile's objects by the nearest t any of their hits can have,
-  // so a pixel stops at the first object that starts beyond its best hit.
-  void SortByNear(const std::vector<float>& near) {
+  // Orders each tile's objects by the least t any of their hits can have
+  // (`near(object)`), so a pixel stops at the first object that starts
+  // beyond its best hit.
+  template <typename Near>
+  void SortByNear(Near near) {
     for (std::vector<int>& list : lists_) {
-      std::stable_sort(list.begin(), list.end(), [&](int a, int b) {
-        return near[static_cast<size_t>(a)] < near[static_cast<size_t>(b)];
-      });
+      std::stable_sort(list.begin(), list.end(),
+                       [&](int a, int b) { return near(a) < near(b); });
     }
   }
 
@@ -64,8 +65,8 @@ class TileLists {
 struct LocalRays {
   V3 origin, origin_x, origin_y;  // origin + origin_x px + origin_y py
   V3 dir, dir_x, dir_y;           // likewise
-  // No hit on the object has a smaller t: its bounding sphere's near side
-  // (t is the depth along the view axis, or along the sun for shadows).
+  // No hit on the object has a smaller t (t is the depth along the view
+  // axis, or along the sun for shadows): from its bounds, less NearSlack.
   float near = 0;
 
   V3 Origin(float px, float py) const {
@@ -232,7 +233,6 @@ class ViewRenderer {
         textures_(textures),
         shadows_(shadows),
         tiles_(cam.width, cam.height) {
-    std::vector<float> near;
     rays_.reserve(scene.objects.size());
     // Ray(px, py) = r2 - (cx r0 + cy r1) / f + (r0 px + r1 py) / f.
     const Rotation& axes = cam.axes;
@@ -250,9 +250,9 @@ class ViewRenderer {
         tiles_.Add(static_cast<int>(i), x0, y0, x1, y1);
       }
       rays_.push_back(rays);
-      near.push_back(rays.near);
     }
-    tiles_.SortByNear(near);
+    tiles_.SortByNear(
+        [&](int i) { return rays_[static_cast<size_t>(i)].near; });
     const float ground_cos = std::cos(scene.ground_yaw);
     const float ground_sin = std::sin(scene.ground_yaw);
     ground_cos_ = ground_cos;
@@ -445,20 +445,19 @@ ShadowMap BuildShadowMap(const Scene& scene, int size) {
   const float texel = 2 * map.half_extent / size;
   TileLists tiles(size, size);
   // Rays leave the map plane towards -w from
-  // corner + u texel px + v texel py.
-  const V3 corner =
+  // start + u texel px + v texel py.
+  const V3 start =
       map.center - (map.u + map.v) * map.half_extent + map.w * map.height;
   std::vector<LocalRays> rays(scene.objects.size());
-  std::vector<float> near(scene.objects.size());
   for (size_t i = 0; i < scene.objects.size(); ++i) {
     const Object& o = scene.objects[i];
-    rays[i].origin = o.rotation.ToLocal(corner - o.center);
-    rays[i].origin_x = o.rotation.ToLocal(map.u * texel);
-    rays[i].origin_y = o.rotation.ToLocal(map.v * texel);
-    rays[i].dir = o.rotation.ToLocal(map.w * -1.0f);
     if (o.kind == "building" && o.bound_radius > 4 * map.half_extent) continue;
     // Rooms are lit as if through a skylight: the ceiling casts no shadow.
     if (o.kind == "ceiling") continue;
+    rays[i].origin = o.rotation.ToLocal(start - o.center);
+    rays[i].origin_x = o.rotation.ToLocal(map.u * texel);
+    rays[i].origin_y = o.rotation.ToLocal(map.v * texel);
+    rays[i].dir = o.rotation.ToLocal(map.w * -1.0f);
     // Map bounds and least t of the object's bounding box (an orthographic
     // view: the corners' extremes bound it exactly).
     float x0 = kInf, y0 = kInf, x1 = -kInf, y1 = -kInf, reach = -kInf;
@@ -470,10 +469,10 @@ ShadowMap BuildShadowMap(const Scene& scene, int size) {
       y0 = std::min(y0, my), y1 = std::max(y1, my);
       reach = std::max(reach, Dot(rel, map.w));
     }
-    rays[i].near = near[i] = map.height - reach - NearSlack(map.height - reach);
+    rays[i].near = map.height - reach - NearSlack(map.height - reach);
     tiles.Add(static_cast<int>(i), x0 - 1, y0 - 1, x1 + 1, y1 + 1);
   }
-  tiles.SortByNear(near);
+  tiles.SortByNear([&](int i) { return rays[static_cast<size_t>(i)].near; });
   LocalHit hit;
   for (int y = 0; y < size; ++y) {
     float* row = map.depth.ptr<float>(y);

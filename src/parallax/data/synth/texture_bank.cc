@@ -18,7 +18,6 @@
 
 #include "parallax/io/image_io.h"
 #include "parallax/util/check.h"
-#include "parallax/util/fast_round.h"
 #include "parallax/util/strings.h"
 
 namespace parallax::synth {
@@ -158,9 +157,9 @@ cv::Vec3f Texture::Sample(float u, float v, float lod) const {
   lod = std::clamp(lod, 0.0f, static_cast<float>(last));
   const int l0 = static_cast<int>(lod);
   const int l1 = std::min(l0 + 1, last);
-  const float t = lod - static_cast<float>(l0) >= 1e-3f && l1 > l0
-                      ? lod - static_cast<float>(l0)
-                      : 0.0f;
+  // The coarser level's share; none below 1e-3 (one level's taps only).
+  const float fraction = lod - static_cast<float>(l0);
+  const float t = fraction >= 1e-3f && l1 > l0 ? fraction : 0.0f;
   const cv::Mat& a = levels[static_cast<size_t>(l0)];
   const cv::Mat& b = levels[static_cast<size_t>(l1)];
   // Texel positions in both levels at once: x and y of level l0, then of
