@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "parallax/data/synth/fast_math_x4.h"
 #include "parallax/data/synth/intersect.h"
 #include "parallax/util/check.h"
 #include "parallax/util/fast_math.h"
@@ -259,28 +260,179 @@ class ViewRenderer {
     ground_sin_ = ground_sin;
   }
 
+  // Row by row, in passes: the nearest surface of every pixel, then where
+  // each pixel's colour is looked up, then the texture samples, then light
+  // and haze. Each pass is a short loop over independent pixels, so the
+  // processor overlaps their long chains of dependent arithmetic (one loop
+  // doing everything per pixel spent most of its time waiting on them),
+  // and the arithmetic-only parts run four pixels at a time. Every pixel
+  // gets the same operations, in the same order, as a pixel-by-pixel
+  // renderer would give it (fast_math_x4.h), so the bytes do not change.
   ViewRender Render() const {
     ViewRender out;
     out.rgb.create(cam_.height, cam_.width, CV_32FC3);
     out.depth.create(cam_.height, cam_.width, CV_32FC1);
     out.id.create(cam_.height, cam_.width, CV_32SC1);
+    RowScratch row(cam_.width);
     for (int y = 0; y < cam_.height; ++y) {
-      cv::Vec3f* rgb = out.rgb.ptr<cv::Vec3f>(y);
       float* depth = out.depth.ptr<float>(y);
       int* id = out.id.ptr<int>(y);
-      for (int x = 0; x < cam_.width; ++x) {
-        Pixel(x, y, &rgb[x], &depth[x], &id[x]);
-      }
+      IntersectRow(y, depth, id, row);
+      LookupRow(y, depth, id, row);
+      SampleRow(row);
+      ShadeRow(id, row, out.rgb.ptr<cv::Vec3f>(y));
     }
     return out;
   }
 
  private:
-  void Pixel(int x, int y, cv::Vec3f* rgb, float* depth, int* id) const {
+  // Where a pixel's colour comes from: a texture sample, turned and tinted.
+  struct Lookup {
+    const Texture* texture;
+    const HueTurn* hue;
+    cv::Vec3f tint;
+    float u, v, lod;
+  };
+
+  // What the passes hand on, for one row. Sky pixels leave the point,
+  // normal and light of an earlier pixel in place: the shading pass
+  // computes on them and then discards the result.
+  struct RowScratch {
+    explicit RowScratch(int width)
+        : hits(static_cast<size_t>(width)),
+          lookups(static_cast<size_t>(width)),
+          points(static_cast<size_t>(width)),
+          normals(static_cast<size_t>(width)),
+          sky_haze(static_cast<size_t>(width)),
+          lit(static_cast<size_t>(width)),
+          albedo(static_cast<size_t>(width)) {}
+    std::vector<LocalHit> hits;
+    std::vector<Lookup> lookups;
+    std::vector<V3> points, normals;  // world
+    std::vector<float> sky_haze, lit;
+    std::vector<cv::Vec3f> albedo;
+    // The sky's and the ground's pixels, padded to whole groups of four
+    // with copies of the last (which then write the same values twice).
+    std::vector<int> sky_x, ground_x;
+  };
+
+  void IntersectRow(int y, float* depth, int* id, RowScratch& row) const {
+    for (int x = 0; x < cam_.width; ++x) {
+      Intersect(x, y, &depth[x], &id[x], &row.hits[static_cast<size_t>(x)]);
+    }
+  }
+
+  // Objects a pixel at a time (their shapes branch); the sky and the
+  // ground, most of a picture, four pixels at a time.
+  void LookupRow(int y, const float* depth, const int* id,
+                 RowScratch& row) const {
+    row.sky_x.clear();
+    row.ground_x.clear();
+    for (int x = 0; x < cam_.width; ++x) {
+      if (id[x] < 0) {
+        row.sky_x.push_back(x);
+      } else if (id[x] == 0) {
+        row.ground_x.push_back(x);
+      } else {
+        const size_t i = static_cast<size_t>(x);
+        row.lookups[i] =
+            ObjectLookup(cam_.Ray(x + 0.5f, y + 0.5f), depth[x], id[x],
+                         row.hits[i], &row.points[i], &row.normals[i]);
+      }
+    }
+    SkyLookups(y, row);
+    GroundLookups(y, depth, row);
+  }
+
+  void SampleRow(RowScratch& row) const {
+    for (size_t i = 0; i < row.lookups.size(); ++i) {
+      const Lookup& l = row.lookups[i];
+      row.albedo[i] =
+          Mul(l.hue->Apply(l.texture->Sample(l.u, l.v, l.lod)), l.tint);
+    }
+  }
+
+  // Sunlight, shadow, bounce light and haze on surfaces; haze on the sky.
+  void ShadeRow(const int* id, RowScratch& row, cv::Vec3f* rgb) const {
+    const Sun& sun = scene_.sun;
+    const int width = cam_.width;
+    for (int x = 0; x < width; ++x) {  // the shadow map's taps
+      const size_t i = static_cast<size_t>(x);
+      row.lit[i] = id[x] < 0 ? 0.0f : SunLight(row.points[i], row.normals[i]);
+    }
+    static_assert(sizeof(V3) == 3 * sizeof(float) &&
+                  sizeof(cv::Vec3f) == 3 * sizeof(float));
+    const float* points = &row.points[0].x;
+    const float* normals = &row.normals[0].x;
+    const float* albedo = row.albedo[0].val;
+    float* out = rgb[0].val;
+    const V3 center = scene_.rig.center;
+    const F4 neg_density = Splat(-scene_.haze.density);
+    int x = 0;
+    for (; x + 4 <= width; x += 4) {
+      const size_t i = static_cast<size_t>(x);
+      F4 px, py, pz, nx, ny, nz, r, g, b;
+      cv::v_load_deinterleave(points + 3 * i, px, py, pz);
+      cv::v_load_deinterleave(normals + 3 * i, nx, ny, nz);
+      cv::v_load_deinterleave(albedo + 3 * i, r, g, b);
+      const F4 lit = cv::v_load(&row.lit[i]);
+      const F4 sky_share = Splat(0.75f) + Splat(0.25f) * ny;
+      const F4 dx = px - Splat(center.x), dy = py - Splat(center.y);
+      const F4 dz = pz - Splat(center.z);
+      const F4 distance = cv::v_sqrt(dx * dx + dy * dy + dz * dz);
+      const F4 fog = Splat(1.0f) - FastExp4(neg_density * distance);
+      const F4 sky =
+          cv::v_reinterpret_as_f32(cv::v_load(id + x) < cv::v_setall_s32(0));
+      const F4 haze = Select(sky, cv::v_load(&row.sky_haze[i]), fog);
+      const F4 keep = Splat(1.0f) - haze;
+      F4 channel[3] = {r, g, b};
+      for (int c = 0; c < 3; ++c) {
+        const F4 lit_color = channel[c] * (Splat(sun.ambient[c]) * sky_share +
+                                           Splat(sun.color[c]) * lit);
+        channel[c] = Select(sky, channel[c], lit_color) * keep +
+                     Splat(scene_.haze.color[c]) * haze;
+      }
+      cv::v_store_interleave(out + 3 * i, channel[0], channel[1], channel[2]);
+    }
+    for (; x < width; ++x) {  // the same, a pixel at a time
+      const size_t i = static_cast<size_t>(x);
+      rgb[x] = id[x] < 0 ? Haze(row.albedo[i], row.sky_haze[i])
+                         : Shade(row.albedo[i], row.points[i], row.normals[i],
+                                 row.lit[i]);
+    }
+  }
+
+  // The sunlight reaching a surface point, shadows and incidence included.
+  float SunLight(V3 p, V3 normal) const {
+    const Sun& sun = scene_.sun;
+    const float lambert = std::max(0.0f, Dot(normal, sun.direction));
+    return lambert > 0 ? lambert * shadows_.Light(p, sun.penumbra_m) : 0.0f;
+  }
+
+  cv::Vec3f Haze(const cv::Vec3f& color, float haze) const {
+    return color * (1 - haze) + scene_.haze.color * haze;
+  }
+
+  // A surface's colour from its albedo and sunlight (ShadeRow's vector
+  // loop, one pixel).
+  cv::Vec3f Shade(const cv::Vec3f& albedo, V3 p, V3 normal, float lit) const {
+    const Sun& sun = scene_.sun;
+    // Light bouncing off the ground brightens faces turned down a little.
+    const float sky_share = 0.75f + 0.25f * normal.y;
+    const cv::Vec3f color =
+        Mul(albedo, sun.ambient * sky_share + sun.color * lit);
+    const float distance = Length(p - scene_.rig.center);
+    return Haze(color, 1 - FastExp(-scene_.haze.density * distance));
+  }
+
+  // The nearest surface along pixel (x, y)'s ray: depth along the axis
+  // (+inf: none), id (-1 sky, 0 ground, 1 + object index) and, for an
+  // object, the hit in its frame.
+  void Intersect(int x, int y, float* depth, int* id, LocalHit* hit) const {
     const V3 dir = cam_.Ray(x + 0.5f, y + 0.5f);
     float best = kInf;
     int hit_id = -1;
-    LocalHit hit, candidate;
+    LocalHit candidate;
     if (dir.y < -1e-6f) {
       best = -cam_.origin.y / dir.y;
       hit_id = 0;
@@ -293,80 +445,129 @@ class ViewRenderer {
                          rays.origin, rays.Dir(px, py), 1e-3f, best,
                          &candidate)) {
         best = candidate.t;
-        hit = candidate;
+        *hit = candidate;
         hit_id = index + 1;
       }
     }
     *id = hit_id;
     *depth = best;  // t is depth along the axis: dir has unit forward part
-    if (hit_id < 0) {
-      *rgb = Sky(dir);
-      return;
-    }
-    const V3 p = cam_.origin + dir * best;
-    V3 normal;
-    cv::Vec3f albedo;
-    const float dir_length = Length(dir);
-    if (hit_id == 0) {
-      normal = {0, 1, 0};
-      albedo = GroundAlbedo(p, best, std::abs(dir.y) / dir_length);
-    } else {
-      const Object& o = scene_.objects[static_cast<size_t>(hit_id - 1)];
-      normal = o.rotation.ToWorld(hit.normal);
-      const float cos_view =
-          std::max(0.15f, std::abs(Dot(normal, dir)) / dir_length);
-      const Texture& texture =
-          textures_.at(static_cast<size_t>(o.material.texture));
-      float u, v, texel_m;
-      SurfaceUv(o, texture, hit.point, hit.normal, &u, &v, &texel_m);
-      const float footprint = best / cam_.f / cos_view;
-      const float lod = FastLog2(std::max(footprint / texel_m, 1e-6f));
-      albedo =
-          Mul(o.material.hue.Apply(texture.Sample(u, v, lod)), o.material.tint);
-    }
-    const Sun& sun = scene_.sun;
-    const float lambert = std::max(0.0f, Dot(normal, sun.direction));
-    const float lit =
-        lambert > 0 ? lambert * shadows_.Light(p, sun.penumbra_m) : 0.0f;
-    // Light bouncing off the ground brightens faces turned down a little.
-    const float sky_share = 0.75f + 0.25f * normal.y;
-    cv::Vec3f color = Mul(albedo, sun.ambient * sky_share + sun.color * lit);
-    const float distance = Length(p - scene_.rig.center);
-    const float fog = 1 - FastExp(-scene_.haze.density * distance);
-    color = color * (1 - fog) + scene_.haze.color * fog;
-    *rgb = color;
   }
 
-  cv::Vec3f GroundAlbedo(V3 p, float z, float cos_view) const {
-    const Material& m = scene_.ground;
-    const Texture& texture = textures_.at(static_cast<size_t>(m.texture));
-    const float a = ground_cos_ * p.x - ground_sin_ * p.z;
-    const float b = ground_sin_ * p.x + ground_cos_ * p.z;
-    const float footprint = z / cam_.f / std::max(cos_view, 0.02f);
-    const float lod = FastLog2(std::max(footprint / m.texel_m, 1e-6f));
-    return Mul(m.hue.Apply(texture.Sample(a / m.texel_m + m.u0,
-                                          b / m.texel_m + m.v0, lod)),
-               m.tint);
-  }
-
-  // The backdrop photograph at infinity, hazier towards the horizon.
-  cv::Vec3f Sky(V3 dir) const {
-    const V3 d = Normalize(dir);
-    const Backdrop& backdrop = scene_.backdrop;
+  // The texture lookup of an object hit at depth `best` along `dir`, and
+  // the world point and normal there.
+  Lookup ObjectLookup(V3 dir, float best, int hit_id, const LocalHit& hit,
+                      V3* point, V3* world_normal) const {
+    *point = cam_.origin + dir * best;
+    const Object& o = scene_.objects[static_cast<size_t>(hit_id - 1)];
+    const V3 normal = o.rotation.ToWorld(hit.normal);
+    *world_normal = normal;
+    const float cos_view =
+        std::max(0.15f, std::abs(Dot(normal, dir)) / Length(dir));
     const Texture& texture =
-        textures_.at(static_cast<size_t>(backdrop.texture));
-    const float texels_per_radian = texture.width() / backdrop.fov;
-    const float azimuth = FastAtan2(d.x, d.z) - backdrop.yaw;
-    const float elevation = FastAsin(std::clamp(d.y, -1.0f, 1.0f));
-    const float u = (azimuth / backdrop.fov + 0.5f) * texture.width();
-    const float v =
-        backdrop.horizon_v * texture.height() - elevation * texels_per_radian;
+        textures_.at(static_cast<size_t>(o.material.texture));
+    Lookup lookup{&texture, &o.material.hue, o.material.tint, 0, 0, 0};
+    float texel_m;
+    SurfaceUv(o, texture, hit.point, hit.normal, &lookup.u, &lookup.v,
+              &texel_m);
+    const float footprint = best / cam_.f / cos_view;
+    lookup.lod = FastLog2(std::max(footprint / texel_m, 1e-6f));
+    return lookup;
+  }
+
+  // Camera::Ray of four pixels of row y.
+  void Rays4(const int* xs, int y, F4* dx, F4* dy, F4* dz) const {
+    const F4 s =
+        (cv::v_cvt_f32(cv::v_load(xs)) + Splat(0.5f) - Splat(cam_.cx)) /
+        Splat(cam_.f);
+    const float t = (static_cast<float>(y) + 0.5f - cam_.cy) / cam_.f;
+    const Rotation& a = cam_.axes;
+    *dx = Splat(a.r2.x) + Splat(a.r0.x) * s + Splat(a.r1.x * t);
+    *dy = Splat(a.r2.y) + Splat(a.r0.y) * s + Splat(a.r1.y * t);
+    *dz = Splat(a.r2.z) + Splat(a.r0.z) * s + Splat(a.r1.z * t);
+  }
+
+  static void PadToFours(std::vector<int>& xs) {
+    while (!xs.empty() && xs.size() % 4 != 0) xs.push_back(xs.back());
+  }
+
+  // The ground seen at the pixels `row.ground_x`: the photo turned by the
+  // ground's yaw, at the level of detail of the pixel's footprint.
+  void GroundLookups(int y, const float* depth, RowScratch& row) const {
+    PadToFours(row.ground_x);
+    const Material& m = scene_.ground;
+    const Texture* texture = &textures_.at(static_cast<size_t>(m.texture));
+    const V3 o = cam_.origin;
+    for (size_t k = 0; k < row.ground_x.size(); k += 4) {
+      const int* xs = &row.ground_x[k];
+      F4 dx, dy, dz;
+      Rays4(xs, y, &dx, &dy, &dz);
+      const F4 best(depth[xs[0]], depth[xs[1]], depth[xs[2]], depth[xs[3]]);
+      const F4 px = Splat(o.x) + dx * best, py = Splat(o.y) + dy * best;
+      const F4 pz = Splat(o.z) + dz * best;
+      const F4 cos_view =
+          cv::v_abs(dy) / cv::v_sqrt(dx * dx + dy * dy + dz * dz);
+      const F4 a = Splat(ground_cos_) * px - Splat(ground_sin_) * pz;
+      const F4 b = Splat(ground_sin_) * px + Splat(ground_cos_) * pz;
+      const F4 footprint =
+          best / Splat(cam_.f) /
+          Select(cos_view < Splat(0.02f), Splat(0.02f), cos_view);
+      const F4 ratio = footprint / Splat(m.texel_m);
+      const F4 lod =
+          FastLog2x4(Select(ratio < Splat(1e-6f), Splat(1e-6f), ratio));
+      const F4 u = a / Splat(m.texel_m) + Splat(m.u0);
+      const F4 v = b / Splat(m.texel_m) + Splat(m.v0);
+      float lane[6][4];
+      cv::v_store(lane[0], u), cv::v_store(lane[1], v);
+      cv::v_store(lane[2], lod), cv::v_store(lane[3], px);
+      cv::v_store(lane[4], py), cv::v_store(lane[5], pz);
+      for (int j = 0; j < 4; ++j) {
+        const size_t i = static_cast<size_t>(xs[j]);
+        row.lookups[i] = {texture,    &m.hue,     m.tint,
+                          lane[0][j], lane[1][j], lane[2][j]};
+        row.points[i] = {lane[3][j], lane[4][j], lane[5][j]};
+        row.normals[i] = {0, 1, 0};
+      }
+    }
+  }
+
+  // The backdrop photograph at infinity seen at the pixels `row.sky_x`,
+  // and the haze over it (more towards the horizon). The exposure is the
+  // lookup's tint.
+  void SkyLookups(int y, RowScratch& row) const {
+    PadToFours(row.sky_x);
+    const Backdrop& backdrop = scene_.backdrop;
+    const Texture* texture =
+        &textures_.at(static_cast<size_t>(backdrop.texture));
+    const float width = static_cast<float>(texture->width());
+    const float texels_per_radian = width / backdrop.fov;
+    const float horizon_v =
+        backdrop.horizon_v * static_cast<float>(texture->height());
     const float lod = FastLog2(std::max(texels_per_radian / cam_.f, 1e-6f));
-    cv::Vec3f color =
-        backdrop.hue.Apply(texture.Sample(u, v, lod)) * backdrop.exposure;
-    const float haze = std::min(1.0f, scene_.haze.density / 0.01f) * 0.7f *
-                       FastExp(-std::max(elevation, 0.0f) / 0.1f);
-    return color * (1 - haze) + scene_.haze.color * haze;
+    const float haze_scale = std::min(1.0f, scene_.haze.density / 0.01f) * 0.7f;
+    const float e = backdrop.exposure;
+    for (size_t k = 0; k < row.sky_x.size(); k += 4) {
+      const int* xs = &row.sky_x[k];
+      F4 dx, dy, dz;
+      Rays4(xs, y, &dx, &dy, &dz);
+      const F4 inverse_length =
+          Splat(1.0f) / cv::v_sqrt(dx * dx + dy * dy + dz * dz);
+      const F4 azimuth = FastAtan2x4(dx * inverse_length, dz * inverse_length) -
+                         Splat(backdrop.yaw);
+      const F4 elevation = FastAsin4(Clamp(dy * inverse_length, -1.0f, 1.0f));
+      const F4 u = (azimuth / Splat(backdrop.fov) + Splat(0.5f)) * Splat(width);
+      const F4 v = Splat(horizon_v) - elevation * Splat(texels_per_radian);
+      const F4 above = Select(elevation < Splat(0.0f), Splat(0.0f), elevation);
+      const F4 haze = Splat(haze_scale) * FastExp4(Negate(above) / Splat(0.1f));
+      float lane[3][4];
+      cv::v_store(lane[0], u), cv::v_store(lane[1], v);
+      cv::v_store(lane[2], haze);
+      for (int j = 0; j < 4; ++j) {
+        const size_t i = static_cast<size_t>(xs[j]);
+        row.lookups[i] = {texture,    &backdrop.hue, {e, e, e},
+                          lane[0][j], lane[1][j],    lod};
+        row.sky_haze[i] = lane[2][j];
+      }
+    }
   }
 
   const Scene& scene_;
