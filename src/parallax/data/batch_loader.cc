@@ -70,6 +70,24 @@ cv::Mat NeighbourFlow(const cv::Mat& current, const StereoDataset& dataset,
   return flow;
 }
 
+// A stored flow through the sample's crop, resize and mirror: vectors scale
+// with the resize, mirroring negates x, and the result is rescaled to mean
+// |component| 1 like computed flow.
+cv::Mat AugmentFlow(const cv::Mat& flow, const AugmentParams& params,
+                    cv::Size size) {
+  cv::Mat out = CropAndResize(flow, params.crop, size);
+  const double sx = static_cast<double>(size.width) / params.crop.width;
+  const double sy = static_cast<double>(size.height) / params.crop.height;
+  if (params.flip) {
+    cv::flip(out, out, 1);
+    cv::multiply(out, cv::Scalar(-sx, sy), out);
+  } else {
+    cv::multiply(out, cv::Scalar(sx, sy), out);
+  }
+  NormalizeFlowMagnitude(out);
+  return out;
+}
+
 }  // namespace
 
 uint64_t MixSeed(uint64_t seed, uint64_t value) {
@@ -233,9 +251,19 @@ Batch BatchLoader::Load(int64_t index, std::vector<SampleTask> tasks) const {
                                pair.left.size(), params, options_.flow_method);
         };
         // [flow_prev x, y, R, G, B, flow_next x, y]
-        CopyPlanar(flow(-1), input);
+        const std::filesystem::path& stored =
+            params.flip ? source.flow_right : source.flow_left;
+        if (!stored.empty()) {
+          const auto [previous, next] =
+              ReadStoredFlow(stored, pair.left.size());
+          CopyPlanar(AugmentFlow(previous, params, options_.size), input);
+          CopyPlanar(AugmentFlow(next, params, options_.size),
+                     input + 5 * plane);
+        } else {
+          CopyPlanar(flow(-1), input);
+          CopyPlanar(flow(+1), input + 5 * plane);
+        }
         CopyPlanar(sample.left, input + 2 * plane);
-        CopyPlanar(flow(+1), input + 5 * plane);
       }
       if (!sample.gt_disparity.empty()) {
         if (batch.gt_disparity.empty()) {

@@ -222,6 +222,59 @@ TEST(BatchLoader, SevenChannelLayoutHasFlowAroundRgb) {
   }
 }
 
+// `parallax extract --flow` stores each view's flow beside the views: the
+// loader takes it instead of computing flow from neighbours (which a film
+// sampled every N frames does not have), crops, resizes and mirrors it with
+// the sample, and rescales it to mean |component| 1.
+TEST(BatchLoader, StoredFlowIsUsedAndMirroredWithTheSample) {
+  if (!ExrSupported()) GTEST_SKIP() << "no EXR in this OpenCV build";
+  testing::TempDir dir;
+  for (const char* folder : {"left", "right", "flow_left", "flow_right"}) {
+    fs::create_directories(dir / "film" / folder);
+  }
+  // Two pairs of one "shot" whose neighbours would give other flow.
+  for (int i = 0; i < 2; ++i) {
+    const std::string name = fmt::format("{:07d}", 10 * i);
+    WriteImage(dir / "film/left" / (name + ".png"), Texture({96, 72}, 5 + i));
+    WriteImage(dir / "film/right" / (name + ".png"), Texture({96, 72}, 7 + i));
+    // Previous (x, y) = (3, 1), next = (-6, 2) for the left view; the
+    // right view's are different, so the test sees which one is used.
+    ImageWriteOptions half;
+    half.exr_half = true;
+    WriteImage(dir / "film/flow_left" / (name + ".exr"),
+               cv::Mat(72, 96, CV_32FC4, cv::Scalar(3, 1, -6, 2)), half);
+    WriteImage(dir / "film/flow_right" / (name + ".exr"),
+               cv::Mat(72, 96, CV_32FC4, cv::Scalar(-1, 3, 4, 0)), half);
+  }
+  const StereoDataset dataset = ScanStereoDataset(dir / "film");
+  ASSERT_EQ(dataset.pairs.size(), 2u);
+  ASSERT_FALSE(dataset.pairs[0].flow_left.empty());
+  for (const double flip : {0.0, 1.0}) {
+    BatchLoaderOptions options = SmallOptions();
+    options.input_channels = 7;
+    options.batch_size = 2;
+    options.augment.flip_probability = flip;
+    BatchLoader loader({dataset}, options);
+    const Batch batch = loader.Next();
+    for (int b = 0; b < 2; ++b) {
+      // Resized 96x72 -> 48x36 halves both components, and the scaling to
+      // mean |component| 1 undoes it: (3, 1) -> (1.5, 0.5).
+      if (flip == 0) {
+        EXPECT_NEAR(PlaneMean(batch, b, 0), 1.5, 1e-3);
+        EXPECT_NEAR(PlaneMean(batch, b, 1), 0.5, 1e-3);
+        EXPECT_NEAR(PlaneMean(batch, b, 5), -1.5, 1e-3);
+        EXPECT_NEAR(PlaneMean(batch, b, 6), 0.5, 1e-3);
+      } else {
+        // The right view's flow, mirrored: (-1, 3) -> (1, 3) -> (0.5, 1.5).
+        EXPECT_NEAR(PlaneMean(batch, b, 0), 0.5, 1e-3);
+        EXPECT_NEAR(PlaneMean(batch, b, 1), 1.5, 1e-3);
+        EXPECT_NEAR(PlaneMean(batch, b, 5), -2.0, 1e-3);
+        EXPECT_NEAR(PlaneMean(batch, b, 6), 0.0, 1e-3);
+      }
+    }
+  }
+}
+
 TEST(BatchLoader, GroundTruthIsNanWhereASampleHasNone) {
   const Data& data = SharedData();
   BatchLoaderOptions options = SmallOptions();

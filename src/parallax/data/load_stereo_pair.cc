@@ -2,6 +2,8 @@
 #include <cmath>
 #include <limits>
 
+#include <opencv2/imgcodecs.hpp>
+
 #include "parallax/data/stereo_dataset.h"
 #include "parallax/io/image_io.h"
 #include "parallax/io/mpo.h"
@@ -89,6 +91,37 @@ cv::Mat LoadStereoView(const StereoPairSource& source, bool right) {
   }
   const auto [left_view, right_view] = LoadViews(source);
   return right ? right_view : left_view;
+}
+
+std::pair<cv::Mat, cv::Mat> ReadStoredFlow(const std::filesystem::path& path,
+                                           cv::Size view_size) {
+  if (!ExrSupported()) {
+    ThrowError("cannot read the stored flow '{}': this OpenCV build has no EXR",
+               path.string());
+  }
+  cv::Mat flow;
+  try {
+    flow = cv::imread(path.string(), cv::IMREAD_UNCHANGED);
+  } catch (const cv::Exception& error) {
+    ThrowError("cannot read the stored flow '{}': {}", path.string(),
+               error.err);
+  }
+  if (flow.empty()) {
+    ThrowError("cannot read the stored flow '{}' (missing or damaged)",
+               path.string());
+  }
+  if (flow.type() != CV_32FC4 || flow.size() != view_size) {
+    ThrowError(
+        "stored flow '{}' is {}x{} with {} channels; its views need {}x{} "
+        "with 4 (to previous x, y, to next x, y)",
+        path.string(), flow.cols, flow.rows, flow.channels(), view_size.width,
+        view_size.height);
+  }
+  cv::Mat to_previous(flow.size(), CV_32FC2), to_next(flow.size(), CV_32FC2);
+  const int from_to[] = {0, 0, 1, 1, 2, 2, 3, 3};
+  cv::Mat outputs[] = {to_previous, to_next};
+  cv::mixChannels(&flow, 1, outputs, 2, from_to, 4);
+  return {to_previous, to_next};
 }
 
 }  // namespace parallax

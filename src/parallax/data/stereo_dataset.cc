@@ -119,6 +119,8 @@ class Scanner {
   void AddPacked(const fs::path& folder, const std::vector<fs::path>& files);
   void CheckImages(const Found& found);
   void AttachFolderGt(StereoPairSource& source, const fs::path& folder);
+  void AttachStoredFlow(StereoPairSource& source, const fs::path& left_folder,
+                        const fs::path& right_folder);
   std::vector<fs::path> ListImages(const fs::path& folder) const;
   void Problem(std::string text) { problems_.push_back(std::move(text)); }
   StereoDataset Finish();
@@ -250,6 +252,10 @@ void Scanner::ScanFolderLayouts() {
             found.source.gt_scale = gt.scale;
           }
         }
+        if (std::string_view(layout->left) == "left") {
+          AttachStoredFlow(found.source, with_component("flow_left"),
+                           with_component("flow_right"));
+        }
         found_.push_back(std::move(found));
         rights.erase(match);
       }
@@ -259,6 +265,27 @@ void Scanner::ScanFolderLayouts() {
       break;
     }
   }
+}
+
+// `parallax extract --flow` writes both views' flow, named as the views.
+void Scanner::AttachStoredFlow(StereoPairSource& source,
+                               const fs::path& left_folder,
+                               const fs::path& right_folder) {
+  std::error_code ec;
+  fs::path left = left_folder / source.left.filename();
+  left.replace_extension(".exr");
+  if (!fs::exists(left, ec)) return;
+  fs::path right = right_folder / source.left.filename();
+  right.replace_extension(".exr");
+  if (!fs::exists(right, ec)) {
+    Problem(fmt::format("'{}' has no right-view partner '{}'", left.string(),
+                        right.string()));
+    return;
+  }
+  source.flow_left = left;
+  source.flow_right = right;
+  gt_folders_.insert(left_folder);
+  gt_folders_.insert(right_folder);
 }
 
 // Middlebury 2001/2003 keep the GT scale as the first number of info.txt.

@@ -18,6 +18,8 @@
 //  - <dir>/disp_left/<f>.pfm beside left/right folders (Parallax synth).
 //  - <dir>/disp_occ_0/<f>.png beside image_2 and <dir>/disp_occ/<f>.png
 //    beside colored_0 (KITTI 2015/2012, 16-bit, scale 256, 0 = none).
+// Stored optic flow (`parallax extract --flow`) is attached the same way:
+// <dir>/flow_left/<f>.exr and <dir>/flow_right/<f>.exr beside left/right.
 // Pairs within a folder are sorted by name (digit runs as numbers): for the
 // KITTI and left/right folder layouts they are consecutive video frames,
 // which the 7-channel (optic-flow) models use as previous/next frames. The
@@ -50,6 +52,12 @@ struct StereoPairSource {
   // mirrored sample, whose left view is the old right one, keeps its GT.
   std::filesystem::path gt_disparity_right;  // empty if none
   float gt_scale = 1.0f;  // file value / gt_scale = disparity in pixels
+  // Optic flow of each view to the previous and the next frame of its film
+  // (ReadStoredFlow), for 7-channel models; empty if none. Samples taken
+  // from a film every N frames have no neighbours in the dataset to
+  // compute it from.
+  std::filesystem::path flow_left;
+  std::filesystem::path flow_right;
   // Pairs of one sequence (same folder) are consecutive frames; `frame` is
   // the position in that sequence, `sequence_length` its size.
   int sequence = 0;
@@ -105,6 +113,14 @@ struct StereoPair {
   cv::Mat gt_disparity_right;  // of the right view, same units, or empty
 };
 StereoPair LoadStereoPair(const StereoPairSource& source);
+
+// Stored optic flow: a 4-channel float EXR holding the flow to the previous
+// frame (x, y) and to the next (x, y), as OpenCV's channels 0..3, at the
+// size of the views. Returns {to previous, to next}, each CV_32FC2.
+// Throws parallax::Error naming the file when it is unreadable or has
+// another shape.
+std::pair<cv::Mat, cv::Mat> ReadStoredFlow(const std::filesystem::path& path,
+                                           cv::Size view_size);
 
 // One decoded view (8-bit BGR): the left one, or the right one when `right`.
 // Cheaper than LoadStereoPair for two-file pairs; the batch loader reads the

@@ -228,6 +228,9 @@ std::vector<int> EncoderParams(const std::string& extension,
   if (extension == "webp") {
     return {cv::IMWRITE_WEBP_QUALITY, options.webp_quality};
   }
+  if (extension == "exr" && options.exr_half) {
+    return {cv::IMWRITE_EXR_TYPE, cv::IMWRITE_EXR_TYPE_HALF};
+  }
   return {};
 }
 

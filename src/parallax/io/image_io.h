@@ -74,6 +74,9 @@ struct ImageWriteOptions {
   int png_compression = 3;
   PngFilter png_filter = PngFilter::kAdaptive;
   bool pfm_little_endian = true;
+  // EXR: half floats (11 significant bits, a third of float's size once
+  // zip-compressed), for data that needs no more, such as optic flow.
+  bool exr_half = false;
 };
 
 // Writes atomically (temp file + rename). The extension picks the format;

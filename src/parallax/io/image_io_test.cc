@@ -233,6 +233,34 @@ TEST(ImageIo, ExrRoundTripsOrSaysItIsUnsupported) {
   }
 }
 
+TEST(ImageIo, ExrHalfKeepsElevenBitsInASmallerFile) {
+  if (!ExrSupported()) GTEST_SKIP() << "no EXR in this OpenCV build";
+  testing::TempDir dir;
+  const cv::Mat image = Noise(40, 60, CV_32FC4, 100) - cv::Scalar::all(50);
+  ImageWriteOptions half;
+  half.exr_half = true;
+  WriteImage(dir / "half.exr", image, half);
+  WriteImage(dir / "full.exr", image);
+  const cv::Mat back =
+      cv::imread((dir / "half.exr").string(), cv::IMREAD_UNCHANGED);
+  ASSERT_EQ(back.type(), CV_32FC4);
+  double worst = 0;
+  for (int y = 0; y < image.rows; ++y) {
+    for (int x = 0; x < image.cols; ++x) {
+      for (int c = 0; c < 4; ++c) {
+        const float a = image.at<cv::Vec4f>(y, x)[c];
+        const float b = back.at<cv::Vec4f>(y, x)[c];
+        worst = std::max(worst,
+                         double(std::abs(a - b) / std::max(std::abs(a), 1.0f)));
+      }
+    }
+  }
+  EXPECT_LT(worst, 1.0 / 1024);  // half: 11 significant bits
+  EXPECT_GT(worst, 0);           // and not stored as float
+  EXPECT_LT(std::filesystem::file_size(dir / "half.exr"),
+            std::filesystem::file_size(dir / "full.exr"));
+}
+
 // VFX plates are float RGB in linear light: read for the networks as a
 // display shows them (clipped, sRGB-encoded), not refused as "a float map".
 TEST(ImageIo, FloatRgbPlatesAreLinearLightEncodedAsSrgb) {

@@ -2,6 +2,7 @@
 
 extern "C" {
 #include <libavutil/pixdesc.h>
+#include <libavutil/stereo3d.h>
 }
 
 #include <algorithm>
@@ -65,6 +66,27 @@ bool IrregularTimestamps(const fs::path& path) {
   return *high > *low + 1 + *low / 20;
 }
 
+// The stream's stereo 3D side data (MP4 'st3d', Matroska StereoMode).
+StereoTag StreamStereoTag(const AVStream& stream) {
+  size_t size = 0;
+  const uint8_t* data =
+      av_stream_get_side_data(&stream, AV_PKT_DATA_STEREO3D, &size);
+  if (!data || size < sizeof(AVStereo3D)) return StereoTag::kNone;
+  const auto* stereo = reinterpret_cast<const AVStereo3D*>(data);
+  const bool inverted = (stereo->flags & AV_STEREO3D_FLAG_INVERT) != 0;
+  switch (stereo->type) {
+    case AV_STEREO3D_SIDEBYSIDE:
+    case AV_STEREO3D_SIDEBYSIDE_QUINCUNX:
+      return inverted ? StereoTag::kSideBySideRightFirst
+                      : StereoTag::kSideBySideLeftFirst;
+    case AV_STEREO3D_TOPBOTTOM:
+      return inverted ? StereoTag::kTopBottomRightFirst
+                      : StereoTag::kTopBottomLeftFirst;
+    default:
+      return StereoTag::kNone;  // frame or line interleaved: not packed
+  }
+}
+
 bool RatesDisagree(Rational a, Rational b) {
   if (!a.valid() || !b.valid()) return false;
   return std::abs(a.value() - b.value()) > 0.002 * b.value();
@@ -120,6 +142,7 @@ VideoInfo ProbeVideo(const fs::path& path) {
     info.audio_streams += type == AVMEDIA_TYPE_AUDIO;
     info.subtitle_streams += type == AVMEDIA_TYPE_SUBTITLE;
   }
+  info.stereo = StreamStereoTag(stream);
   return info;
 }
 

@@ -26,6 +26,17 @@ struct Rational {
   bool operator==(const Rational&) const = default;
 };
 
+// Stereo 3D layout of the frames, as stream side data (MP4 'st3d' box,
+// Matroska/WebM StereoMode): VideoWriter writes it so players and YouTube
+// show the video in 3D; ProbeVideo reads it.
+enum class StereoTag {
+  kNone,
+  kSideBySideLeftFirst,   // left view in the left half
+  kSideBySideRightFirst,  // cross-eyed order; not expressible in MP4
+  kTopBottomLeftFirst,    // left view on top
+  kTopBottomRightFirst,   // not expressible in MP4
+};
+
 struct VideoInfo {
   // Display size: coded size turned by `rotation`.
   int width = 0;
@@ -61,6 +72,9 @@ struct VideoInfo {
   // Streams besides the video, e.g. to copy into an output.
   int audio_streams = 0;
   int subtitle_streams = 0;
+  // The container's stereo 3D tag; kNone when it has none (most 3D films
+  // in the wild).
+  StereoTag stereo = StereoTag::kNone;
 };
 
 // Reads the container and stream headers (and the timestamps of the first

@@ -31,16 +31,6 @@
 
 namespace parallax {
 
-// Stereo 3D layout of the frames, written as stream side data (MP4 'st3d'
-// box, Matroska/WebM StereoMode) so players and YouTube show them in 3D.
-enum class StereoTag {
-  kNone,
-  kSideBySideLeftFirst,   // left view in the left half
-  kSideBySideRightFirst,  // cross-eyed order; not expressible in MP4
-  kTopBottomLeftFirst,    // left view on top
-  kTopBottomRightFirst,   // not expressible in MP4
-};
-
 struct VideoEncodeOptions {
   // "h264" (libx264), "h265" (libx265) or "ffv1" (lossless; MKV/AVI/MOV).
   std::string codec = "h264";

@@ -357,6 +357,8 @@ TEST_F(VideoWriterTest, StereoTags) {
   EXPECT_TRUE(Contains(sbs_text, "side_data_type=Stereo 3D")) << sbs_text;
   EXPECT_TRUE(Contains(sbs_text, "type=side by side")) << sbs_text;
   EXPECT_TRUE(Contains(sbs_text, "inverted=0")) << sbs_text;
+  // ProbeVideo reads the tags back (extract takes the layout from them).
+  EXPECT_EQ(ProbeVideo(sbs).stereo, StereoTag::kSideBySideLeftFirst);
 
   const fs::path tb = dir_ / "tb.mkv";
   options.stereo = StereoTag::kTopBottomRightFirst;
@@ -364,10 +366,12 @@ TEST_F(VideoWriterTest, StereoTags) {
   const std::string tb_text = ProbeStreamsText(tb);
   EXPECT_TRUE(Contains(tb_text, "type=top and bottom")) << tb_text;
   EXPECT_TRUE(Contains(tb_text, "inverted=1")) << tb_text;
+  EXPECT_EQ(ProbeVideo(tb).stereo, StereoTag::kTopBottomRightFirst);
 
   // Untagged output says nothing.
   WritePattern(dir_ / "flat.mp4", Encoding("h264"), 3);
   EXPECT_FALSE(Contains(ProbeStreamsText(dir_ / "flat.mp4"), "Stereo 3D"));
+  EXPECT_EQ(ProbeVideo(dir_ / "flat.mp4").stereo, StereoTag::kNone);
 
   const std::string mov_error = ErrorOf([&] {
     VideoWriter(dir_ / "x.mov", OutputSpec(160, 96, {25, 1}), options);

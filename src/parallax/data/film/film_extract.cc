@@ -1,0 +1,933 @@
+#include "parallax/data/film/film_extract.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <future>
+#include <set>
+
+#include <fmt/format.h>
+#include <opencv2/imgproc.hpp>
+
+#include "parallax/data/film/picture_area.h"
+#include "parallax/data/film/shot_cuts.h"
+#include "parallax/data/row_alignment.h"
+#include "parallax/data/stereo_hints.h"
+#include "parallax/io/image_io.h"
+#include "parallax/io/video_reader.h"
+#include "parallax/util/atomic_file.h"
+#include "parallax/util/check.h"
+#include "parallax/util/thread_pool.h"
+
+namespace parallax {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+// Frames looked at to find a film's layout, spread over its middle 80 %.
+constexpr int kDetectFrames = 12;
+// Disparities kept per measured sample, and per film in the resume state.
+constexpr size_t kDisparitiesPerSample = 2000;
+constexpr size_t kDisparitiesKept = 40000;
+// A damaged stretch is skipped by reopening this far after its start.
+constexpr double kDamageSkipS = 1.0;
+constexpr int kMaxDamaged = 50;
+
+// ---------------------------------------------------------------- layout
+
+struct ChosenLayout {
+  FilmLayout layout;
+  std::string source;
+  std::string evidence;
+};
+
+std::optional<FilmLayout> LayoutOfTag(StereoTag tag, cv::Size frame) {
+  const auto of = [&](PackedLayout packing, bool right_first) {
+    return FilmLayout{packing, LooksHalf(frame, packing), right_first};
+  };
+  switch (tag) {
+    case StereoTag::kSideBySideLeftFirst:
+      return of(PackedLayout::kSideBySide, false);
+    case StereoTag::kSideBySideRightFirst:
+      return of(PackedLayout::kSideBySide, true);
+    case StereoTag::kTopBottomLeftFirst:
+      return of(PackedLayout::kTopBottom, false);
+    case StereoTag::kTopBottomRightFirst:
+      return of(PackedLayout::kTopBottom, true);
+    case StereoTag::kNone:
+      break;
+  }
+  return std::nullopt;
+}
+
+ChosenLayout ChooseLayout(const fs::path& film,
+                          const FilmExtractOptions& options,
+                          const VideoInfo& info) {
+  const cv::Size frame{info.width, info.height};
+  if (options.layout) return {*options.layout, "--layout", ""};
+  if (const std::optional<FilmLayout> tagged =
+          LayoutOfTag(info.stereo, frame)) {
+    return {*tagged, "container tag", "the file's stereo 3D tag"};
+  }
+  std::vector<cv::Mat> frames;
+  for (int i = 0; i < kDetectFrames; ++i) {
+    VideoReadOptions read;
+    read.start = VideoPosition::Seconds(
+        info.duration_s * (0.1 + 0.8 * (i + 0.5) / kDetectFrames));
+    try {
+      VideoReader reader(film, read);
+      VideoFrame picture;
+      if (reader.Read(&picture)) frames.push_back(picture.image);
+    } catch (const Error&) {
+      // A damaged spot: the other positions decide.
+    }
+  }
+  if (frames.empty()) {
+    ThrowError("'{}': no frame could be decoded to find its 3D layout",
+               film.string());
+  }
+  const LayoutDetection detection = DetectFilmLayout(frames);
+  if (!detection.stereo) {
+    ThrowError(
+        "'{}' does not look like a 3D film: {}. If it is one, give its layout "
+        "with --layout sbs|hsbs|tb|htb",
+        film.string(), detection.description);
+  }
+  return {detection.layout, "detected", detection.description};
+}
+
+// -------------------------------------------------------------- geometry
+
+// The part of a stored view that becomes a sample: the picture area cut to
+// the sample's aspect (in display pixels) around its centre.
+cv::Rect SampleWindow(cv::Rect area, cv::Point2d pixel_aspect, cv::Size size) {
+  const double width = area.width * pixel_aspect.x;
+  const double height = area.height * pixel_aspect.y;
+  const double target = static_cast<double>(size.width) / size.height;
+  cv::Rect window = area;
+  if (width / height > target) {
+    window.width = std::clamp(
+        static_cast<int>(std::lround(height * target / pixel_aspect.x)), 2,
+        area.width);
+    window.x = area.x + (area.width - window.width) / 2;
+  } else {
+    window.height = std::clamp(
+        static_cast<int>(std::lround(width / target / pixel_aspect.y)), 2,
+        area.height);
+    window.y = area.y + (area.height - window.height) / 2;
+  }
+  return window;
+}
+
+cv::Mat Resized(const cv::Mat& view, cv::Rect window, cv::Size size) {
+  cv::Mat out;
+  const bool shrinking =
+      window.width >= size.width && window.height >= size.height;
+  cv::resize(view(window), out, size, 0, 0,
+             shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
+  return out;
+}
+
+// ---------------------------------------------------------------- checks
+
+// From the fingerprint of the left view, on the decoding thread.
+std::optional<std::string> FingerprintRejection(const FrameSignature& s) {
+  double mean = 0, squares = 0, dark = 0;
+  for (size_t i = 0; i < s.histogram.size(); ++i) {
+    const double level = 8.0 * static_cast<double>(i) + 4;
+    mean += s.histogram[i] * level;
+    squares += s.histogram[i] * level * level;
+    if (i < 3) dark += s.histogram[i];  // below 24
+  }
+  const double deviation = std::sqrt(std::max(0.0, squares - mean * mean));
+  if (mean < 20 || deviation < 8) return "dark or flat (black, fades)";
+  if (dark > 0.8) return "mostly black (titles, credits)";
+  return std::nullopt;
+}
+
+bool NearDuplicate(const FrameSignature& a, const FrameSignature& b) {
+  return ThumbnailDifference(a, b) < 1.5 && HistogramDistance(a, b) < 0.02;
+}
+
+double MeanHorizontalGradient(const cv::Mat& bgr) {
+  cv::Mat gray, gradient;
+  cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+  cv::Sobel(gray, gradient, CV_32F, 1, 0);
+  return cv::mean(cv::abs(gradient))[0] / 8.0;
+}
+
+// Disparities (pixels, signed) that semi-global matching finds reliable,
+// at most kDisparitiesPerSample of them. SGBM searches d >= 0 only, so the
+// right view is moved left first, and the move taken off again.
+std::vector<float> MatchedDisparities(const cv::Mat& left,
+                                      const cv::Mat& right) {
+  const int shift = std::max(1, left.cols / 10);
+  cv::Mat moved;
+  cv::copyMakeBorder(right(cv::Rect(shift, 0, right.cols - shift, right.rows)),
+                     moved, 0, 0, 0, shift, cv::BORDER_REPLICATE);
+  StereoHintOptions options;
+  options.max_disparity_fraction = 0.3;
+  options.min_texture = 4;
+  const StereoHints hints = ComputeStereoHints(left, moved, options);
+  std::vector<float> values;
+  const int total = hints.left.rows * hints.left.cols;
+  const int stride =
+      std::max(1, total / static_cast<int>(kDisparitiesPerSample));
+  for (int i = 0; i < total; i += stride) {
+    const float d =
+        hints.left.at<float>(i / hints.left.cols, i % hints.left.cols);
+    if (std::isfinite(d)) values.push_back(d - static_cast<float>(shift));
+  }
+  return values;
+}
+
+// ------------------------------------------------------------- the work
+
+struct Candidate {
+  int64_t frame = 0;
+  double time_s = 0;
+  int shot = 0;
+  bool validation = false;
+  bool measure = false;             // match densely for the report
+  cv::Rect area;                    // picture area in the stored view
+  cv::Mat current, previous, next;  // packed frames (the last two: flow)
+};
+
+struct CandidateResult {
+  int64_t frame = 0;
+  int shot = 0;
+  bool validation = false;
+  std::string rejected;  // empty when written
+  std::vector<float> disparities;
+};
+
+struct FilmContext {
+  const FilmExtractOptions* options;
+  FilmLayout layout;
+  std::string name;
+  fs::path film;
+};
+
+fs::path ShotFolder(const FilmContext& film, int shot, bool validation) {
+  return film.options->out / (validation ? "val" : "train") / film.name /
+         fmt::format("{:05d}", shot);
+}
+
+// Flow of `view` to `other`, at the sample's size, to mean |component| 1.
+cv::Mat Flow(const cv::Mat& view, const cv::Mat& other, FlowMethod method) {
+  cv::Mat flow = ComputeOpticFlow(view, other, method);
+  NormalizeFlowMagnitude(flow);
+  return flow;
+}
+
+void WriteFlow(const fs::path& path, const cv::Mat& to_previous,
+               const cv::Mat& to_next) {
+  cv::Mat packed(to_previous.size(), CV_32FC4);
+  const cv::Mat inputs[] = {to_previous, to_next};
+  const int from_to[] = {0, 0, 1, 1, 2, 2, 3, 3};
+  cv::mixChannels(inputs, 2, &packed, 1, from_to, 4);
+  ImageWriteOptions half;
+  half.exr_half = true;
+  WriteImage(path, packed, half);
+}
+
+CandidateResult ProcessCandidate(const Candidate& candidate,
+                                 const FilmContext& film) {
+  const FilmExtractOptions& options = *film.options;
+  CandidateResult result;
+  result.frame = candidate.frame;
+  result.shot = candidate.shot;
+  result.validation = candidate.validation;
+  const auto [left_view, right_view] =
+      SplitFilmFrame(candidate.current, film.layout);
+  const cv::Rect window =
+      SampleWindow(candidate.area, film.layout.PixelAspect(), options.size);
+  const cv::Mat left = Resized(left_view, window, options.size);
+  const cv::Mat right = Resized(right_view, window, options.size);
+
+  if (cv::norm(left, right, cv::NORM_L1) /
+          static_cast<double>(left.total() * 3) <
+      1.0) {
+    result.rejected = "2D (views identical)";
+    return result;
+  }
+  if (MeanHorizontalGradient(left) < options.min_texture) {
+    result.rejected = "too little texture";
+    return result;
+  }
+  RowAlignmentOptions matching;
+  matching.max_features = 1500;
+  matching.horizontal = HorizontalShift::kKeep;
+  matching.min_inliers = options.min_matches;
+  RowAlignment alignment;
+  try {
+    alignment = EstimateRowAlignment(left, right, matching);
+  } catch (const Error&) {
+    result.rejected = "no reliable feature matches";
+    return result;
+  }
+  if (alignment.vertical_error_before_px > options.max_row_error_px) {
+    result.rejected = "rows misaligned";
+    return result;
+  }
+  // Two views of one picture encoded side by side differ by compression
+  // noise, and their features line up at disparity 0.
+  if (std::abs(alignment.disparity_low_px) < 0.5 &&
+      std::abs(alignment.disparity_high_px) < 0.5) {
+    result.rejected = "2D (views identical)";
+    return result;
+  }
+  const double limit = options.max_disparity * options.size.width;
+  if (std::max(std::abs(alignment.disparity_low_px),
+               std::abs(alignment.disparity_high_px)) > limit) {
+    result.rejected = "disparity out of range";
+    return result;
+  }
+
+  const fs::path folder =
+      ShotFolder(film, candidate.shot, candidate.validation);
+  const std::string stem = fmt::format("{:07d}", candidate.frame);
+  for (const char* sub : {"left", "right", "meta"}) {
+    fs::create_directories(folder / sub);
+  }
+  if (options.flow) {
+    const auto neighbour = [&](const cv::Mat& packed, bool right_eye) {
+      const auto [l, r] = SplitFilmFrame(packed, film.layout);
+      return Resized(right_eye ? r : l, window, options.size);
+    };
+    fs::create_directories(folder / "flow_left");
+    fs::create_directories(folder / "flow_right");
+    const FlowMethod method = *options.flow;
+    WriteFlow(folder / "flow_left" / (stem + ".exr"),
+              Flow(left, neighbour(candidate.previous, false), method),
+              Flow(left, neighbour(candidate.next, false), method));
+    WriteFlow(folder / "flow_right" / (stem + ".exr"),
+              Flow(right, neighbour(candidate.previous, true), method),
+              Flow(right, neighbour(candidate.next, true), method));
+  }
+  const std::string extension = options.format == "jpg" ? ".jpg" : ".png";
+  WriteImage(folder / "left" / (stem + extension), left);
+  WriteImage(folder / "right" / (stem + extension), right);
+  if (candidate.measure) {
+    result.disparities = MatchedDisparities(left, right);
+  }
+  json meta;
+  meta["film"] = film.film.string();
+  meta["frame"] = candidate.frame;
+  meta["time_s"] = candidate.time_s;
+  meta["shot"] = candidate.shot;
+  meta["layout"] = film.layout.Name();
+  meta["picture_area"] = {candidate.area.x, candidate.area.y,
+                          candidate.area.width, candidate.area.height};
+  meta["window"] = {window.x, window.y, window.width, window.height};
+  meta["row_error_px"] = alignment.vertical_error_before_px;
+  meta["feature_disparity_px"] = {alignment.disparity_low_px,
+                                  alignment.disparity_high_px};
+  meta["split"] = candidate.validation ? "val" : "train";
+  // Last: its presence marks a complete sample.
+  WriteFileAtomic(folder / "meta" / (stem + ".json"), meta.dump(2) + "\n");
+  return result;
+}
+
+// A shot goes to validation with probability val_fraction, drawn from the
+// film's name and the shot's number (FNV-1a, then a mix).
+bool IsValidationShot(const std::string& film, int shot, double fraction) {
+  uint64_t hash = 1469598103934665603ull;
+  for (const char c : film) {
+    hash = (hash ^ static_cast<uint8_t>(c)) * 1099511628211ull;
+  }
+  hash ^= static_cast<uint64_t>(shot) * 0x9E3779B97F4A7C15ull;
+  hash ^= hash >> 31;
+  hash *= 0xBF58476D1CE4E5B9ull;
+  hash ^= hash >> 29;
+  return static_cast<double>(hash >> 11) * 0x1.0p-53 < fraction;
+}
+
+double Percentile(std::vector<float> values, double p) {
+  if (values.empty()) return 0;
+  const size_t k =
+      std::min(values.size() - 1,
+               static_cast<size_t>(p * static_cast<double>(values.size())));
+  std::nth_element(values.begin(), values.begin() + static_cast<long>(k),
+                   values.end());
+  return values[k];
+}
+
+// ----------------------------------------------------------- the state
+
+struct FilmState {
+  // Where a resumed run starts: after the last candidate whose result is
+  // counted, in that candidate's shot.
+  int64_t next_frame = 0;
+  double next_time_s = 0;
+  int shot = -1;
+  std::vector<int64_t> shot_starts;  // per_shot mode: from the first pass
+  bool shots_known = false;
+  std::vector<float> disparities;
+  FilmExtractReport report;
+};
+
+fs::path StatePath(const FilmExtractOptions& options, const std::string& name) {
+  return options.out / ".extract" / (name + ".json");
+}
+
+fs::path ReportPath(const FilmExtractOptions& options,
+                    const std::string& name) {
+  return options.out / "reports" / (name + ".json");
+}
+
+void SaveState(const FilmExtractOptions& options, const FilmState& state) {
+  json j;
+  j["next_frame"] = state.next_frame;
+  j["next_time_s"] = state.next_time_s;
+  j["shot"] = state.shot;
+  j["shots_known"] = state.shots_known;
+  j["shot_starts"] = state.shot_starts;
+  j["disparities"] = state.disparities;
+  j["report"] = state.report.ToJson();
+  fs::create_directories(options.out / ".extract");
+  WriteFileAtomic(StatePath(options, state.report.name), j.dump() + "\n");
+}
+
+std::optional<FilmState> LoadState(const FilmExtractOptions& options,
+                                   const std::string& name) {
+  const fs::path path = StatePath(options, name);
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return std::nullopt;
+  try {
+    std::ifstream in(path);
+    const json j = json::parse(in);
+    FilmState state;
+    state.next_frame = j.at("next_frame").get<int64_t>();
+    state.next_time_s = j.at("next_time_s").get<double>();
+    state.shot = j.at("shot").get<int>();
+    state.shots_known = j.at("shots_known").get<bool>();
+    state.shot_starts = j.at("shot_starts").get<std::vector<int64_t>>();
+    state.disparities = j.at("disparities").get<std::vector<float>>();
+    const json& r = j.at("report");
+    FilmExtractReport& report = state.report;
+    report.name = name;
+    report.frames_decoded = r.at("frames_decoded").get<int64_t>();
+    report.shots = r.at("shots").get<int>();
+    report.candidates = r.at("candidates").get<int64_t>();
+    report.written_train = r.at("written_train").get<int64_t>();
+    report.written_val = r.at("written_val").get<int64_t>();
+    report.rejected = r.at("rejected").get<std::map<std::string, int64_t>>();
+    report.damaged = r.at("damaged").get<std::vector<std::string>>();
+    report.complete = r.at("complete").get<bool>();
+    report.seconds = r.at("seconds").get<double>();
+    return state;
+  } catch (const std::exception& error) {
+    ThrowError(
+        "cannot resume from '{}' ({}): remove it to start that film over",
+        path.string(), error.what());
+  }
+}
+
+void Summarize(const FilmExtractOptions& options, FilmState& state) {
+  FilmExtractReport& report = state.report;
+  const std::vector<float>& d = state.disparities;
+  report.disparity_samples = static_cast<int>(d.size());
+  if (d.empty()) {
+    report.recommended_flags.clear();
+    return;
+  }
+  report.disparity_low = Percentile(d, 0.01);
+  report.disparity_median = Percentile(d, 0.5);
+  report.disparity_high = Percentile(d, 0.99);
+  report.negative_share =
+      static_cast<double>(
+          std::count_if(d.begin(), d.end(), [](float v) { return v < 0; })) /
+      static_cast<double>(d.size());
+  const double reach =
+      std::max(std::abs(report.disparity_low), std::abs(report.disparity_high));
+  // Round the range up to the next 0.01 of the width, with a 20 % margin.
+  const double fraction =
+      std::ceil(1.2 * reach / options.size.width * 100) / 100;
+  const bool signed_range = report.negative_share > 0.05;
+  report.recommended_flags = fmt::format(
+      "--size {}x{} --disparity-mode {} --max-disparity {:.2f}",
+      options.size.width, options.size.height,
+      signed_range ? "signed" : "positive", std::max(0.01, fraction));
+}
+
+// ------------------------------------------------------------ one film
+
+class FilmExtractor {
+ public:
+  FilmExtractor(const FilmExtractOptions& options, int index, std::string name,
+                ThreadPool& pool,
+                const std::function<void(const FilmExtractProgress&)>& progress)
+      : options_(options), index_(index), pool_(pool), progress_(progress) {
+    film_.options = &options;
+    film_.film = options.films[static_cast<size_t>(index)];
+    film_.name = std::move(name);
+  }
+
+  FilmExtractReport Run();
+
+ private:
+  void FindShots();
+  void Decode();
+  bool Selected(int64_t frame) const;
+  void Consider(const VideoFrame& frame, const cv::Mat& left_view,
+                const FrameSignature& signature);
+  void Submit(Candidate candidate);
+  void Collect(bool wait_all);
+  void DrainQuietly();
+  void Apply(const CandidateResult& result);
+  void Progress(bool first_pass = false);
+
+  const FilmExtractOptions& options_;
+  int index_;
+  ThreadPool& pool_;
+  const std::function<void(const FilmExtractProgress&)>& progress_;
+  FilmContext film_;
+  FilmState state_;
+  VideoInfo info_;
+  int64_t expected_frames_ = 0;
+
+  // Decoding-thread state of the shot being read.
+  int shot_ = -1;
+  PictureAreaFinder area_;
+  std::optional<FrameSignature> last_accepted_;
+  int shot_candidates_ = 0;
+  int64_t measured_counter_ = 0;
+  cv::Mat previous_;  // the packed frame before the current one
+  bool previous_in_shot_ = false;
+  std::optional<Candidate> waiting_;  // for its next frame (flow)
+  struct InFlight {
+    int64_t frame;
+    double time_s;
+    int shot;
+    std::future<CandidateResult> result;
+  };
+  std::deque<InFlight> in_flight_;
+  std::chrono::steady_clock::time_point last_save_;
+};
+
+void FilmExtractor::Progress(bool first_pass) {
+  if (!progress_) return;
+  FilmExtractProgress p;
+  p.film = index_;
+  p.films = static_cast<int>(options_.films.size());
+  p.name = film_.name;
+  p.frame = state_.report.frames_decoded;
+  p.frames = expected_frames_;
+  p.written = state_.report.written_train + state_.report.written_val;
+  p.first_pass = first_pass;
+  progress_(p);
+}
+
+bool FilmExtractor::Selected(int64_t frame) const {
+  if (options_.per_shot <= 0) return frame % options_.every == 0;
+  // K frames spread over the shot holding `frame`.
+  const std::vector<int64_t>& starts = state_.shot_starts;
+  const auto it = std::upper_bound(starts.begin(), starts.end(), frame);
+  if (it == starts.begin()) return false;
+  const int64_t begin = *(it - 1);
+  const int64_t end = it == starts.end() ? expected_frames_ : *it;
+  const int64_t length = std::max<int64_t>(1, end - begin);
+  for (int j = 0; j < options_.per_shot; ++j) {
+    if (begin + (2 * j + 1) * length / (2 * options_.per_shot) == frame) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// per_shot mode: a pass over the whole film, fingerprints only.
+void FilmExtractor::FindShots() {
+  VideoReader reader(film_.film);
+  ShotCutDetector cuts;
+  VideoFrame frame;
+  int64_t count = 0;
+  state_.shot_starts.clear();
+  while (true) {
+    try {
+      if (!reader.Read(&frame)) break;
+    } catch (const Error&) {
+      break;  // the main pass reports damage
+    }
+    const cv::Mat left = SplitFilmFrame(frame.image, film_.layout).first;
+    if (cuts.Next(Fingerprint(left))) state_.shot_starts.push_back(frame.index);
+    ++count;
+    if (count % 16 == 0 && progress_) {
+      FilmExtractProgress p;
+      p.film = index_;
+      p.films = static_cast<int>(options_.films.size());
+      p.name = film_.name;
+      p.frame = count;
+      p.frames = expected_frames_;
+      p.first_pass = true;
+      progress_(p);
+    }
+  }
+  expected_frames_ = std::max(expected_frames_, count);
+  state_.shots_known = true;
+}
+
+void FilmExtractor::Submit(Candidate candidate) {
+  const int64_t frame = candidate.frame;
+  const double time_s = candidate.time_s;
+  const int shot = candidate.shot;
+  auto shared = std::make_shared<Candidate>(std::move(candidate));
+  const FilmContext* film = &film_;
+  in_flight_.push_back({frame, time_s, shot, pool_.Submit([shared, film] {
+                          return ProcessCandidate(*shared, *film);
+                        })});
+  Collect(false);
+}
+
+void FilmExtractor::Apply(const CandidateResult& result) {
+  FilmExtractReport& report = state_.report;
+  if (!result.rejected.empty()) {
+    ++report.rejected[result.rejected];
+  } else if (result.validation) {
+    ++report.written_val;
+  } else {
+    ++report.written_train;
+  }
+  for (const float d : result.disparities) {
+    if (state_.disparities.size() < kDisparitiesKept) {
+      state_.disparities.push_back(d);
+    }
+  }
+}
+
+// Applies finished results in frame order; waits while too many are in
+// work (bounded memory) or, with `wait_all`, for all of them.
+void FilmExtractor::Collect(bool wait_all) {
+  const size_t limit = static_cast<size_t>(2 * pool_.num_threads() + 2);
+  while (!in_flight_.empty()) {
+    InFlight& first = in_flight_.front();
+    const bool ready = first.result.wait_for(std::chrono::seconds(0)) ==
+                       std::future_status::ready;
+    if (!ready && !wait_all && in_flight_.size() <= limit) break;
+    const CandidateResult result = first.result.get();
+    Apply(result);
+    state_.next_frame = first.frame + 1;
+    state_.shot = first.shot;
+    state_.next_time_s = first.time_s;
+    in_flight_.pop_front();
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_save_ > std::chrono::seconds(5)) {
+    SaveState(options_, state_);
+    last_save_ = now;
+  }
+}
+
+// After a failure or Ctrl-C: every task in work finishes (they point into
+// this object); those that succeeded count, in order, up to the first that
+// did not.
+void FilmExtractor::DrainQuietly() {
+  bool in_order = true;
+  while (!in_flight_.empty()) {
+    InFlight& first = in_flight_.front();
+    if (first.result.valid()) {
+      try {
+        const CandidateResult result = first.result.get();
+        if (in_order) {
+          Apply(result);
+          state_.next_frame = first.frame + 1;
+          state_.shot = first.shot;
+          state_.next_time_s = first.time_s;
+        }
+      } catch (...) {
+        in_order = false;
+      }
+    } else {
+      in_order = false;
+    }
+    in_flight_.pop_front();
+  }
+}
+
+void FilmExtractor::Consider(const VideoFrame& frame, const cv::Mat& left_view,
+                             const FrameSignature& signature) {
+  if (!Selected(frame.index)) return;
+  FilmExtractReport& report = state_.report;
+  ++report.candidates;
+  if (const auto why = FingerprintRejection(signature)) {
+    ++report.rejected[*why];
+    return;
+  }
+  if (last_accepted_ && NearDuplicate(*last_accepted_, signature)) {
+    ++report.rejected["near duplicate (a still)"];
+    return;
+  }
+  last_accepted_ = signature;
+  ++shot_candidates_;
+  area_.Add(left_view);
+  Candidate candidate;
+  candidate.frame = frame.index;
+  candidate.time_s = frame.time_s;
+  candidate.shot = shot_;
+  candidate.validation =
+      IsValidationShot(film_.name, shot_, options_.val_fraction);
+  candidate.measure = measured_counter_++ % options_.measure_every == 0;
+  candidate.area = area_.Area();
+  candidate.current = frame.image;
+  if (!options_.flow) {
+    Submit(std::move(candidate));
+    return;
+  }
+  // Flow to a frame of another shot means nothing: the frame itself then.
+  candidate.previous = previous_in_shot_ ? previous_ : frame.image;
+  waiting_ = std::move(candidate);
+}
+
+void FilmExtractor::Decode() {
+  FilmExtractReport& report = state_.report;
+  double resume_time = state_.next_time_s;
+  int64_t resume_frame = state_.next_frame;
+  shot_ = state_.shot;
+  bool resumed = resume_frame > 0;
+  int damaged = 0;
+  ShotCutDetector cuts;
+  while (true) {
+    VideoReadOptions read;
+    if (resume_frame > 0) {
+      read.start = resumed ? VideoPosition::Frame(resume_frame)
+                           : VideoPosition::Seconds(resume_time);
+    }
+    bool ended = false;
+    try {
+      VideoReader reader(film_.film, read);
+      VideoFrame frame;
+      while (reader.Read(&frame)) {
+        ++report.frames_decoded;
+        const cv::Mat left_view =
+            SplitFilmFrame(frame.image, film_.layout).first;
+        const FrameSignature signature = Fingerprint(left_view);
+        bool cut = cuts.Next(signature);
+        if (resumed) {
+          cut = shot_ < 0;  // else it continues the saved shot
+          resumed = false;
+        }
+        int shot = cut ? shot_ + 1 : shot_;
+        if (options_.per_shot > 0) {  // the first pass's shots
+          const auto& starts = state_.shot_starts;
+          shot = static_cast<int>(std::upper_bound(starts.begin(), starts.end(),
+                                                   frame.index) -
+                                  starts.begin()) -
+                 1;
+          cut = shot != shot_;
+        }
+        if (cut) {
+          shot_ = shot;
+          report.shots = std::max(report.shots, shot_ + 1);
+          area_.Reset();
+          last_accepted_.reset();
+          shot_candidates_ = 0;
+          previous_in_shot_ = false;
+        }
+        if (waiting_) {
+          waiting_->next = cut ? waiting_->current : frame.image;
+          Candidate candidate = std::move(*waiting_);
+          waiting_.reset();
+          Submit(std::move(candidate));
+        }
+        Consider(frame, left_view, signature);
+        if (options_.flow) {
+          previous_ = frame.image;
+          previous_in_shot_ = true;
+        }
+        resume_time = frame.time_s;
+        resume_frame = frame.index;
+        if (report.frames_decoded % 8 == 0) Progress();
+      }
+      ended = true;
+    } catch (const Cancelled&) {
+      throw;
+    } catch (const Error& error) {
+      report.damaged.push_back(fmt::format("after frame {} ({:.1f} s): {}",
+                                           resume_frame, resume_time,
+                                           error.what()));
+      if (++damaged >= kMaxDamaged) {
+        report.damaged.push_back("too many damaged stretches: gave up here");
+        ended = true;
+      }
+      // Go on a second later, by time (frame numbers need the packets).
+      resume_time += kDamageSkipS;
+      if (resume_time >= info_.duration_s) ended = true;
+      resume_frame = 1;  // nonzero: seek
+      resumed = false;
+      previous_in_shot_ = false;
+    }
+    if (ended) break;
+  }
+  if (waiting_) {  // the last frame of the film
+    waiting_->next = waiting_->current;
+    Candidate candidate = std::move(*waiting_);
+    waiting_.reset();
+    Submit(std::move(candidate));
+  }
+}
+
+FilmExtractReport FilmExtractor::Run() {
+  const auto started = std::chrono::steady_clock::now();
+  info_ = ProbeVideo(film_.film);
+  expected_frames_ = info_.frame_count;
+  if (options_.resume) {
+    if (std::optional<FilmState> saved = LoadState(options_, film_.name)) {
+      state_ = std::move(*saved);
+    }
+  }
+  FilmExtractReport& report = state_.report;
+  report.film = film_.film;
+  report.name = film_.name;
+  report.frame_rate = info_.frame_rate.value();
+  const ChosenLayout chosen = ChooseLayout(film_.film, options_, info_);
+  film_.layout = chosen.layout;
+  report.layout = chosen.layout;
+  report.layout_source = chosen.source;
+  report.layout_evidence = chosen.evidence;
+  if (report.complete) return report;
+  const double seconds_before = report.seconds;
+  last_save_ = std::chrono::steady_clock::now();
+  try {
+    if (options_.per_shot > 0 && !state_.shots_known) FindShots();
+    Decode();
+    Collect(true);
+  } catch (...) {
+    // Ctrl-C or a failure: what is in work finishes and the state is
+    // saved, so --resume goes on from the last finished candidate.
+    DrainQuietly();
+    report.seconds =
+        seconds_before + std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - started)
+                             .count();
+    SaveState(options_, state_);
+    throw;
+  }
+  report.complete = true;
+  report.seconds =
+      seconds_before +
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
+  Summarize(options_, state_);
+  SaveState(options_, state_);
+  fs::create_directories(options_.out / "reports");
+  WriteFileAtomic(ReportPath(options_, film_.name),
+                  report.ToJson().dump(2) + "\n");
+  return report;
+}
+
+}  // namespace
+
+void FilmExtractOptions::Check() const {
+  if (films.empty()) ThrowError("extract: give at least one film");
+  if (out.empty()) ThrowError("extract: give an output folder (-o)");
+  if (size.width < 32 || size.height < 32 || size.width > 8192 ||
+      size.height > 8192) {
+    ThrowError("extract: --size {}x{} is outside 32..8192", size.width,
+               size.height);
+  }
+  if (every < 1) ThrowError("extract: --every must be >= 1, got {}", every);
+  if (per_shot < 0) {
+    ThrowError("extract: --per-shot must be >= 0, got {}", per_shot);
+  }
+  if (!(val_fraction >= 0 && val_fraction < 1)) {
+    ThrowError("extract: --val-fraction must be in [0, 1), got {}",
+               val_fraction);
+  }
+  if (format != "png" && format != "jpg") {
+    ThrowError("extract: --format must be png or jpg, not '{}'", format);
+  }
+  if (!(max_row_error_px > 0)) {
+    ThrowError("extract: --max-row-error must be > 0, got {}",
+               max_row_error_px);
+  }
+  if (!(max_disparity > 0 && max_disparity <= 1)) {
+    ThrowError("extract: --max-disparity must be in (0, 1], got {}",
+               max_disparity);
+  }
+  if (!(min_texture >= 0)) {
+    ThrowError("extract: --min-texture must be >= 0, got {}", min_texture);
+  }
+  if (min_matches < 4) {
+    ThrowError("extract: --min-matches must be >= 4, got {}", min_matches);
+  }
+  if (measure_every < 1) {
+    ThrowError("extract: measure_every must be >= 1, got {}", measure_every);
+  }
+}
+
+nlohmann::json FilmExtractReport::ToJson() const {
+  json j;
+  j["film"] = film.string();
+  j["name"] = name;
+  j["layout"] = layout.Name();
+  j["layout_flag"] = layout.Flag();
+  j["layout_source"] = layout_source;
+  j["layout_evidence"] = layout_evidence;
+  j["frame_rate"] = frame_rate;
+  j["frames_decoded"] = frames_decoded;
+  j["shots"] = shots;
+  j["candidates"] = candidates;
+  j["written_train"] = written_train;
+  j["written_val"] = written_val;
+  j["rejected"] = rejected;
+  j["damaged"] = damaged;
+  j["disparity_px"] = {{"samples", disparity_samples},
+                       {"p01", disparity_low},
+                       {"median", disparity_median},
+                       {"p99", disparity_high},
+                       {"negative_share", negative_share}};
+  j["recommended_flags"] = recommended_flags;
+  j["seconds"] = seconds;
+  j["complete"] = complete;
+  return j;
+}
+
+std::string FilmName(const fs::path& film) {
+  std::string name = film.stem().string();
+  for (char& c : name) {
+    const bool keep = std::isalnum(static_cast<unsigned char>(c)) || c == '.' ||
+                      c == '-' || c == '_';
+    if (!keep) c = '_';
+  }
+  return name.empty() ? "film" : name;
+}
+
+std::vector<FilmExtractReport> ExtractFilms(
+    const FilmExtractOptions& options,
+    const std::function<void(const FilmExtractProgress&)>& progress) {
+  options.Check();
+  // Every input is probed, and the output made, before any work: a typo in
+  // the third film's name should not wait for the first two.
+  std::vector<std::string> names;
+  std::set<std::string> taken;
+  for (const fs::path& film : options.films) {
+    ProbeVideo(film);  // throws naming the file
+    std::string name = FilmName(film);
+    for (int k = 2; taken.contains(name); ++k) {
+      name = fmt::format("{}-{}", FilmName(film), k);
+    }
+    taken.insert(name);
+    names.push_back(name);
+  }
+  std::error_code ec;
+  fs::create_directories(options.out, ec);
+  if (ec) {
+    ThrowError("cannot create the output folder '{}': {}", options.out.string(),
+               ec.message());
+  }
+  WriteFileAtomic(options.out / ".extract-write-check", std::string("ok\n"));
+  fs::remove(options.out / ".extract-write-check", ec);
+
+  ThreadPool pool(options.threads);
+  std::vector<FilmExtractReport> reports;
+  for (size_t i = 0; i < options.films.size(); ++i) {
+    FilmExtractor extractor(options, static_cast<int>(i), names[i], pool,
+                            progress);
+    reports.push_back(extractor.Run());
+  }
+  return reports;
+}
+
+}  // namespace parallax
