@@ -13,6 +13,7 @@ int RunModels(int argc, char** argv);
 int RunModelAverage(int argc, char** argv);
 int RunEval(int argc, char** argv);
 int RunSynth(int argc, char** argv);
+int RunExtract(int argc, char** argv);
 int RunStereo(int argc, char** argv);
 int RunDefocus(int argc, char** argv);
 int RunFog(int argc, char** argv);

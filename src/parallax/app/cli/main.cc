@@ -47,6 +47,8 @@ const std::vector<Command>& Commands() {
        "Average the weights of several models (checkpoint averaging)"},
       {"synth", &parallax::RunSynth,
        "Render synthetic stereo worlds with exact ground-truth disparity"},
+      {"extract", &parallax::RunExtract,
+       "Turn 3D films (SBS, TB) into stereo training data"},
       {"eval", &parallax::RunEval,
        "Score depth predictions against ground truth (Middlebury, KITTI, "
        "ETH3D)"},

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <deque>
+#include <fstream>
 #include <future>
 #include <set>
 
@@ -357,16 +358,40 @@ double Percentile(std::vector<float> values, double p) {
 
 // ----------------------------------------------------------- the state
 
-struct FilmState {
-  // Where a resumed run starts: after the last candidate whose result is
-  // counted, in that candidate's shot.
-  int64_t next_frame = 0;
-  double next_time_s = 0;
+// What decoding has done up to a frame: counters, and the memory of the
+// shot being read (cut detector, bars, last frame taken). A copy is taken
+// before each candidate, so that a resumed run restarts at the oldest
+// candidate not finished with exactly the memory it had there, and writes
+// the same samples as a run never stopped.
+struct DecodeState {
+  int64_t next_frame = 0;  // first frame not decoded
   int shot = -1;
+  int shots = 0;
+  int64_t frames_decoded = 0;
+  int64_t candidates = 0;
+  int64_t measured = 0;  // candidates sent to the workers
+  std::map<std::string, int64_t> rejected;
+  std::optional<FrameSignature> last_accepted;
+  ShotCutDetector::State cuts;
+  PictureAreaFinder::State area;
+  bool previous_in_shot = false;
+};
+
+// What the workers' results, applied in frame order, add up to.
+struct ResultState {
+  int64_t written_train = 0, written_val = 0;
+  std::map<std::string, int64_t> rejected;
+  std::vector<float> disparities;
+};
+
+struct FilmState {
+  DecodeState decode;                // as of the frame a resumed run starts at
+  ResultState results;               // of every candidate before that frame
   std::vector<int64_t> shot_starts;  // per_shot mode: from the first pass
   bool shots_known = false;
-  std::vector<float> disparities;
-  FilmExtractReport report;
+  std::vector<std::string> damaged;
+  bool complete = false;
+  double seconds = 0;
 };
 
 fs::path StatePath(const FilmExtractOptions& options, const std::string& name) {
@@ -378,17 +403,96 @@ fs::path ReportPath(const FilmExtractOptions& options,
   return options.out / "reports" / (name + ".json");
 }
 
-void SaveState(const FilmExtractOptions& options, const FilmState& state) {
+json SignatureJson(const FrameSignature& s) {
+  std::vector<float> thumbnail;
+  if (!s.thumbnail.empty())
+    thumbnail.assign(s.thumbnail.begin<float>(), s.thumbnail.end<float>());
+  return {{"histogram", s.histogram}, {"thumbnail", thumbnail}};
+}
+
+FrameSignature SignatureOf(const json& j) {
+  FrameSignature s;
+  s.histogram = j.at("histogram").get<std::array<float, 32>>();
+  const std::vector<float> thumbnail =
+      j.at("thumbnail").get<std::vector<float>>();
+  if (!thumbnail.empty()) {
+    if (thumbnail.size() != 16 * 9) throw std::runtime_error("thumbnail size");
+    s.thumbnail = cv::Mat(9, 16, CV_32F);
+    std::copy(thumbnail.begin(), thumbnail.end(), s.thumbnail.begin<float>());
+  }
+  return s;
+}
+
+json DecodeJson(const DecodeState& d) {
   json j;
-  j["next_frame"] = state.next_frame;
-  j["next_time_s"] = state.next_time_s;
-  j["shot"] = state.shot;
-  j["shots_known"] = state.shots_known;
+  j["next_frame"] = d.next_frame;
+  j["shot"] = d.shot;
+  j["shots"] = d.shots;
+  j["frames_decoded"] = d.frames_decoded;
+  j["candidates"] = d.candidates;
+  j["measured"] = d.measured;
+  j["rejected"] = d.rejected;
+  j["last_accepted"] =
+      d.last_accepted ? SignatureJson(*d.last_accepted) : json(nullptr);
+  j["cuts"] = {{"previous", SignatureJson(d.cuts.previous)},
+               {"started", d.cuts.started},
+               {"mean_histogram", d.cuts.mean_histogram},
+               {"mean_thumbnail", d.cuts.mean_thumbnail},
+               {"frames_in_shot", d.cuts.frames_in_shot}};
+  j["area"] = {{"width", d.area.size.width},
+               {"height", d.area.size.height},
+               {"rows", d.area.row_bright},
+               {"columns", d.area.column_bright}};
+  j["previous_in_shot"] = d.previous_in_shot;
+  return j;
+}
+
+DecodeState DecodeOf(const json& j) {
+  DecodeState d;
+  d.next_frame = j.at("next_frame").get<int64_t>();
+  d.shot = j.at("shot").get<int>();
+  d.shots = j.at("shots").get<int>();
+  d.frames_decoded = j.at("frames_decoded").get<int64_t>();
+  d.candidates = j.at("candidates").get<int64_t>();
+  d.measured = j.at("measured").get<int64_t>();
+  d.rejected = j.at("rejected").get<std::map<std::string, int64_t>>();
+  if (!j.at("last_accepted").is_null()) {
+    d.last_accepted = SignatureOf(j.at("last_accepted"));
+  }
+  const json& cuts = j.at("cuts");
+  d.cuts.previous = SignatureOf(cuts.at("previous"));
+  d.cuts.started = cuts.at("started").get<bool>();
+  d.cuts.mean_histogram = cuts.at("mean_histogram").get<double>();
+  d.cuts.mean_thumbnail = cuts.at("mean_thumbnail").get<double>();
+  d.cuts.frames_in_shot = cuts.at("frames_in_shot").get<int>();
+  const json& area = j.at("area");
+  d.area.size = {area.at("width").get<int>(), area.at("height").get<int>()};
+  d.area.row_bright = area.at("rows").get<std::vector<float>>();
+  d.area.column_bright = area.at("columns").get<std::vector<float>>();
+  if (d.area.row_bright.size() != static_cast<size_t>(d.area.size.height) ||
+      d.area.column_bright.size() != static_cast<size_t>(d.area.size.width)) {
+    throw std::runtime_error("picture area state of the wrong size");
+  }
+  d.previous_in_shot = j.at("previous_in_shot").get<bool>();
+  return d;
+}
+
+void SaveState(const FilmExtractOptions& options, const std::string& name,
+               const FilmState& state) {
+  json j;
+  j["version"] = 1;
+  j["decode"] = DecodeJson(state.decode);
+  j["results"] = {{"written_train", state.results.written_train},
+                  {"written_val", state.results.written_val},
+                  {"rejected", state.results.rejected},
+                  {"disparities", state.results.disparities}};
   j["shot_starts"] = state.shot_starts;
-  j["disparities"] = state.disparities;
-  j["report"] = state.report.ToJson();
+  j["shots_known"] = state.shots_known;
+  j["damaged"] = state.damaged;
+  j["complete"] = state.complete;
+  j["seconds"] = state.seconds;
   fs::create_directories(options.out / ".extract");
-  WriteFileAtomic(StatePath(options, state.report.name), j.dump() + "\n");
+  WriteFileAtomic(StatePath(options, name), j.dump() + "\n");
 }
 
 std::optional<FilmState> LoadState(const FilmExtractOptions& options,
@@ -399,25 +503,22 @@ std::optional<FilmState> LoadState(const FilmExtractOptions& options,
   try {
     std::ifstream in(path);
     const json j = json::parse(in);
+    if (j.at("version").get<int>() != 1) {
+      throw std::runtime_error("written by another version");
+    }
     FilmState state;
-    state.next_frame = j.at("next_frame").get<int64_t>();
-    state.next_time_s = j.at("next_time_s").get<double>();
-    state.shot = j.at("shot").get<int>();
-    state.shots_known = j.at("shots_known").get<bool>();
+    state.decode = DecodeOf(j.at("decode"));
+    const json& r = j.at("results");
+    state.results.written_train = r.at("written_train").get<int64_t>();
+    state.results.written_val = r.at("written_val").get<int64_t>();
+    state.results.rejected =
+        r.at("rejected").get<std::map<std::string, int64_t>>();
+    state.results.disparities = r.at("disparities").get<std::vector<float>>();
     state.shot_starts = j.at("shot_starts").get<std::vector<int64_t>>();
-    state.disparities = j.at("disparities").get<std::vector<float>>();
-    const json& r = j.at("report");
-    FilmExtractReport& report = state.report;
-    report.name = name;
-    report.frames_decoded = r.at("frames_decoded").get<int64_t>();
-    report.shots = r.at("shots").get<int>();
-    report.candidates = r.at("candidates").get<int64_t>();
-    report.written_train = r.at("written_train").get<int64_t>();
-    report.written_val = r.at("written_val").get<int64_t>();
-    report.rejected = r.at("rejected").get<std::map<std::string, int64_t>>();
-    report.damaged = r.at("damaged").get<std::vector<std::string>>();
-    report.complete = r.at("complete").get<bool>();
-    report.seconds = r.at("seconds").get<double>();
+    state.shots_known = j.at("shots_known").get<bool>();
+    state.damaged = j.at("damaged").get<std::vector<std::string>>();
+    state.complete = j.at("complete").get<bool>();
+    state.seconds = j.at("seconds").get<double>();
     return state;
   } catch (const std::exception& error) {
     ThrowError(
@@ -426,14 +527,26 @@ std::optional<FilmState> LoadState(const FilmExtractOptions& options,
   }
 }
 
-void Summarize(const FilmExtractOptions& options, FilmState& state) {
-  FilmExtractReport& report = state.report;
-  const std::vector<float>& d = state.disparities;
-  report.disparity_samples = static_cast<int>(d.size());
-  if (d.empty()) {
-    report.recommended_flags.clear();
-    return;
+// The report from the state: counts, and the disparity range with the
+// training flags that fit it.
+void Summarize(const FilmExtractOptions& options, const FilmState& state,
+               FilmExtractReport& report) {
+  report.frames_decoded = state.decode.frames_decoded;
+  report.shots = state.decode.shots;
+  report.candidates = state.decode.candidates;
+  report.written_train = state.results.written_train;
+  report.written_val = state.results.written_val;
+  report.rejected = state.decode.rejected;
+  for (const auto& [reason, count] : state.results.rejected) {
+    report.rejected[reason] += count;
   }
+  report.damaged = state.damaged;
+  report.complete = state.complete;
+  report.seconds = state.seconds;
+  const std::vector<float>& d = state.results.disparities;
+  report.disparity_samples = static_cast<int>(d.size());
+  report.recommended_flags.clear();
+  if (d.empty()) return;
   report.disparity_low = Percentile(d, 0.01);
   report.disparity_median = Percentile(d, 0.5);
   report.disparity_high = Percentile(d, 0.99);
@@ -469,54 +582,58 @@ class FilmExtractor {
   FilmExtractReport Run();
 
  private:
+  struct Pending {
+    Candidate candidate;
+    DecodeState before;  // the decoding state just before its frame
+  };
+  struct InFlight {
+    int64_t frame;
+    DecodeState before;
+    std::future<CandidateResult> result;
+  };
+
   void FindShots();
   void Decode();
   bool Selected(int64_t frame) const;
+  void ReadFrame(const VideoFrame& frame);
   void Consider(const VideoFrame& frame, const cv::Mat& left_view,
-                const FrameSignature& signature);
-  void Submit(Candidate candidate);
+                const FrameSignature& signature, DecodeState before);
+  void Submit(Pending pending);
   void Collect(bool wait_all);
   void DrainQuietly();
   void Apply(const CandidateResult& result);
-  void Progress(bool first_pass = false);
+  void Save();
+  DecodeState LiveState() const;
+  void Progress(int64_t frame, bool first_pass);
 
   const FilmExtractOptions& options_;
   int index_;
   ThreadPool& pool_;
   const std::function<void(const FilmExtractProgress&)>& progress_;
   FilmContext film_;
-  FilmState state_;
+  FilmState state_;  // state_.decode: where a resumed run starts
   VideoInfo info_;
   int64_t expected_frames_ = 0;
 
-  // Decoding-thread state of the shot being read.
-  int shot_ = -1;
+  // Decoding as it goes (DecodeState's memory, live).
+  DecodeState live_;
+  ShotCutDetector cuts_;
   PictureAreaFinder area_;
-  std::optional<FrameSignature> last_accepted_;
-  int shot_candidates_ = 0;
-  int64_t measured_counter_ = 0;
-  cv::Mat previous_;  // the packed frame before the current one
-  bool previous_in_shot_ = false;
-  std::optional<Candidate> waiting_;  // for its next frame (flow)
-  struct InFlight {
-    int64_t frame;
-    double time_s;
-    int shot;
-    std::future<CandidateResult> result;
-  };
+  cv::Mat previous_;                // the packed frame before the current one
+  std::optional<Pending> waiting_;  // for its next frame (flow)
   std::deque<InFlight> in_flight_;
   std::chrono::steady_clock::time_point last_save_;
 };
 
-void FilmExtractor::Progress(bool first_pass) {
+void FilmExtractor::Progress(int64_t frame, bool first_pass) {
   if (!progress_) return;
   FilmExtractProgress p;
   p.film = index_;
   p.films = static_cast<int>(options_.films.size());
   p.name = film_.name;
-  p.frame = state_.report.frames_decoded;
+  p.frame = frame;
   p.frames = expected_frames_;
-  p.written = state_.report.written_train + state_.report.written_val;
+  p.written = state_.results.written_train + state_.results.written_val;
   p.first_pass = first_pass;
   progress_(p);
 }
@@ -553,48 +670,57 @@ void FilmExtractor::FindShots() {
     }
     const cv::Mat left = SplitFilmFrame(frame.image, film_.layout).first;
     if (cuts.Next(Fingerprint(left))) state_.shot_starts.push_back(frame.index);
-    ++count;
-    if (count % 16 == 0 && progress_) {
-      FilmExtractProgress p;
-      p.film = index_;
-      p.films = static_cast<int>(options_.films.size());
-      p.name = film_.name;
-      p.frame = count;
-      p.frames = expected_frames_;
-      p.first_pass = true;
-      progress_(p);
-    }
+    if (++count % 16 == 0) Progress(count, /*first_pass=*/true);
   }
   expected_frames_ = std::max(expected_frames_, count);
   state_.shots_known = true;
 }
 
-void FilmExtractor::Submit(Candidate candidate) {
-  const int64_t frame = candidate.frame;
-  const double time_s = candidate.time_s;
-  const int shot = candidate.shot;
-  auto shared = std::make_shared<Candidate>(std::move(candidate));
+void FilmExtractor::Submit(Pending pending) {
+  auto shared = std::make_shared<Candidate>(std::move(pending.candidate));
   const FilmContext* film = &film_;
-  in_flight_.push_back({frame, time_s, shot, pool_.Submit([shared, film] {
-                          return ProcessCandidate(*shared, *film);
-                        })});
+  in_flight_.push_back(
+      {shared->frame, std::move(pending.before), pool_.Submit([shared, film] {
+         return ProcessCandidate(*shared, *film);
+       })});
   Collect(false);
 }
 
 void FilmExtractor::Apply(const CandidateResult& result) {
-  FilmExtractReport& report = state_.report;
+  ResultState& results = state_.results;
   if (!result.rejected.empty()) {
-    ++report.rejected[result.rejected];
+    ++results.rejected[result.rejected];
   } else if (result.validation) {
-    ++report.written_val;
+    ++results.written_val;
   } else {
-    ++report.written_train;
+    ++results.written_train;
   }
   for (const float d : result.disparities) {
-    if (state_.disparities.size() < kDisparitiesKept) {
-      state_.disparities.push_back(d);
+    if (results.disparities.size() < kDisparitiesKept) {
+      results.disparities.push_back(d);
     }
   }
+}
+
+DecodeState FilmExtractor::LiveState() const {
+  DecodeState state = live_;
+  state.cuts = cuts_.state();
+  state.area = area_.state();
+  return state;
+}
+
+// The resume point: the oldest candidate not finished, or where decoding
+// has got to.
+void FilmExtractor::Save() {
+  if (!in_flight_.empty()) {
+    state_.decode = in_flight_.front().before;
+  } else if (waiting_) {
+    state_.decode = waiting_->before;
+  } else {
+    state_.decode = LiveState();
+  }
+  SaveState(options_, film_.name, state_);
+  last_save_ = std::chrono::steady_clock::now();
 }
 
 // Applies finished results in frame order; waits while too many are in
@@ -606,165 +732,179 @@ void FilmExtractor::Collect(bool wait_all) {
     const bool ready = first.result.wait_for(std::chrono::seconds(0)) ==
                        std::future_status::ready;
     if (!ready && !wait_all && in_flight_.size() <= limit) break;
-    const CandidateResult result = first.result.get();
-    Apply(result);
-    state_.next_frame = first.frame + 1;
-    state_.shot = first.shot;
-    state_.next_time_s = first.time_s;
+    Apply(first.result.get());
     in_flight_.pop_front();
   }
-  const auto now = std::chrono::steady_clock::now();
-  if (now - last_save_ > std::chrono::seconds(5)) {
-    SaveState(options_, state_);
-    last_save_ = now;
+  if (std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                    last_save_)
+          .count() >= options_.save_every_s) {
+    Save();
   }
 }
 
 // After a failure or Ctrl-C: every task in work finishes (they point into
 // this object); those that succeeded count, in order, up to the first that
-// did not.
+// did not, which is where a resumed run starts.
 void FilmExtractor::DrainQuietly() {
   bool in_order = true;
+  std::optional<DecodeState> stopped_at;
   while (!in_flight_.empty()) {
     InFlight& first = in_flight_.front();
-    if (first.result.valid()) {
-      try {
-        const CandidateResult result = first.result.get();
-        if (in_order) {
-          Apply(result);
-          state_.next_frame = first.frame + 1;
-          state_.shot = first.shot;
-          state_.next_time_s = first.time_s;
-        }
-      } catch (...) {
-        in_order = false;
-      }
-    } else {
+    try {
+      if (!first.result.valid()) throw std::runtime_error("taken");
+      const CandidateResult result = first.result.get();
+      if (in_order) Apply(result);
+    } catch (...) {
+      if (in_order) stopped_at = first.before;
       in_order = false;
     }
     in_flight_.pop_front();
   }
+  if (stopped_at) {
+    state_.decode = *stopped_at;
+  } else if (waiting_) {
+    state_.decode = waiting_->before;
+  } else {
+    state_.decode = LiveState();
+  }
+  waiting_.reset();
 }
 
 void FilmExtractor::Consider(const VideoFrame& frame, const cv::Mat& left_view,
-                             const FrameSignature& signature) {
-  if (!Selected(frame.index)) return;
-  FilmExtractReport& report = state_.report;
-  ++report.candidates;
+                             const FrameSignature& signature,
+                             DecodeState before) {
+  ++live_.candidates;
   if (const auto why = FingerprintRejection(signature)) {
-    ++report.rejected[*why];
+    ++live_.rejected[*why];
     return;
   }
-  if (last_accepted_ && NearDuplicate(*last_accepted_, signature)) {
-    ++report.rejected["near duplicate (a still)"];
+  if (live_.last_accepted && NearDuplicate(*live_.last_accepted, signature)) {
+    ++live_.rejected["near duplicate (a still)"];
     return;
   }
-  last_accepted_ = signature;
-  ++shot_candidates_;
+  live_.last_accepted = signature;
   area_.Add(left_view);
   Candidate candidate;
   candidate.frame = frame.index;
   candidate.time_s = frame.time_s;
-  candidate.shot = shot_;
+  candidate.shot = live_.shot;
   candidate.validation =
-      IsValidationShot(film_.name, shot_, options_.val_fraction);
-  candidate.measure = measured_counter_++ % options_.measure_every == 0;
+      IsValidationShot(film_.name, live_.shot, options_.val_fraction);
+  candidate.measure = live_.measured++ % options_.measure_every == 0;
   candidate.area = area_.Area();
   candidate.current = frame.image;
+  Pending pending{std::move(candidate), std::move(before)};
   if (!options_.flow) {
-    Submit(std::move(candidate));
+    Submit(std::move(pending));
     return;
   }
   // Flow to a frame of another shot means nothing: the frame itself then.
-  candidate.previous = previous_in_shot_ ? previous_ : frame.image;
-  waiting_ = std::move(candidate);
+  pending.candidate.previous = live_.previous_in_shot ? previous_ : frame.image;
+  waiting_ = std::move(pending);
+}
+
+void FilmExtractor::ReadFrame(const VideoFrame& frame) {
+  // The state before this frame, kept if it becomes a candidate.
+  std::optional<DecodeState> before;
+  if (Selected(frame.index)) before = LiveState();
+  live_.next_frame = frame.index + 1;
+  ++live_.frames_decoded;
+  const cv::Mat left_view = SplitFilmFrame(frame.image, film_.layout).first;
+  const FrameSignature signature = Fingerprint(left_view);
+  bool cut = cuts_.Next(signature);
+  int shot = cut ? live_.shot + 1 : live_.shot;
+  if (options_.per_shot > 0) {  // the first pass's shots
+    const auto& starts = state_.shot_starts;
+    shot = static_cast<int>(
+               std::upper_bound(starts.begin(), starts.end(), frame.index) -
+               starts.begin()) -
+           1;
+    cut = shot != live_.shot;
+  }
+  if (cut) {
+    live_.shot = shot;
+    live_.shots = std::max(live_.shots, shot + 1);
+    area_.Reset();
+    live_.last_accepted.reset();
+    live_.previous_in_shot = false;
+  }
+  if (waiting_) {
+    waiting_->candidate.next = cut ? waiting_->candidate.current : frame.image;
+    Pending pending = std::move(*waiting_);
+    waiting_.reset();
+    Submit(std::move(pending));
+  }
+  if (before) Consider(frame, left_view, signature, std::move(*before));
+  if (options_.flow) {
+    previous_ = frame.image;
+    live_.previous_in_shot = true;
+  }
+  if (live_.frames_decoded % 8 == 0) Progress(live_.frames_decoded, false);
 }
 
 void FilmExtractor::Decode() {
-  FilmExtractReport& report = state_.report;
-  double resume_time = state_.next_time_s;
-  int64_t resume_frame = state_.next_frame;
-  shot_ = state_.shot;
-  bool resumed = resume_frame > 0;
+  live_ = state_.decode;
+  cuts_.Restore(live_.cuts);
+  area_.Restore(live_.area);
+  // A resumed run with flow reads the frame before too: the flow of the
+  // first candidate needs it.
+  const bool prime = options_.flow && live_.next_frame > 0;
+  std::optional<VideoPosition> start;
+  if (live_.next_frame > 0) {
+    start = VideoPosition::Frame(live_.next_frame - (prime ? 1 : 0));
+  }
+  double last_time = 0;
   int damaged = 0;
-  ShotCutDetector cuts;
   while (true) {
     VideoReadOptions read;
-    if (resume_frame > 0) {
-      read.start = resumed ? VideoPosition::Frame(resume_frame)
-                           : VideoPosition::Seconds(resume_time);
-    }
+    read.start = start;
     bool ended = false;
     try {
       VideoReader reader(film_.film, read);
       VideoFrame frame;
       while (reader.Read(&frame)) {
-        ++report.frames_decoded;
-        const cv::Mat left_view =
-            SplitFilmFrame(frame.image, film_.layout).first;
-        const FrameSignature signature = Fingerprint(left_view);
-        bool cut = cuts.Next(signature);
-        if (resumed) {
-          cut = shot_ < 0;  // else it continues the saved shot
-          resumed = false;
-        }
-        int shot = cut ? shot_ + 1 : shot_;
-        if (options_.per_shot > 0) {  // the first pass's shots
-          const auto& starts = state_.shot_starts;
-          shot = static_cast<int>(std::upper_bound(starts.begin(), starts.end(),
-                                                   frame.index) -
-                                  starts.begin()) -
-                 1;
-          cut = shot != shot_;
-        }
-        if (cut) {
-          shot_ = shot;
-          report.shots = std::max(report.shots, shot_ + 1);
-          area_.Reset();
-          last_accepted_.reset();
-          shot_candidates_ = 0;
-          previous_in_shot_ = false;
-        }
-        if (waiting_) {
-          waiting_->next = cut ? waiting_->current : frame.image;
-          Candidate candidate = std::move(*waiting_);
-          waiting_.reset();
-          Submit(std::move(candidate));
-        }
-        Consider(frame, left_view, signature);
-        if (options_.flow) {
+        last_time = frame.time_s;
+        if (frame.index < live_.next_frame) {  // the frame before, primed
           previous_ = frame.image;
-          previous_in_shot_ = true;
+          continue;
         }
-        resume_time = frame.time_s;
-        resume_frame = frame.index;
-        if (report.frames_decoded % 8 == 0) Progress();
+        ReadFrame(frame);
       }
       ended = true;
     } catch (const Cancelled&) {
       throw;
     } catch (const Error& error) {
-      report.damaged.push_back(fmt::format("after frame {} ({:.1f} s): {}",
-                                           resume_frame, resume_time,
-                                           error.what()));
+      const std::string damage =
+          fmt::format("after frame {} ({:.1f} s): {}", live_.next_frame - 1,
+                      last_time, error.what());
+      // A resumed run may meet a damage it has reported already.
+      if (std::find(state_.damaged.begin(), state_.damaged.end(), damage) ==
+          state_.damaged.end()) {
+        state_.damaged.push_back(damage);
+      }
       if (++damaged >= kMaxDamaged) {
-        report.damaged.push_back("too many damaged stretches: gave up here");
+        state_.damaged.push_back("too many damaged stretches: gave up here");
         ended = true;
       }
       // Go on a second later, by time (frame numbers need the packets).
-      resume_time += kDamageSkipS;
-      if (resume_time >= info_.duration_s) ended = true;
-      resume_frame = 1;  // nonzero: seek
-      resumed = false;
-      previous_in_shot_ = false;
+      last_time += kDamageSkipS;
+      if (last_time >= info_.duration_s) ended = true;
+      start = VideoPosition::Seconds(last_time);
+      live_.previous_in_shot = false;
+      if (waiting_) {  // its next frame is lost
+        waiting_->candidate.next = waiting_->candidate.current;
+        Pending pending = std::move(*waiting_);
+        waiting_.reset();
+        Submit(std::move(pending));
+      }
     }
     if (ended) break;
   }
   if (waiting_) {  // the last frame of the film
-    waiting_->next = waiting_->current;
-    Candidate candidate = std::move(*waiting_);
+    waiting_->candidate.next = waiting_->candidate.current;
+    Pending pending = std::move(*waiting_);
     waiting_.reset();
-    Submit(std::move(candidate));
+    Submit(std::move(pending));
   }
 }
 
@@ -777,7 +917,7 @@ FilmExtractReport FilmExtractor::Run() {
       state_ = std::move(*saved);
     }
   }
-  FilmExtractReport& report = state_.report;
+  FilmExtractReport report;
   report.film = film_.film;
   report.name = film_.name;
   report.frame_rate = info_.frame_rate.value();
@@ -786,8 +926,16 @@ FilmExtractReport FilmExtractor::Run() {
   report.layout = chosen.layout;
   report.layout_source = chosen.source;
   report.layout_evidence = chosen.evidence;
-  if (report.complete) return report;
-  const double seconds_before = report.seconds;
+  if (state_.complete) {
+    Summarize(options_, state_, report);
+    return report;
+  }
+  const double seconds_before = state_.seconds;
+  const auto elapsed = [&] {
+    return seconds_before + std::chrono::duration<double>(
+                                std::chrono::steady_clock::now() - started)
+                                .count();
+  };
   last_save_ = std::chrono::steady_clock::now();
   try {
     if (options_.per_shot > 0 && !state_.shots_known) FindShots();
@@ -795,22 +943,17 @@ FilmExtractReport FilmExtractor::Run() {
     Collect(true);
   } catch (...) {
     // Ctrl-C or a failure: what is in work finishes and the state is
-    // saved, so --resume goes on from the last finished candidate.
+    // saved, so --resume goes on from the oldest candidate not finished.
     DrainQuietly();
-    report.seconds =
-        seconds_before + std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - started)
-                             .count();
-    SaveState(options_, state_);
+    state_.seconds = elapsed();
+    SaveState(options_, film_.name, state_);
     throw;
   }
-  report.complete = true;
-  report.seconds =
-      seconds_before +
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-          .count();
-  Summarize(options_, state_);
-  SaveState(options_, state_);
+  state_.decode = LiveState();
+  state_.complete = true;
+  state_.seconds = elapsed();
+  SaveState(options_, film_.name, state_);
+  Summarize(options_, state_, report);
   fs::create_directories(options_.out / "reports");
   WriteFileAtomic(ReportPath(options_, film_.name),
                   report.ToJson().dump(2) + "\n");
@@ -820,40 +963,36 @@ FilmExtractReport FilmExtractor::Run() {
 }  // namespace
 
 void FilmExtractOptions::Check() const {
-  if (films.empty()) ThrowError("extract: give at least one film");
-  if (out.empty()) ThrowError("extract: give an output folder (-o)");
+  if (films.empty()) ThrowError("give at least one film to extract");
+  if (out.empty()) ThrowError("-o: give an output folder");
   if (size.width < 32 || size.height < 32 || size.width > 8192 ||
       size.height > 8192) {
-    ThrowError("extract: --size {}x{} is outside 32..8192", size.width,
-               size.height);
+    ThrowError("--size {}x{} is outside 32..8192", size.width, size.height);
   }
-  if (every < 1) ThrowError("extract: --every must be >= 1, got {}", every);
+  if (every < 1) ThrowError("--every must be >= 1, got {}", every);
   if (per_shot < 0) {
-    ThrowError("extract: --per-shot must be >= 0, got {}", per_shot);
+    ThrowError("--per-shot must be >= 0, got {}", per_shot);
   }
   if (!(val_fraction >= 0 && val_fraction < 1)) {
-    ThrowError("extract: --val-fraction must be in [0, 1), got {}",
-               val_fraction);
+    ThrowError("--val-fraction must be in [0, 1), got {}", val_fraction);
   }
   if (format != "png" && format != "jpg") {
-    ThrowError("extract: --format must be png or jpg, not '{}'", format);
+    ThrowError("--format must be png or jpg, not '{}'", format);
   }
   if (!(max_row_error_px > 0)) {
-    ThrowError("extract: --max-row-error must be > 0, got {}",
-               max_row_error_px);
+    ThrowError("--max-row-error must be > 0, got {}", max_row_error_px);
   }
   if (!(max_disparity > 0 && max_disparity <= 1)) {
-    ThrowError("extract: --max-disparity must be in (0, 1], got {}",
-               max_disparity);
+    ThrowError("--max-disparity must be in (0, 1], got {}", max_disparity);
   }
   if (!(min_texture >= 0)) {
-    ThrowError("extract: --min-texture must be >= 0, got {}", min_texture);
+    ThrowError("--min-texture must be >= 0, got {}", min_texture);
   }
   if (min_matches < 4) {
-    ThrowError("extract: --min-matches must be >= 4, got {}", min_matches);
+    ThrowError("--min-matches must be >= 4, got {}", min_matches);
   }
   if (measure_every < 1) {
-    ThrowError("extract: measure_every must be >= 1, got {}", measure_every);
+    ThrowError("measure_every must be >= 1, got {}", measure_every);
   }
 }
 
@@ -894,16 +1033,10 @@ std::string FilmName(const fs::path& film) {
   return name.empty() ? "film" : name;
 }
 
-std::vector<FilmExtractReport> ExtractFilms(
-    const FilmExtractOptions& options,
-    const std::function<void(const FilmExtractProgress&)>& progress) {
-  options.Check();
-  // Every input is probed, and the output made, before any work: a typo in
-  // the third film's name should not wait for the first two.
+std::vector<std::string> FilmNames(const std::vector<fs::path>& films) {
   std::vector<std::string> names;
   std::set<std::string> taken;
-  for (const fs::path& film : options.films) {
-    ProbeVideo(film);  // throws naming the file
+  for (const fs::path& film : films) {
     std::string name = FilmName(film);
     for (int k = 2; taken.contains(name); ++k) {
       name = fmt::format("{}-{}", FilmName(film), k);
@@ -911,6 +1044,25 @@ std::vector<FilmExtractReport> ExtractFilms(
     taken.insert(name);
     names.push_back(name);
   }
+  return names;
+}
+
+std::vector<fs::path> FilmOutputs(const FilmExtractOptions& options,
+                                  const std::string& name) {
+  return {options.out / "train" / name, options.out / "val" / name,
+          ReportPath(options, name), StatePath(options, name)};
+}
+
+std::vector<FilmExtractReport> ExtractFilms(
+    const FilmExtractOptions& options,
+    const std::function<void(const FilmExtractProgress&)>& progress) {
+  options.Check();
+  // Every input is probed, and the output made, before any work: a typo in
+  // the third film's name should not wait for the first two.
+  for (const fs::path& film : options.films) {
+    ProbeVideo(film);  // throws naming the file
+  }
+  const std::vector<std::string> names = FilmNames(options.films);
   std::error_code ec;
   fs::create_directories(options.out, ec);
   if (ec) {

@@ -58,6 +58,9 @@ struct FilmExtractOptions {
   bool resume = false;
   // Sample workers (cropping, checks, flow, writing); 0 = one per core.
   int threads = 0;
+  // How often the resume state is saved (after kill -9 or a power cut,
+  // at most this much work is done again).
+  double save_every_s = 5;
 
   // Quality filters (each rejection is counted in the report).
   // Median vertical offset of matched features, pixels at `size`.
@@ -134,5 +137,12 @@ std::vector<FilmExtractReport> ExtractFilms(
 // A film's folder name: its file stem with characters other than letters,
 // digits, '.', '-' and '_' replaced by '_'.
 std::string FilmName(const std::filesystem::path& film);
+// The names of several films: "-2", "-3" ... added where two would clash.
+std::vector<std::string> FilmNames(
+    const std::vector<std::filesystem::path>& films);
+// What extracting the film named `name` writes (its sample folders, its
+// report, its resume state), for the overwrite/resume policy.
+std::vector<std::filesystem::path> FilmOutputs(
+    const FilmExtractOptions& options, const std::string& name);
 
 }  // namespace parallax

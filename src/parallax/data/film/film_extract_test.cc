@@ -7,6 +7,8 @@
 #include <random>
 #include <set>
 
+#include <fmt/format.h>
+
 #include <opencv2/imgproc.hpp>
 
 #include "parallax/data/stereo_dataset.h"
@@ -309,30 +311,55 @@ TEST(FilmExtract, ResumesAfterAnInterruptionWithTheSameSamples) {
   const FilmExtractReport expected = ExtractFilms(whole).at(0);
   EXPECT_EQ(expected.layout, (FilmLayout{PackedLayout::kSideBySide, true}));
 
-  FilmExtractOptions parts = whole;
-  parts.out = dir / "parts";
-  EXPECT_THROW(ExtractFilms(parts,
-                            [](const FilmExtractProgress& progress) {
-                              if (progress.frame >= 40) throw Cancelled();
-                            }),
-               Cancelled);
-  EXPECT_FALSE(fs::exists(dir / "parts/reports/film.json"));
-  parts.resume = true;
-  const FilmExtractReport resumed = ExtractFilms(parts).at(0);
-  EXPECT_TRUE(resumed.complete);
-  EXPECT_EQ(resumed.written_train, expected.written_train);
-  EXPECT_EQ(resumed.rejected, expected.rejected);
-  EXPECT_EQ(resumed.candidates, expected.candidates);
-  EXPECT_EQ(resumed.shots, expected.shots);
-  for (const char* ext : {".png", ".exr", ".json"}) {
-    const std::vector<fs::path> a = Files(dir / "whole/train", ext);
-    ASSERT_EQ(a, Files(dir / "parts/train", ext)) << ext;
-    for (const fs::path& file : a) {
-      EXPECT_EQ(Bytes(dir / "whole/train" / file),
-                Bytes(dir / "parts/train" / file))
-          << file;
+  // Stopped at several points (mid-shot, at cuts, while a candidate waits
+  // for its next frame), then resumed: the same report and the same bytes.
+  for (const int stop : {8, 40, 64, 96}) {
+    FilmExtractOptions parts = whole;
+    parts.out = dir / fmt::format("parts{}", stop);
+    EXPECT_THROW(ExtractFilms(parts,
+                              [&](const FilmExtractProgress& progress) {
+                                if (progress.frame >= stop) throw Cancelled();
+                              }),
+                 Cancelled);
+    EXPECT_FALSE(fs::exists(parts.out / "reports/film.json"));
+    parts.resume = true;
+    const FilmExtractReport resumed = ExtractFilms(parts).at(0);
+    EXPECT_TRUE(resumed.complete);
+    nlohmann::json a = expected.ToJson(), b = resumed.ToJson();
+    a.erase("seconds"), b.erase("seconds");
+    EXPECT_EQ(a, b) << "stopped at " << stop;
+    for (const char* ext : {".png", ".exr", ".json"}) {
+      const std::vector<fs::path> files = Files(dir / "whole/train", ext);
+      ASSERT_EQ(files, Files(parts.out / "train", ext)) << ext;
+      for (const fs::path& file : files) {
+        EXPECT_EQ(Bytes(dir / "whole/train" / file),
+                  Bytes(parts.out / "train" / file))
+            << file << ", stopped at " << stop;
+      }
     }
   }
+  // kill -9: the state as last saved, and samples written after it.
+  {
+    FilmExtractOptions killed = whole;
+    killed.out = dir / "killed";
+    killed.save_every_s = 0;  // save at every step
+    std::string saved_at_50;
+    ExtractFilms(killed, [&](const FilmExtractProgress& progress) {
+      if (progress.frame == 56)
+        saved_at_50 = Bytes(killed.out / ".extract/film.json");
+    });
+    ASSERT_FALSE(saved_at_50.empty());
+    std::ofstream(killed.out / ".extract/film.json") << saved_at_50;
+    fs::remove(killed.out / "reports/film.json");
+    killed.resume = true;
+    nlohmann::json a = expected.ToJson(),
+                   b = ExtractFilms(killed).at(0).ToJson();
+    a.erase("seconds"), b.erase("seconds");
+    EXPECT_EQ(a, b);
+  }
+  FilmExtractOptions parts = whole;
+  parts.out = dir / "parts40";
+  parts.resume = true;
   // A complete film is not read again.
   const FilmExtractReport again = ExtractFilms(parts).at(0);
   EXPECT_EQ(again.written_train, expected.written_train);

@@ -45,7 +45,7 @@ struct FilmLayout {
 FilmLayout ParseFilmLayout(std::string_view name);
 
 // The half/full guess from the frame's shape alone: a side-by-side view
-// narrower than 1.15:1 or a top-bottom view wider than 2.5:1 is squeezed
+// narrower than 1.25:1 or a top-bottom view wider than 2.9:1 is squeezed
 // (a film's picture is between 1.33:1 and 2.76:1).
 bool LooksHalf(cv::Size frame, PackedLayout packing);
 

@@ -27,6 +27,18 @@ class PictureAreaFinder {
   // view when the bars cannot be told (all dark) or none was added.
   cv::Rect Area() const;
 
+  // What it has seen of the shot, to continue a job where it stopped.
+  struct State {
+    cv::Size size;
+    std::vector<float> row_bright, column_bright;
+  };
+  State state() const { return {size_, row_bright_, column_bright_}; }
+  void Restore(const State& state) {
+    size_ = state.size;
+    row_bright_ = state.row_bright;
+    column_bright_ = state.column_bright;
+  }
+
  private:
   cv::Size size_;
   // Per row and column: the largest fraction of bright pixels seen.

@@ -82,4 +82,17 @@ bool ShotCutDetector::Next(const FrameSignature& signature) {
   return cut;
 }
 
+ShotCutDetector::State ShotCutDetector::state() const {
+  return {previous_, started_, mean_histogram_, mean_thumbnail_,
+          frames_in_shot_};
+}
+
+void ShotCutDetector::Restore(const State& state) {
+  previous_ = state.previous;
+  started_ = state.started;
+  mean_histogram_ = state.mean_histogram;
+  mean_thumbnail_ = state.mean_thumbnail;
+  frames_in_shot_ = state.frames_in_shot;
+}
+
 }  // namespace parallax

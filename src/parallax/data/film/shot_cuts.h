@@ -47,6 +47,16 @@ class ShotCutDetector {
   // frame does). Frames must come in order.
   bool Next(const FrameSignature& signature);
 
+  // Its memory of the shot so far, to continue a job where it stopped.
+  struct State {
+    FrameSignature previous;
+    bool started = false;
+    double mean_histogram = 0, mean_thumbnail = 0;
+    int frames_in_shot = 0;
+  };
+  State state() const;
+  void Restore(const State& state);
+
  private:
   ShotCutOptions options_;
   FrameSignature previous_;
