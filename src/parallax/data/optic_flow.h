@@ -11,7 +11,7 @@
 namespace parallax {
 
 enum class FlowMethod {
-  kDis,        // OpenCV DIS (fast, default)
+  kDis,        // OpenCV DIS, FAST preset (default)
   kFarneback,  // OpenCV Farneback (what 3D_learner used)
 };
 FlowMethod ParseFlowMethod(std::string_view name);

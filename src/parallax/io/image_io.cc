@@ -228,8 +228,14 @@ std::vector<int> EncoderParams(const std::string& extension,
   if (extension == "webp") {
     return {cv::IMWRITE_WEBP_QUALITY, options.webp_quality};
   }
-  if (extension == "exr" && options.exr_half) {
-    return {cv::IMWRITE_EXR_TYPE, cv::IMWRITE_EXR_TYPE_HALF};
+  if (extension == "exr") {
+    return {cv::IMWRITE_EXR_TYPE,
+            options.exr_half ? cv::IMWRITE_EXR_TYPE_HALF
+                             : cv::IMWRITE_EXR_TYPE_FLOAT,
+            cv::IMWRITE_EXR_COMPRESSION,
+            options.exr_compression == ImageWriteOptions::ExrCompression::kPiz
+                ? cv::IMWRITE_EXR_COMPRESSION_PIZ
+                : cv::IMWRITE_EXR_COMPRESSION_ZIP};
   }
   return {};
 }

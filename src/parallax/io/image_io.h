@@ -74,9 +74,15 @@ struct ImageWriteOptions {
   int png_compression = 3;
   PngFilter png_filter = PngFilter::kAdaptive;
   bool pfm_little_endian = true;
-  // EXR: half floats (11 significant bits, a third of float's size once
-  // zip-compressed), for data that needs no more, such as optic flow.
+  // EXR: half floats (11 significant bits), for data that needs no more,
+  // such as optic flow.
   bool exr_half = false;
+  // EXR: lossless zip (OpenEXR's default) or PIZ (wavelet: about as small
+  // for smooth float data such as flow, in a third of the time).
+  enum class ExrCompression {
+    kZip,
+    kPiz
+  } exr_compression = ExrCompression::kZip;
 };
 
 // Writes atomically (temp file + rename). The extension picks the format;

@@ -259,6 +259,13 @@ TEST(ImageIo, ExrHalfKeepsElevenBitsInASmallerFile) {
   EXPECT_GT(worst, 0);           // and not stored as float
   EXPECT_LT(std::filesystem::file_size(dir / "half.exr"),
             std::filesystem::file_size(dir / "full.exr"));
+  // PIZ: lossless too.
+  ImageWriteOptions piz = half;
+  piz.exr_compression = ImageWriteOptions::ExrCompression::kPiz;
+  WriteImage(dir / "piz.exr", image, piz);
+  const cv::Mat piz_back =
+      cv::imread((dir / "piz.exr").string(), cv::IMREAD_UNCHANGED);
+  EXPECT_EQ(cv::norm(piz_back, back, cv::NORM_INF), 0);
 }
 
 // VFX plates are float RGB in linear light: read for the networks as a

@@ -7,6 +7,11 @@
 #include <iterator>
 #include <set>
 
+extern "C" {
+#include <libavutil/pixdesc.h>
+}
+#include <opencv2/imgproc.hpp>
+
 #include "parallax/io/video_convert.h"
 #include "parallax/io/video_ffmpeg.h"
 #include "parallax/util/check.h"
@@ -20,6 +25,7 @@ void VideoReadOptions::Check() const {
     ThrowError("video bit depth must be 8 or 16, got {}", bit_depth);
   }
   THROW_CHECK_GE(threads, 0);
+  THROW_CHECK_GE(luma_step, 1);
   for (const auto* position : {&start, &end}) {
     if (!*position) continue;
     if ((*position)->frame ? *(*position)->frame < 0
@@ -36,6 +42,54 @@ void VideoReadOptions::Check() const {
     }
   }
 }
+
+namespace {
+
+// Pixels (x, y) with x and y multiples of `step`.
+cv::Mat EveryNth(const cv::Mat& plane, int step) {
+  cv::Mat out((plane.rows + step - 1) / step, (plane.cols + step - 1) / step,
+              CV_8UC1);
+  for (int y = 0; y < out.rows; ++y) {
+    const uint8_t* in = plane.ptr<uint8_t>(y * step);
+    uint8_t* o = out.ptr<uint8_t>(y);
+    for (int x = 0; x < out.cols; ++x) o[x] = in[x * step];
+  }
+  return out;
+}
+
+// The 8-bit luma plane of planar (or semi-planar) YUV pictures, stretched
+// to 0..255 when the video uses the limited range; false for other pixel
+// formats (RGB, high bit depths), which take the colour path.
+bool LumaPlane(const AVFrame& frame, int step, cv::Mat* luma) {
+  const auto format = static_cast<AVPixelFormat>(frame.format);
+  const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(format);
+  if (!desc || (desc->flags & AV_PIX_FMT_FLAG_RGB) ||
+      desc->comp[0].depth != 8 || desc->comp[0].plane != 0 ||
+      desc->comp[0].step != 1 || desc->nb_components < 3) {
+    return false;
+  }
+  cv::Mat plane(frame.height, frame.width, CV_8UC1, frame.data[0],
+                static_cast<size_t>(frame.linesize[0]));
+  if (step > 1) plane = EveryNth(plane, step);
+  const bool full =
+      frame.color_range == AVCOL_RANGE_JPEG || format == AV_PIX_FMT_YUVJ420P ||
+      format == AV_PIX_FMT_YUVJ422P || format == AV_PIX_FMT_YUVJ444P;
+  if (full) {
+    plane.copyTo(*luma);
+    return true;
+  }
+  static const cv::Mat stretch = [] {
+    cv::Mat table(1, 256, CV_8U);
+    for (int i = 0; i < 256; ++i) {
+      table.at<uint8_t>(i) = cv::saturate_cast<uint8_t>((i - 16) * 255.0 / 219);
+    }
+    return table;
+  }();
+  cv::LUT(plane, stretch, *luma);
+  return true;
+}
+
+}  // namespace
 
 struct VideoReader::Impl {
   fs::path path;
@@ -440,7 +494,7 @@ struct VideoReader::Impl {
                               : time >= options.end->seconds - Tolerance();
   }
 
-  bool Read(VideoFrame* out) {
+  bool Read(VideoFrame* out, bool color) {
     while (true) {
       if (!DecodeNext()) {
         done = true;
@@ -451,7 +505,7 @@ struct VideoReader::Impl {
       const double time = ToSeconds(pts - start_pts, time_base);
       if (!index_known) {
         const int64_t index = IndexOfPts(pts);
-        if (Overshot(index, time)) {
+        if (Overshot(index, time) && !options.start_at_keyframe) {
           RetrySeek();
           continue;
         }
@@ -460,21 +514,40 @@ struct VideoReader::Impl {
       }
       const int64_t index = next_index++;
       last_pts = pts;
-      if (BeforeStart(index, time)) continue;
+      if (BeforeStart(index, time) && !options.start_at_keyframe) continue;
       if (AtEnd(index, time)) {
         done = true;
         reached_end_option = true;
         return false;
       }
-      out->image = converter.Convert(*frame, options.bit_depth);
+      out->image.release();
+      out->luma.release();
+      const bool plane =
+          options.luma && LumaPlane(*frame, options.luma_step, &out->luma);
+      if (color || !plane) {
+        out->image = converter.Convert(*frame, options.bit_depth);
+      }
+      if (options.luma && !plane) {
+        // No 8-bit luma plane to take: from the colour picture.
+        cv::Mat eight = out->image;
+        if (eight.depth() != CV_8U) eight.convertTo(eight, CV_8U, 1.0 / 257);
+        cv::cvtColor(eight, out->luma, cv::COLOR_BGR2GRAY);
+        if (options.luma_step > 1) {
+          out->luma = EveryNth(out->luma, options.luma_step);
+        }
+      }
+      if (!color) out->image.release();
       if (options.apply_rotation && info.rotation != 0) {
         const int code = info.rotation == 90 ? cv::ROTATE_90_CLOCKWISE
                          : info.rotation == 180
                              ? cv::ROTATE_180
                              : cv::ROTATE_90_COUNTERCLOCKWISE;
-        cv::Mat upright;
-        cv::rotate(out->image, upright, code);
-        out->image = upright;
+        for (cv::Mat* picture : {&out->image, &out->luma}) {
+          if (picture->empty()) continue;
+          cv::Mat upright;
+          cv::rotate(*picture, upright, code);
+          *picture = upright;
+        }
       }
       out->index = index;
       out->pts = pts;
@@ -511,12 +584,14 @@ cv::Size VideoReader::frame_size() const {
              : cv::Size(info.coded_width, info.coded_height);
 }
 
-bool VideoReader::Read(VideoFrame* frame) {
+bool VideoReader::Read(VideoFrame* frame) { return Read(frame, true); }
+
+bool VideoReader::Read(VideoFrame* frame, bool color) {
   THROW_CHECK(frame != nullptr);
   if (!impl_->failed.empty()) throw Error(impl_->failed);
   if (impl_->done) return false;
   try {
-    return impl_->Read(frame);
+    return impl_->Read(frame, color);
   } catch (const Error& error) {
     impl_->failed = error.what();
     throw;

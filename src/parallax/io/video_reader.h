@@ -29,6 +29,10 @@ struct VideoReadOptions {
   // A frame number is exact; a time selects the first frame at or after it.
   // Reading seeks to the keyframe before and decodes forward from there.
   std::optional<VideoPosition> start;
+  // With `start`: return frames from the keyframe at or before it, instead
+  // of decoding forward to it: fast and inexact, for looking at a film at
+  // a few places (the frame numbers returned are still right).
+  bool start_at_keyframe = false;
   // Where to stop (exclusive); none = the end of the file.
   std::optional<VideoPosition> end;
   // Turn frames upright by the display matrix (phone videos), as players do.
@@ -36,6 +40,14 @@ struct VideoReadOptions {
   // 8 -> CV_8UC3 BGR; 16 -> CV_16UC3 BGR scaled to 0..65535, which keeps
   // the precision of 10- and 12-bit sources.
   int bit_depth = 8;
+  // Also give each frame's luma (VideoFrame::luma), which Read(frame,
+  // /*color=*/false) gives alone, without the colour conversion: cheap
+  // looks at every frame of a film (cut detection), colour where needed.
+  bool luma = false;
+  // Every `luma_step`-th pixel of each row and column only (nearest, no
+  // filtering): a film's cut detection needs a few thousand samples, not
+  // the whole picture.
+  int luma_step = 1;
   // Decoder threads; 0 = one per core.
   int threads = 0;
   // false: the first damaged packet or picture ends reading with an error.
@@ -56,6 +68,9 @@ struct VideoFrame {
   // CV_8UC3 or CV_16UC3 BGR (VideoReadOptions::bit_depth), upright when
   // rotation is applied.
   cv::Mat image;
+  // With VideoReadOptions::luma: CV_8UC1 luma, 0 = black .. 255 = white
+  // (limited-range video stretched to full), upright like `image`.
+  cv::Mat luma;
   // 0-based number of the frame in the file (not counting from `start`).
   int64_t index = 0;
   // Presentation timestamp in info().time_base units, as stored in the file
@@ -85,6 +100,9 @@ class VideoReader {
   // or "<file>: ends at frame N of M expected (truncated?)" when the stream
   // stops well before the frame count or duration the container declares.
   bool Read(VideoFrame* frame);
+  // The same; with `color` false (and VideoReadOptions::luma) only the
+  // luma is made and `image` is left empty.
+  bool Read(VideoFrame* frame, bool color);
 
   // Number of frames Read() has returned.
   int64_t frames_read() const;

@@ -289,6 +289,75 @@ TEST_F(VideoReaderTest, StartAndEndSelectExactFrames) {
   }
 }
 
+// start_at_keyframe: reading begins at the keyframe before the start
+// (one every 12 frames here), with the right numbers and pictures.
+TEST_F(VideoReaderTest, StartAtKeyframeBeginsAtTheKeyframeBefore) {
+  for (const char* name : {"clip.mp4", "clip.mkv"}) {
+    SCOPED_TRACE(name);
+    const fs::path path = MakeClip(name);
+    const std::vector<VideoFrame> all = ReadAll(path);
+    for (const VideoPosition start :
+         {VideoPosition::Frame(30), VideoPosition::Seconds(2.2),
+          VideoPosition::Frame(36)}) {
+      VideoReadOptions options;
+      options.start = start;
+      options.start_at_keyframe = true;
+      VideoReader reader(path, options);
+      VideoFrame frame;
+      ASSERT_TRUE(reader.Read(&frame));
+      const int64_t exact = start.frame ? *start.frame : 55;
+      EXPECT_EQ(frame.index, exact / 12 * 12) << start.ToString();
+      EXPECT_EQ(cv::norm(frame.image, all[frame.index].image, cv::NORM_INF), 0);
+      ASSERT_TRUE(reader.Read(&frame));
+      EXPECT_EQ(frame.index, exact / 12 * 12 + 1);
+    }
+  }
+}
+
+// The luma plane, with or without the colour picture: the same numbers,
+// and a luma that agrees with the colour (a gray conversion of it, within
+// the difference of the BT.601 and BT.709 weights).
+TEST_F(VideoReaderTest, LumaComesWithOrWithoutColour) {
+  const fs::path path = MakeClip("clip.mp4");
+  VideoReadOptions options;
+  options.luma = true;
+  VideoReader with_color(path, options), alone(path, options);
+  VideoFrame a, b;
+  int frames = 0;
+  while (with_color.Read(&a)) {
+    ASSERT_TRUE(alone.Read(&b, /*color=*/false));
+    EXPECT_EQ(a.index, b.index);
+    EXPECT_TRUE(b.image.empty());
+    ASSERT_EQ(a.luma.type(), CV_8UC1);
+    EXPECT_EQ(a.luma.size(), a.image.size());
+    EXPECT_EQ(cv::norm(a.luma, b.luma, cv::NORM_INF), 0);
+    cv::Mat gray;
+    cv::cvtColor(a.image, gray, cv::COLOR_BGR2GRAY);
+    EXPECT_LT(cv::norm(gray, a.luma, cv::NORM_L1) / gray.total(), 4.0);
+    ++frames;
+  }
+  EXPECT_EQ(frames, 100);
+  EXPECT_FALSE(alone.Read(&b, false));
+  // Every third pixel: the same values, nearest.
+  options.luma_step = 3;
+  VideoReader sampled(path, options);
+  VideoReader full(path, [&] {
+    VideoReadOptions o;
+    o.luma = true;
+    return o;
+  }());
+  ASSERT_TRUE(sampled.Read(&a, false));
+  ASSERT_TRUE(full.Read(&b, false));
+  ASSERT_EQ(a.luma.size(),
+            cv::Size((b.luma.cols + 2) / 3, (b.luma.rows + 2) / 3));
+  for (int y = 0; y < a.luma.rows; ++y) {
+    for (int x = 0; x < a.luma.cols; ++x) {
+      ASSERT_EQ(a.luma.at<uint8_t>(y, x), b.luma.at<uint8_t>(3 * y, 3 * x))
+          << x << "," << y;
+    }
+  }
+}
+
 TEST_F(VideoReaderTest, RangeKnownBeforeReading) {
   const fs::path path = MakeClip("clip.mp4");
   using P = VideoPosition;

@@ -77,6 +77,7 @@ ChosenLayout ChooseLayout(const fs::path& film,
     VideoReadOptions read;
     read.start = VideoPosition::Seconds(
         info.duration_s * (0.1 + 0.8 * (i + 0.5) / kDetectFrames));
+    read.start_at_keyframe = true;  // any frame near there will do
     try {
       VideoReader reader(film, read);
       VideoFrame picture;
@@ -223,14 +224,22 @@ cv::Mat Flow(const cv::Mat& view, const cv::Mat& other, FlowMethod method) {
   return flow;
 }
 
+// Both flows in one 4-channel half-float EXR. Rounded to 1/64 first (the
+// flows are scaled to mean |component| 1, so that is 1.6 % of a typical
+// vector): the low bits of each half are then zero and PIZ compresses a
+// flow to about a sixth of its raw size instead of a half.
 void WriteFlow(const fs::path& path, const cv::Mat& to_previous,
                const cv::Mat& to_next) {
   cv::Mat packed(to_previous.size(), CV_32FC4);
   const cv::Mat inputs[] = {to_previous, to_next};
   const int from_to[] = {0, 0, 1, 1, 2, 2, 3, 3};
   cv::mixChannels(inputs, 2, &packed, 1, from_to, 4);
+  packed.forEach<cv::Vec4f>([](cv::Vec4f& v, const int*) {
+    for (int c = 0; c < 4; ++c) v[c] = std::round(v[c] * 64) / 64;
+  });
   ImageWriteOptions half;
   half.exr_half = true;
+  half.exr_compression = ImageWriteOptions::ExrCompression::kPiz;
   WriteImage(path, packed, half);
 }
 
@@ -259,12 +268,27 @@ CandidateResult ProcessCandidate(const Candidate& candidate,
     return result;
   }
   RowAlignmentOptions matching;
-  matching.max_features = 1500;
+  matching.max_features = 600;
   matching.horizontal = HorizontalShift::kKeep;
   matching.min_inliers = options.min_matches;
+  // Features are matched at half size from 512 pixels wide (a quarter of
+  // the work; rows and disparities are scaled back).
+  const double match_scale = options.size.width >= 512 ? 0.5 : 1.0;
   RowAlignment alignment;
   try {
-    alignment = EstimateRowAlignment(left, right, matching);
+    if (match_scale < 1) {
+      cv::Mat small_left, small_right;
+      cv::resize(left, small_left, {}, match_scale, match_scale,
+                 cv::INTER_AREA);
+      cv::resize(right, small_right, {}, match_scale, match_scale,
+                 cv::INTER_AREA);
+      alignment = EstimateRowAlignment(small_left, small_right, matching);
+      alignment.vertical_error_before_px /= match_scale;
+      alignment.disparity_low_px /= match_scale;
+      alignment.disparity_high_px /= match_scale;
+    } else {
+      alignment = EstimateRowAlignment(left, right, matching);
+    }
   } catch (const Error&) {
     result.rejected = "no reliable feature matches";
     return result;
@@ -309,8 +333,13 @@ CandidateResult ProcessCandidate(const Candidate& candidate,
               Flow(right, neighbour(candidate.next, true), method));
   }
   const std::string extension = options.format == "jpg" ? ".jpg" : ".png";
-  WriteImage(folder / "left" / (stem + extension), left);
-  WriteImage(folder / "right" / (stem + extension), right);
+  // libdeflate's fastest level with the Paeth filter, as synth writes its
+  // views: 3x faster than the default level for a few % more bytes.
+  ImageWriteOptions views;
+  views.png_compression = 1;
+  views.png_filter = PngFilter::kPaeth;
+  WriteImage(folder / "left" / (stem + extension), left, views);
+  WriteImage(folder / "right" / (stem + extension), right, views);
   if (candidate.measure) {
     result.disparities = MatchedDisparities(left, right);
   }
@@ -568,6 +597,11 @@ void Summarize(const FilmExtractOptions& options, const FilmState& state,
 
 // ------------------------------------------------------------ one film
 
+// Every frame's luma is only fingerprinted: a few hundred pixels a side do.
+int LumaStep(const VideoInfo& info) {
+  return std::max(1, std::min(info.width, info.height) / 256);
+}
+
 class FilmExtractor {
  public:
   FilmExtractor(const FilmExtractOptions& options, int index, std::string name,
@@ -596,8 +630,8 @@ class FilmExtractor {
   void Decode();
   bool Selected(int64_t frame) const;
   void ReadFrame(const VideoFrame& frame);
-  void Consider(const VideoFrame& frame, const cv::Mat& left_view,
-                const FrameSignature& signature, DecodeState before);
+  void Consider(const VideoFrame& frame, const FrameSignature& signature,
+                DecodeState before);
   void Submit(Pending pending);
   void Collect(bool wait_all);
   void DrainQuietly();
@@ -657,18 +691,21 @@ bool FilmExtractor::Selected(int64_t frame) const {
 
 // per_shot mode: a pass over the whole film, fingerprints only.
 void FilmExtractor::FindShots() {
-  VideoReader reader(film_.film);
+  VideoReadOptions read;
+  read.luma = true;
+  read.luma_step = LumaStep(info_);
+  VideoReader reader(film_.film, read);
   ShotCutDetector cuts;
   VideoFrame frame;
   int64_t count = 0;
   state_.shot_starts.clear();
   while (true) {
     try {
-      if (!reader.Read(&frame)) break;
+      if (!reader.Read(&frame, /*color=*/false)) break;
     } catch (const Error&) {
       break;  // the main pass reports damage
     }
-    const cv::Mat left = SplitFilmFrame(frame.image, film_.layout).first;
+    const cv::Mat left = SplitFilmFrame(frame.luma, film_.layout).first;
     if (cuts.Next(Fingerprint(left))) state_.shot_starts.push_back(frame.index);
     if (++count % 16 == 0) Progress(count, /*first_pass=*/true);
   }
@@ -770,7 +807,7 @@ void FilmExtractor::DrainQuietly() {
   waiting_.reset();
 }
 
-void FilmExtractor::Consider(const VideoFrame& frame, const cv::Mat& left_view,
+void FilmExtractor::Consider(const VideoFrame& frame,
                              const FrameSignature& signature,
                              DecodeState before) {
   ++live_.candidates;
@@ -783,7 +820,8 @@ void FilmExtractor::Consider(const VideoFrame& frame, const cv::Mat& left_view,
     return;
   }
   live_.last_accepted = signature;
-  area_.Add(left_view);
+  // The bars from the full picture (the luma is sampled sparsely).
+  area_.Add(SplitFilmFrame(frame.image, film_.layout).first);
   Candidate candidate;
   candidate.frame = frame.index;
   candidate.time_s = frame.time_s;
@@ -799,7 +837,8 @@ void FilmExtractor::Consider(const VideoFrame& frame, const cv::Mat& left_view,
     return;
   }
   // Flow to a frame of another shot means nothing: the frame itself then.
-  pending.candidate.previous = live_.previous_in_shot ? previous_ : frame.image;
+  pending.candidate.previous =
+      live_.previous_in_shot && !previous_.empty() ? previous_ : frame.image;
   waiting_ = std::move(pending);
 }
 
@@ -809,8 +848,8 @@ void FilmExtractor::ReadFrame(const VideoFrame& frame) {
   if (Selected(frame.index)) before = LiveState();
   live_.next_frame = frame.index + 1;
   ++live_.frames_decoded;
-  const cv::Mat left_view = SplitFilmFrame(frame.image, film_.layout).first;
-  const FrameSignature signature = Fingerprint(left_view);
+  const cv::Mat left_luma = SplitFilmFrame(frame.luma, film_.layout).first;
+  const FrameSignature signature = Fingerprint(left_luma);
   bool cut = cuts_.Next(signature);
   int shot = cut ? live_.shot + 1 : live_.shot;
   if (options_.per_shot > 0) {  // the first pass's shots
@@ -829,12 +868,15 @@ void FilmExtractor::ReadFrame(const VideoFrame& frame) {
     live_.previous_in_shot = false;
   }
   if (waiting_) {
-    waiting_->candidate.next = cut ? waiting_->candidate.current : frame.image;
+    waiting_->candidate.next =
+        cut || frame.image.empty() ? waiting_->candidate.current : frame.image;
     Pending pending = std::move(*waiting_);
     waiting_.reset();
     Submit(std::move(pending));
   }
-  if (before) Consider(frame, left_view, signature, std::move(*before));
+  if (before && !frame.image.empty()) {
+    Consider(frame, signature, std::move(*before));
+  }
   if (options_.flow) {
     previous_ = frame.image;
     live_.previous_in_shot = true;
@@ -858,11 +900,24 @@ void FilmExtractor::Decode() {
   while (true) {
     VideoReadOptions read;
     read.start = start;
+    read.luma = true;
+    read.luma_step = LumaStep(info_);
     bool ended = false;
     try {
       VideoReader reader(film_.film, read);
       VideoFrame frame;
-      while (reader.Read(&frame)) {
+      // Colour only for candidates and, for their flow, the frames around
+      // them; the rest give their luma for cut detection. Frames come
+      // numbered in order, so the next number is known (not after a seek).
+      std::optional<int64_t> next;
+      const auto needs_color = [&] {
+        if (!next) return true;
+        const int64_t i = *next;
+        return Selected(i) || (options_.flow &&
+                               (Selected(i + 1) || (i > 0 && Selected(i - 1))));
+      };
+      while (reader.Read(&frame, needs_color())) {
+        next = frame.index + 1;
         last_time = frame.time_s;
         if (frame.index < live_.next_frame) {  // the frame before, primed
           previous_ = frame.image;

@@ -8,7 +8,8 @@
 namespace parallax {
 
 FrameSignature Fingerprint(const cv::Mat& view) {
-  THROW_CHECK(!view.empty() && view.type() == CV_8UC3);
+  THROW_CHECK(!view.empty() &&
+              (view.type() == CV_8UC3 || view.type() == CV_8UC1));
   FrameSignature signature;
   constexpr int kColumns = 16, kRows = 9;
   // About 200 x 150 samples whatever the size.
@@ -17,13 +18,15 @@ FrameSignature Fingerprint(const cv::Mat& view) {
   cv::Mat sums(kRows, kColumns, CV_32F, cv::Scalar(0));
   cv::Mat counts(kRows, kColumns, CV_32F, cv::Scalar(0));
   int total = 0;
+  const bool gray = view.channels() == 1;
   for (int y = 0; y < view.rows; y += step_y) {
-    const cv::Vec3b* row = view.ptr<cv::Vec3b>(y);
+    const uint8_t* row = view.ptr<uint8_t>(y);
     float* sum = sums.ptr<float>(y * kRows / view.rows);
     float* count = counts.ptr<float>(y * kRows / view.rows);
     for (int x = 0; x < view.cols; x += step_x) {
-      // Luma, near enough: (B + 2G + R) / 4.
-      const int luma = (row[x][0] + 2 * row[x][1] + row[x][2] + 2) >> 2;
+      // Colour: luma near enough, (B + 2G + R) / 4.
+      const uint8_t* p = row + (gray ? x : 3 * x);
+      const int luma = gray ? p[0] : (p[0] + 2 * p[1] + p[2] + 2) >> 2;
       signature.histogram[static_cast<size_t>(luma >> 3)] += 1;
       const int cell = x * kColumns / view.cols;
       sum[cell] += static_cast<float>(luma);

@@ -15,7 +15,8 @@ struct FrameSignature {
   cv::Mat thumbnail;                  // CV_32F 16x9, gray levels 0..255
 };
 
-// `view`: 8-bit BGR.
+// `view`: 8-bit luma (VideoReadOptions::luma: no colour conversion needed)
+// or BGR. A film's frames must all be given the same way.
 FrameSignature Fingerprint(const cv::Mat& view);
 
 // Half the L1 distance of the histograms: 0 = the same, 1 = disjoint.
