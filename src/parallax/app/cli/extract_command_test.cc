@@ -2,6 +2,7 @@
 // bars becomes a dataset and a report; bad flags are usage errors; a second
 // run refuses to replace the dataset unless told, resumes or overwrites.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <fstream>
@@ -10,6 +11,7 @@
 
 #include "parallax/app/cli/command_runner.h"
 #include "parallax/app/cli/commands.h"
+#include "parallax/io/video_test_util.h"
 #include "parallax/io/video_writer.h"
 #include "parallax/testing/command_line.h"
 #include "parallax/testing/testing.h"
@@ -145,6 +147,40 @@ TEST(ExtractCommand, WritesADatasetAndAReportAndKeepsItUnlessTold) {
   CapturedRun(overwrite, &code);
   EXPECT_EQ(code, kExitOk);
   EXPECT_TRUE(fs::exists(dir / "out/reports/pan.json"));
+}
+
+// A film as ffmpeg makes one: testsrc2 seen by two cameras 6 px apart
+// (one picture cropped at two places), letterboxed, side by side, with an
+// audio track. The disparity is known: 6 px, scaled with the sample.
+TEST(ExtractCommand, AnFfmpegFilmWithAudioGivesItsKnownDisparity) {
+  PARALLAX_SKIP_WITHOUT_FFMPEG();
+  testing::TempDir dir;
+  const fs::path film = dir / "film.mkv";
+  testing::RunFfmpeg(
+      testing::TestSource(3, 24, "320x180") +
+      " -filter_complex \"[0:v]split=2[a][b];"
+      "[a]crop=300:136:10:22,pad=300:180:0:22[l];"
+      "[b]crop=300:136:16:22,pad=300:180:0:22[r];[l][r]hstack[v]\""
+      " -map [v] -map 1:a -c:v libx264 -preset ultrafast -crf 12"
+      " -c:a aac -shortest " +
+      testing::Quote(film));
+  int code = 0;
+  const std::string log = CapturedRun(
+      {film.string(), "-o", (dir / "out").string(), "--every", "4", "--size",
+       "256x96", "--val-fraction", "0", "--min-matches", "10", "-q"},
+      &code);
+  ASSERT_EQ(code, kExitOk) << log;
+  std::ifstream in(dir / "out/reports/film.json");
+  const nlohmann::json report = nlohmann::json::parse(in);
+  EXPECT_EQ(report["layout"], "full side-by-side");
+  EXPECT_GE(report["written_train"].get<int>(), 10) << report.dump(1);
+  // The picture (300x136) is cut to 256:96 and shrunk by 256/300.
+  const double expected = 6.0 * 256 / 300;
+  EXPECT_NEAR(report["disparity_px"]["median"].get<double>(), expected, 0.5)
+      << report.dump(1);
+  EXPECT_LT(report["disparity_px"]["negative_share"].get<double>(), 0.05);
+  EXPECT_NE(report["recommended_flags"].get<std::string>().find("positive"),
+            std::string::npos);
 }
 
 }  // namespace

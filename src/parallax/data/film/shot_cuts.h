@@ -1,4 +1,10 @@
 // Scene cuts in a film, from a cheap fingerprint of every frame.
+//
+// infer/scene_cut.h serves the depth stabiliser and downsamples whole
+// frames; this one works from a sparse luma grid (VideoReadOptions::luma,
+// so most frames of a film are never converted to colour), compares
+// against the shot's own recent motion as well, and can be saved and
+// restored (a resumed extraction makes the same decisions).
 #pragma once
 
 #include <array>
