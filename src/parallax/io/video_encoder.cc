@@ -209,6 +209,9 @@ CodecContextPtr OpenEncoder(const EncoderChoice& choice,
   encoder->framerate = {spec.frame_rate.num, spec.frame_rate.den};
   encoder->sample_aspect_ratio = {1, 1};
   encoder->thread_count = options.threads;
+  if (options.keyframe_interval > 0) {
+    encoder->gop_size = options.keyframe_interval;
+  }
   // No version strings or other run-dependent bytes: the same input and
   // flags give the same file, so a resumed run can be checked.
   encoder->flags |= AV_CODEC_FLAG_BITEXACT;

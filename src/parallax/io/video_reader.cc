@@ -588,6 +588,8 @@ bool VideoReader::Read(VideoFrame* frame) { return Read(frame, true); }
 
 bool VideoReader::Read(VideoFrame* frame, bool color) {
   THROW_CHECK(frame != nullptr);
+  THROW_CHECK_MSG(color || impl_->options.luma,
+                  "Read without colour needs VideoReadOptions::luma");
   if (!impl_->failed.empty()) throw Error(impl_->failed);
   if (impl_->done) return false;
   try {

@@ -50,6 +50,9 @@ struct VideoEncodeOptions {
   std::string pix_fmt;
   // Encoder threads; 0 = one per core.
   int threads = 0;
+  // Frames between keyframes at most (seeking starts at one); 0 = the
+  // encoder's default (x264/x265: 250).
+  int keyframe_interval = 0;
   StereoTag stereo = StereoTag::kNone;
   // Container metadata, e.g. {"title", "..."}, {"comment", "..."}.
   std::map<std::string, std::string> metadata;

@@ -348,6 +348,22 @@ TEST_F(VideoWriterTest, TrimmedCopyFollowsTheFramesRead) {
   EXPECT_NEAR(ProbePackets(tail, "a:0").count, 0.6 * 48000 / 1024, 1.5);
 }
 
+TEST_F(VideoWriterTest, KeyframeIntervalIsKept) {
+  const fs::path path = dir_ / "gop.mp4";
+  VideoEncodeOptions options = Encoding("h264");
+  options.keyframe_interval = 10;
+  WritePattern(path, options, 40);
+  const std::string flags = Capture(
+      "ffprobe -v error -select_streams v -show_entries packet=flags -of csv " +
+      Quote(path));
+  int keyframes = 0;
+  for (size_t at = flags.find('K'); at != std::string::npos;
+       at = flags.find('K', at + 1)) {
+    ++keyframes;
+  }
+  EXPECT_GE(keyframes, 4) << flags;
+}
+
 TEST_F(VideoWriterTest, StereoTags) {
   const fs::path sbs = dir_ / "sbs.mp4";
   VideoEncodeOptions options = Encoding("h264");

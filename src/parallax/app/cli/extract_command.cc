@@ -146,9 +146,8 @@ int RunExtract(int argc, char** argv) {
       }
     }
     RefuseExistingOutputs(existing, policy);
-    if (policy == ExistingOutputs::kOverwrite) {
-      for (const fs::path& output : existing) fs::remove_all(output);
-    }
+    // Removed by the job, once every film has been checked.
+    options.overwrite = policy == ExistingOutputs::kOverwrite;
 
     InstallInterruptHandler();
     std::unique_ptr<ProgressBar> bar;

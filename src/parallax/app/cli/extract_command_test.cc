@@ -141,12 +141,20 @@ TEST(ExtractCommand, WritesADatasetAndAReportAndKeepsItUnlessTold) {
   EXPECT_EQ(CapturedRun(resume, &code).find("error"), std::string::npos);
   EXPECT_EQ(code, kExitOk);
   EXPECT_EQ(fs::last_write_time(dir / "out/reports/pan.json"), report_time);
-  // --overwrite: written anew.
+  // --overwrite: written anew; what was there before is gone.
+  std::ofstream(dir / "out/train/pan/stray.txt") << "old";
   std::vector<std::string> overwrite = args;
   overwrite.push_back("--overwrite");
+  // ...but not when another film in the list cannot be read.
+  std::vector<std::string> with_typo = overwrite;
+  with_typo.insert(with_typo.begin() + 1, (dir / "typo.mkv").string());
+  CapturedRun(with_typo, &code);
+  EXPECT_EQ(code, kExitError);
+  EXPECT_TRUE(fs::exists(dir / "out/train/pan/stray.txt"));
   CapturedRun(overwrite, &code);
   EXPECT_EQ(code, kExitOk);
   EXPECT_TRUE(fs::exists(dir / "out/reports/pan.json"));
+  EXPECT_FALSE(fs::exists(dir / "out/train/pan/stray.txt"));
 }
 
 // A film as ffmpeg makes one: testsrc2 seen by two cameras 6 px apart

@@ -9,6 +9,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <opencv2/imgproc.hpp>
 
 #include "parallax/data/film/picture_area.h"
@@ -31,7 +32,10 @@ using json = nlohmann::json;
 constexpr int kDetectFrames = 12;
 // Disparities kept per measured sample, and per film in the resume state.
 constexpr size_t kDisparitiesPerSample = 2000;
-constexpr size_t kDisparitiesKept = 40000;
+// The film's matched disparities are counted in bins of 1/4 pixel over
+// -width/2 .. width/2 (so every measured sample counts, in a state of a few
+// KB, and percentiles come out the same after a resume).
+constexpr double kBinsPerPixel = 4;
 // A damaged stretch is skipped by reopening this far after its start.
 constexpr double kDamageSkipS = 1.0;
 constexpr int kMaxDamaged = 50;
@@ -130,6 +134,12 @@ cv::Mat Resized(const cv::Mat& view, cv::Rect window, cv::Size size) {
   cv::resize(view(window), out, size, 0, 0,
              shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
   return out;
+}
+
+// A sparsely sampled luma can have an odd side: the packed split needs it
+// even (a column or row less changes no fingerprint).
+cv::Mat EvenSides(const cv::Mat& picture) {
+  return picture(cv::Rect(0, 0, picture.cols & ~1, picture.rows & ~1));
 }
 
 // ---------------------------------------------------------------- checks
@@ -375,16 +385,6 @@ bool IsValidationShot(const std::string& film, int shot, double fraction) {
   return static_cast<double>(hash >> 11) * 0x1.0p-53 < fraction;
 }
 
-double Percentile(std::vector<float> values, double p) {
-  if (values.empty()) return 0;
-  const size_t k =
-      std::min(values.size() - 1,
-               static_cast<size_t>(p * static_cast<double>(values.size())));
-  std::nth_element(values.begin(), values.begin() + static_cast<long>(k),
-                   values.end());
-  return values[k];
-}
-
 // ----------------------------------------------------------- the state
 
 // What decoding has done up to a frame: counters, and the memory of the
@@ -410,14 +410,35 @@ struct DecodeState {
 struct ResultState {
   int64_t written_train = 0, written_val = 0;
   std::map<std::string, int64_t> rejected;
-  std::vector<float> disparities;
+  std::vector<int64_t> disparity_bins;  // see kBinsPerPixel
 };
 
+size_t DisparityBins(const FilmExtractOptions& options) {
+  return static_cast<size_t>(kBinsPerPixel * options.size.width) + 1;
+}
+
+// The bin of disparity d; bin b covers [(b - c) / k, (b - c + 1) / k) with
+// c = width * k / 2, so 0 starts a bin and negative values are whole bins.
+size_t BinOf(double d, size_t bins) {
+  const double centre = static_cast<double>(bins - 1) / 2;
+  const double b = std::floor(d * kBinsPerPixel + centre);
+  return static_cast<size_t>(std::clamp(b, 0.0, static_cast<double>(bins - 1)));
+}
+
+double BinValue(size_t bin, size_t bins) {
+  const double centre = static_cast<double>(bins - 1) / 2;
+  return (static_cast<double>(bin) - centre + 0.5) / kBinsPerPixel;
+}
+
 struct FilmState {
+  // The film and the settings the samples were made with: a resumed run
+  // must have the same, or it would mix two datasets.
+  json job;
   DecodeState decode;                // as of the frame a resumed run starts at
   ResultState results;               // of every candidate before that frame
   std::vector<int64_t> shot_starts;  // per_shot mode: from the first pass
   bool shots_known = false;
+  int64_t frames_counted = 0;  // by the first pass
   std::vector<std::string> damaged;
   bool complete = false;
   double seconds = 0;
@@ -506,17 +527,42 @@ DecodeState DecodeOf(const json& j) {
   return d;
 }
 
+json JobJson(const FilmExtractOptions& o, const fs::path& film,
+             const FilmLayout& layout) {
+  std::error_code ec;
+  const uintmax_t bytes = fs::file_size(film, ec);
+  const char* flow = !o.flow                       ? "none"
+                     : *o.flow == FlowMethod::kDis ? "dis"
+                                                   : "farneback";
+  return {{"file", film.filename().string()},
+          {"bytes", ec ? 0 : bytes},
+          {"layout", layout.Name()},
+          {"size", fmt::format("{}x{}", o.size.width, o.size.height)},
+          {"every", o.every},
+          {"per_shot", o.per_shot},
+          {"flow", flow},
+          {"format", o.format},
+          {"val_fraction", o.val_fraction},
+          {"max_row_error", o.max_row_error_px},
+          {"max_disparity", o.max_disparity},
+          {"min_texture", o.min_texture},
+          {"min_matches", o.min_matches},
+          {"measure_every", o.measure_every}};
+}
+
 void SaveState(const FilmExtractOptions& options, const std::string& name,
                const FilmState& state) {
   json j;
   j["version"] = 1;
+  j["job"] = state.job;
   j["decode"] = DecodeJson(state.decode);
   j["results"] = {{"written_train", state.results.written_train},
                   {"written_val", state.results.written_val},
                   {"rejected", state.results.rejected},
-                  {"disparities", state.results.disparities}};
+                  {"disparity_bins", state.results.disparity_bins}};
   j["shot_starts"] = state.shot_starts;
   j["shots_known"] = state.shots_known;
+  j["frames_counted"] = state.frames_counted;
   j["damaged"] = state.damaged;
   j["complete"] = state.complete;
   j["seconds"] = state.seconds;
@@ -536,15 +582,18 @@ std::optional<FilmState> LoadState(const FilmExtractOptions& options,
       throw std::runtime_error("written by another version");
     }
     FilmState state;
+    state.job = j.at("job");
     state.decode = DecodeOf(j.at("decode"));
     const json& r = j.at("results");
     state.results.written_train = r.at("written_train").get<int64_t>();
     state.results.written_val = r.at("written_val").get<int64_t>();
     state.results.rejected =
         r.at("rejected").get<std::map<std::string, int64_t>>();
-    state.results.disparities = r.at("disparities").get<std::vector<float>>();
+    state.results.disparity_bins =
+        r.at("disparity_bins").get<std::vector<int64_t>>();
     state.shot_starts = j.at("shot_starts").get<std::vector<int64_t>>();
     state.shots_known = j.at("shots_known").get<bool>();
+    state.frames_counted = j.at("frames_counted").get<int64_t>();
     state.damaged = j.at("damaged").get<std::vector<std::string>>();
     state.complete = j.at("complete").get<bool>();
     state.seconds = j.at("seconds").get<double>();
@@ -572,17 +621,29 @@ void Summarize(const FilmExtractOptions& options, const FilmState& state,
   report.damaged = state.damaged;
   report.complete = state.complete;
   report.seconds = state.seconds;
-  const std::vector<float>& d = state.results.disparities;
-  report.disparity_samples = static_cast<int>(d.size());
+  const std::vector<int64_t>& bins = state.results.disparity_bins;
+  int64_t total = 0, negative = 0;
+  for (size_t b = 0; b < bins.size(); ++b) {
+    total += bins[b];
+    if (BinValue(b, bins.size()) < 0) negative += bins[b];
+  }
+  report.disparity_samples = static_cast<int>(total);
   report.recommended_flags.clear();
-  if (d.empty()) return;
-  report.disparity_low = Percentile(d, 0.01);
-  report.disparity_median = Percentile(d, 0.5);
-  report.disparity_high = Percentile(d, 0.99);
+  if (total == 0) return;
+  const auto percentile = [&](double p) {
+    const auto target = static_cast<int64_t>(p * static_cast<double>(total));
+    int64_t seen = 0;
+    for (size_t b = 0; b < bins.size(); ++b) {
+      seen += bins[b];
+      if (seen > target) return BinValue(b, bins.size());
+    }
+    return BinValue(bins.size() - 1, bins.size());
+  };
+  report.disparity_low = percentile(0.01);
+  report.disparity_median = percentile(0.5);
+  report.disparity_high = percentile(0.99);
   report.negative_share =
-      static_cast<double>(
-          std::count_if(d.begin(), d.end(), [](float v) { return v < 0; })) /
-      static_cast<double>(d.size());
+      static_cast<double>(negative) / static_cast<double>(total);
   const double reach =
       std::max(std::abs(report.disparity_low), std::abs(report.disparity_high));
   // Round the range up to the next 0.01 of the width, with a 20 % margin.
@@ -605,12 +666,15 @@ int LumaStep(const VideoInfo& info) {
 class FilmExtractor {
  public:
   FilmExtractor(const FilmExtractOptions& options, int index, std::string name,
-                ThreadPool& pool,
+                ChosenLayout layout, ThreadPool& pool,
                 const std::function<void(const FilmExtractProgress&)>& progress)
       : options_(options), index_(index), pool_(pool), progress_(progress) {
-    film_.options = &options;
-    film_.film = options.films[static_cast<size_t>(index)];
-    film_.name = std::move(name);
+    film_ = std::make_shared<FilmContext>();
+    film_->options = &options;
+    film_->film = options.films[static_cast<size_t>(index)];
+    film_->name = std::move(name);
+    film_->layout = layout.layout;
+    layout_ = std::move(layout);
   }
 
   FilmExtractReport Run();
@@ -634,6 +698,7 @@ class FilmExtractor {
                 DecodeState before);
   void Submit(Pending pending);
   void Collect(bool wait_all);
+  void MaybeSave();
   void DrainQuietly();
   void Apply(const CandidateResult& result);
   void Save();
@@ -644,10 +709,13 @@ class FilmExtractor {
   int index_;
   ThreadPool& pool_;
   const std::function<void(const FilmExtractProgress&)>& progress_;
-  FilmContext film_;
+  std::shared_ptr<FilmContext> film_;
   FilmState state_;  // state_.decode: where a resumed run starts
+  ChosenLayout layout_;
   VideoInfo info_;
   int64_t expected_frames_ = 0;
+  // The state before the candidate whose work failed: the resume point.
+  std::optional<DecodeState> failed_at_;
 
   // Decoding as it goes (DecodeState's memory, live).
   DecodeState live_;
@@ -664,7 +732,7 @@ void FilmExtractor::Progress(int64_t frame, bool first_pass) {
   FilmExtractProgress p;
   p.film = index_;
   p.films = static_cast<int>(options_.films.size());
-  p.name = film_.name;
+  p.name = film_->name;
   p.frame = frame;
   p.frames = expected_frames_;
   p.written = state_.results.written_train + state_.results.written_val;
@@ -689,37 +757,54 @@ bool FilmExtractor::Selected(int64_t frame) const {
   return false;
 }
 
-// per_shot mode: a pass over the whole film, fingerprints only.
+// per_shot mode: a pass over the whole film, fingerprints only. Damaged
+// stretches are skipped as the main pass skips them.
 void FilmExtractor::FindShots() {
-  VideoReadOptions read;
-  read.luma = true;
-  read.luma_step = LumaStep(info_);
-  VideoReader reader(film_.film, read);
   ShotCutDetector cuts;
   VideoFrame frame;
   int64_t count = 0;
+  double last_time = 0;
+  std::optional<VideoPosition> start;
   state_.shot_starts.clear();
-  while (true) {
+  for (int damaged = 0; damaged < kMaxDamaged; ++damaged) {
+    VideoReadOptions read;
+    read.start = start;
+    read.luma = true;
+    read.luma_step = LumaStep(info_);
     try {
-      if (!reader.Read(&frame, /*color=*/false)) break;
+      VideoReader reader(film_->film, read);
+      while (reader.Read(&frame, /*color=*/false)) {
+        last_time = frame.time_s;
+        const cv::Mat left =
+            SplitFilmFrame(EvenSides(frame.luma), film_->layout).first;
+        if (cuts.Next(Fingerprint(left))) {
+          state_.shot_starts.push_back(frame.index);
+        }
+        count = std::max(count, frame.index + 1);
+        if (count % 16 == 0) Progress(count, /*first_pass=*/true);
+      }
+      break;
+    } catch (const Cancelled&) {
+      throw;
     } catch (const Error&) {
-      break;  // the main pass reports damage
+      last_time += kDamageSkipS;  // the main pass reports the damage
+      if (last_time >= info_.duration_s) break;
+      start = VideoPosition::Seconds(last_time);
     }
-    const cv::Mat left = SplitFilmFrame(frame.luma, film_.layout).first;
-    if (cuts.Next(Fingerprint(left))) state_.shot_starts.push_back(frame.index);
-    if (++count % 16 == 0) Progress(count, /*first_pass=*/true);
   }
   expected_frames_ = std::max(expected_frames_, count);
+  state_.frames_counted = count;
   state_.shots_known = true;
 }
 
 void FilmExtractor::Submit(Pending pending) {
   auto shared = std::make_shared<Candidate>(std::move(pending.candidate));
-  const FilmContext* film = &film_;
-  in_flight_.push_back(
-      {shared->frame, std::move(pending.before), pool_.Submit([shared, film] {
-         return ProcessCandidate(*shared, *film);
-       })});
+  // The task owns what it reads, so nothing it uses can go away under it.
+  std::shared_ptr<const FilmContext> film = film_;
+  const int64_t frame = shared->frame;
+  std::future<CandidateResult> result =
+      pool_.Submit([shared, film] { return ProcessCandidate(*shared, *film); });
+  in_flight_.push_back({frame, std::move(pending.before), std::move(result)});
   Collect(false);
 }
 
@@ -732,10 +817,9 @@ void FilmExtractor::Apply(const CandidateResult& result) {
   } else {
     ++results.written_train;
   }
+  results.disparity_bins.resize(DisparityBins(options_), 0);
   for (const float d : result.disparities) {
-    if (results.disparities.size() < kDisparitiesKept) {
-      results.disparities.push_back(d);
-    }
+    ++results.disparity_bins[BinOf(d, results.disparity_bins.size())];
   }
 }
 
@@ -756,22 +840,34 @@ void FilmExtractor::Save() {
   } else {
     state_.decode = LiveState();
   }
-  SaveState(options_, film_.name, state_);
+  SaveState(options_, film_->name, state_);
   last_save_ = std::chrono::steady_clock::now();
 }
 
 // Applies finished results in frame order; waits while too many are in
-// work (bounded memory) or, with `wait_all`, for all of them.
+// work (bounded memory) or, with `wait_all`, for all of them. A task's
+// error (a full disk) comes out here, its candidate kept as the resume
+// point.
 void FilmExtractor::Collect(bool wait_all) {
   const size_t limit = static_cast<size_t>(2 * pool_.num_threads() + 2);
   while (!in_flight_.empty()) {
-    InFlight& first = in_flight_.front();
-    const bool ready = first.result.wait_for(std::chrono::seconds(0)) ==
-                       std::future_status::ready;
+    const bool ready =
+        in_flight_.front().result.wait_for(std::chrono::seconds(0)) ==
+        std::future_status::ready;
     if (!ready && !wait_all && in_flight_.size() <= limit) break;
-    Apply(first.result.get());
+    InFlight first = std::move(in_flight_.front());
     in_flight_.pop_front();
+    try {
+      Apply(first.result.get());
+    } catch (...) {
+      failed_at_ = std::move(first.before);
+      throw;
+    }
   }
+}
+
+// Between frames, every few seconds (--save-every).
+void FilmExtractor::MaybeSave() {
   if (std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                     last_save_)
           .count() >= options_.save_every_s) {
@@ -783,19 +879,16 @@ void FilmExtractor::Collect(bool wait_all) {
 // this object); those that succeeded count, in order, up to the first that
 // did not, which is where a resumed run starts.
 void FilmExtractor::DrainQuietly() {
-  bool in_order = true;
-  std::optional<DecodeState> stopped_at;
+  std::optional<DecodeState> stopped_at = failed_at_;
   while (!in_flight_.empty()) {
-    InFlight& first = in_flight_.front();
-    try {
-      if (!first.result.valid()) throw std::runtime_error("taken");
-      const CandidateResult result = first.result.get();
-      if (in_order) Apply(result);
-    } catch (...) {
-      if (in_order) stopped_at = first.before;
-      in_order = false;
-    }
+    InFlight first = std::move(in_flight_.front());
     in_flight_.pop_front();
+    try {
+      const CandidateResult result = first.result.get();
+      if (!stopped_at) Apply(result);
+    } catch (...) {
+      if (!stopped_at) stopped_at = std::move(first.before);
+    }
   }
   if (stopped_at) {
     state_.decode = *stopped_at;
@@ -821,13 +914,13 @@ void FilmExtractor::Consider(const VideoFrame& frame,
   }
   live_.last_accepted = signature;
   // The bars from the full picture (the luma is sampled sparsely).
-  area_.Add(SplitFilmFrame(frame.image, film_.layout).first);
+  area_.Add(SplitFilmFrame(frame.image, film_->layout).first);
   Candidate candidate;
   candidate.frame = frame.index;
   candidate.time_s = frame.time_s;
   candidate.shot = live_.shot;
   candidate.validation =
-      IsValidationShot(film_.name, live_.shot, options_.val_fraction);
+      IsValidationShot(film_->name, live_.shot, options_.val_fraction);
   candidate.measure = live_.measured++ % options_.measure_every == 0;
   candidate.area = area_.Area();
   candidate.current = frame.image;
@@ -848,7 +941,8 @@ void FilmExtractor::ReadFrame(const VideoFrame& frame) {
   if (Selected(frame.index)) before = LiveState();
   live_.next_frame = frame.index + 1;
   ++live_.frames_decoded;
-  const cv::Mat left_luma = SplitFilmFrame(frame.luma, film_.layout).first;
+  const cv::Mat left_luma =
+      SplitFilmFrame(EvenSides(frame.luma), film_->layout).first;
   const FrameSignature signature = Fingerprint(left_luma);
   bool cut = cuts_.Next(signature);
   int shot = cut ? live_.shot + 1 : live_.shot;
@@ -874,7 +968,9 @@ void FilmExtractor::ReadFrame(const VideoFrame& frame) {
     waiting_.reset();
     Submit(std::move(pending));
   }
-  if (before && !frame.image.empty()) {
+  if (before) {
+    // needs_color in Decode asks for colour for every selected frame.
+    THROW_CHECK(!frame.image.empty());
     Consider(frame, signature, std::move(*before));
   }
   if (options_.flow) {
@@ -884,19 +980,35 @@ void FilmExtractor::ReadFrame(const VideoFrame& frame) {
   if (live_.frames_decoded % 8 == 0) Progress(live_.frames_decoded, false);
 }
 
+// An error of the film's decoding (a damaged stretch), told apart from
+// the job's own errors (a full disk), which end the job.
+struct DecodeDamage {
+  std::string what;
+};
+
+template <typename F>
+auto DecodingOrDamage(F&& decode) -> decltype(decode()) {
+  try {
+    return decode();
+  } catch (const Cancelled&) {
+    throw;
+  } catch (const Error& error) {
+    throw DecodeDamage{error.what()};
+  }
+}
+
 void FilmExtractor::Decode() {
   live_ = state_.decode;
   cuts_.Restore(live_.cuts);
   area_.Restore(live_.area);
-  // A resumed run with flow reads the frame before too: the flow of the
-  // first candidate needs it.
-  const bool prime = options_.flow && live_.next_frame > 0;
+  // A resumed run reads the frame before its first one again: the flow of
+  // a first candidate needs it, and it gives the time a damaged stretch
+  // right after it is reported at (as the first run did).
   std::optional<VideoPosition> start;
-  if (live_.next_frame > 0) {
-    start = VideoPosition::Frame(live_.next_frame - (prime ? 1 : 0));
-  }
+  if (live_.next_frame > 0) start = VideoPosition::Frame(live_.next_frame - 1);
   double last_time = 0;
   int damaged = 0;
+  int64_t damaged_at = -1;
   while (true) {
     VideoReadOptions read;
     read.start = start;
@@ -904,7 +1016,8 @@ void FilmExtractor::Decode() {
     read.luma_step = LumaStep(info_);
     bool ended = false;
     try {
-      VideoReader reader(film_.film, read);
+      auto reader = DecodingOrDamage(
+          [&] { return std::make_unique<VideoReader>(film_->film, read); });
       VideoFrame frame;
       // Colour only for candidates and, for their flow, the frames around
       // them; the rest give their luma for cut detection. Frames come
@@ -916,7 +1029,8 @@ void FilmExtractor::Decode() {
         return Selected(i) || (options_.flow &&
                                (Selected(i + 1) || (i > 0 && Selected(i - 1))));
       };
-      while (reader.Read(&frame, needs_color())) {
+      while (DecodingOrDamage(
+          [&] { return reader->Read(&frame, needs_color()); })) {
         next = frame.index + 1;
         last_time = frame.time_s;
         if (frame.index < live_.next_frame) {  // the frame before, primed
@@ -924,18 +1038,22 @@ void FilmExtractor::Decode() {
           continue;
         }
         ReadFrame(frame);
+        MaybeSave();
       }
       ended = true;
-    } catch (const Cancelled&) {
-      throw;
-    } catch (const Error& error) {
-      const std::string damage =
-          fmt::format("after frame {} ({:.1f} s): {}", live_.next_frame - 1,
-                      last_time, error.what());
-      // A resumed run may meet a damage it has reported already.
-      if (std::find(state_.damaged.begin(), state_.damaged.end(), damage) ==
-          state_.damaged.end()) {
-        state_.damaged.push_back(damage);
+    } catch (const DecodeDamage& damage) {
+      // Reopening lands on the keyframe before the new start: until that
+      // is past the damage, the same damage comes back (reported once).
+      if (damaged_at != live_.next_frame) {
+        damaged_at = live_.next_frame;
+        const std::string entry =
+            fmt::format("after frame {} ({:.1f} s): {}", live_.next_frame - 1,
+                        last_time, damage.what);
+        // A resumed run may meet a damage it has reported already.
+        if (std::find(state_.damaged.begin(), state_.damaged.end(), entry) ==
+            state_.damaged.end()) {
+          state_.damaged.push_back(entry);
+        }
       }
       if (++damaged >= kMaxDamaged) {
         state_.damaged.push_back("too many damaged stretches: gave up here");
@@ -965,22 +1083,40 @@ void FilmExtractor::Decode() {
 
 FilmExtractReport FilmExtractor::Run() {
   const auto started = std::chrono::steady_clock::now();
-  info_ = ProbeVideo(film_.film);
+  info_ = ProbeVideo(film_->film);
   expected_frames_ = info_.frame_count;
+  const json job = JobJson(options_, film_->film, film_->layout);
   if (options_.resume) {
-    if (std::optional<FilmState> saved = LoadState(options_, film_.name)) {
+    if (std::optional<FilmState> saved = LoadState(options_, film_->name)) {
+      if (saved->job != job) {
+        std::vector<std::string> differ;
+        for (const auto& [key, value] : job.items()) {
+          if (!saved->job.contains(key) || saved->job[key] != value) {
+            differ.push_back(fmt::format("{} {} (now {})", key,
+                                         saved->job.value(key, json()).dump(),
+                                         value.dump()));
+          }
+        }
+        ThrowError(
+            "'{}': the samples in '{}' were made with other settings: {}. "
+            "Resume with those, or give --overwrite to start this film over",
+            film_->film.string(), options_.out.string(),
+            fmt::join(differ, ", "));
+      }
       state_ = std::move(*saved);
     }
   }
+  state_.job = job;
+  if (state_.shots_known) {
+    expected_frames_ = std::max(expected_frames_, state_.frames_counted);
+  }
   FilmExtractReport report;
-  report.film = film_.film;
-  report.name = film_.name;
+  report.film = film_->film;
+  report.name = film_->name;
   report.frame_rate = info_.frame_rate.value();
-  const ChosenLayout chosen = ChooseLayout(film_.film, options_, info_);
-  film_.layout = chosen.layout;
-  report.layout = chosen.layout;
-  report.layout_source = chosen.source;
-  report.layout_evidence = chosen.evidence;
+  report.layout = layout_.layout;
+  report.layout_source = layout_.source;
+  report.layout_evidence = layout_.evidence;
   if (state_.complete) {
     Summarize(options_, state_, report);
     return report;
@@ -1001,16 +1137,16 @@ FilmExtractReport FilmExtractor::Run() {
     // saved, so --resume goes on from the oldest candidate not finished.
     DrainQuietly();
     state_.seconds = elapsed();
-    SaveState(options_, film_.name, state_);
+    SaveState(options_, film_->name, state_);
     throw;
   }
   state_.decode = LiveState();
   state_.complete = true;
   state_.seconds = elapsed();
-  SaveState(options_, film_.name, state_);
+  SaveState(options_, film_->name, state_);
   Summarize(options_, state_, report);
   fs::create_directories(options_.out / "reports");
-  WriteFileAtomic(ReportPath(options_, film_.name),
+  WriteFileAtomic(ReportPath(options_, film_->name),
                   report.ToJson().dump(2) + "\n");
   return report;
 }
@@ -1085,6 +1221,8 @@ std::string FilmName(const fs::path& film) {
                       c == '-' || c == '_';
     if (!keep) c = '_';
   }
+  // Not hidden, and never "." or "..".
+  if (!name.empty() && name[0] == '.') name[0] = '_';
   return name.empty() ? "film" : name;
 }
 
@@ -1127,11 +1265,29 @@ std::vector<FilmExtractReport> ExtractFilms(
   WriteFileAtomic(options.out / ".extract-write-check", std::string("ok\n"));
   fs::remove(options.out / ".extract-write-check", ec);
 
+  // Every film's layout before any work: a 2D film third in the list
+  // should not wait for the first two.
+  std::vector<ChosenLayout> layouts;
+  for (const fs::path& film : options.films) {
+    layouts.push_back(ChooseLayout(film, options, ProbeVideo(film)));
+  }
+  if (options.overwrite) {
+    for (const std::string& name : names) {
+      for (const fs::path& output : FilmOutputs(options, name)) {
+        fs::remove_all(output, ec);
+        if (ec) {
+          ThrowError("cannot remove '{}' to start over: {}", output.string(),
+                     ec.message());
+        }
+      }
+    }
+  }
+
   ThreadPool pool(options.threads);
   std::vector<FilmExtractReport> reports;
   for (size_t i = 0; i < options.films.size(); ++i) {
-    FilmExtractor extractor(options, static_cast<int>(i), names[i], pool,
-                            progress);
+    FilmExtractor extractor(options, static_cast<int>(i), names[i],
+                            std::move(layouts[i]), pool, progress);
     reports.push_back(extractor.Run());
   }
   return reports;

@@ -54,8 +54,12 @@ struct FilmExtractOptions {
   double val_fraction = 0.05;
   // "png" (lossless) or "jpg" (quality 95, a fifth of the size).
   std::string format = "png";
-  // Continue each film where an earlier run stopped.
+  // Continue each film where an earlier run stopped (with the same
+  // settings: a state made with others is an error).
   bool resume = false;
+  // Replace what earlier runs wrote for these films; done only once every
+  // film has been opened and its layout found.
+  bool overwrite = false;
   // Sample workers (cropping, checks, flow, writing); 0 = one per core.
   int threads = 0;
   // How often the resume state is saved (after kill -9 or a power cut,
@@ -74,8 +78,9 @@ struct FilmExtractOptions {
   // Distinctive feature matches on their rows that the row check needs;
   // fewer and the candidate is rejected (nothing to check it with).
   int min_matches = 20;
-  // Every this many written samples, one is matched densely (semi-global
-  // matching) for the report's disparity range.
+  // Every this many candidates sent to the workers (frames that passed the
+  // cheap checks), one is matched densely (semi-global matching) for the
+  // report's disparity range, if it is written.
   int measure_every = 8;
 
   // Throws parallax::Error for values a user could have given.
@@ -127,9 +132,9 @@ struct FilmExtractProgress {
 
 // Extracts each film in turn. `progress` is called often; throwing from it
 // (Cancelled on Ctrl-C) stops the job after the samples in work are
-// written and the resume state saved. Throws parallax::Error naming the
-// film for a file that is not a packed 3D film, cannot be opened, or an
-// output that cannot be written (checked before any work).
+// written and the resume state saved. Before any work, throws
+// parallax::Error naming the film for a file that cannot be opened or is
+// not a packed 3D film, and for an output folder that cannot be written.
 std::vector<FilmExtractReport> ExtractFilms(
     const FilmExtractOptions& options,
     const std::function<void(const FilmExtractProgress&)>& progress = {});

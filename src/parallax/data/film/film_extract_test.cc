@@ -102,6 +102,7 @@ fs::path MakeFilm(const fs::path& path, const std::vector<Shot>& shots,
   encoding.codec = "h264";
   encoding.crf = 12;
   encoding.preset = "ultrafast";
+  encoding.keyframe_interval = 12;  // a keyframe every half second
   encoding.stereo = tag;
   VideoWriter writer(path, spec, encoding);
   for (size_t i = 0; i < frames.size(); ++i) {
@@ -260,7 +261,9 @@ TEST(FilmExtract, TakesTheContainerTagAndMeasuresSignedDisparity) {
       dir / "converging.mkv", {{Shot::kScene, 27, 24}, {Shot::kScene, 15, 24}},
       half_tb, /*converging=*/true, StereoTag::kTopBottomLeftFirst);
   FilmExtractOptions options = SmallOptions(film, dir / "out");
-  options.val_fraction = 0.5;
+  // The film's two shots draw 0.532 and 0.573 (IsValidationShot): one
+  // goes each way.
+  options.val_fraction = 0.55;
   const FilmExtractReport report = ExtractFilms(options).at(0);
   EXPECT_EQ(report.layout, half_tb);
   EXPECT_EQ(report.layout_source, "container tag");
@@ -297,9 +300,30 @@ TEST(FilmExtract, TakesTheContainerTagAndMeasuresSignedDisparity) {
                  pair.left.filename().replace_extension(".json"));
     EXPECT_EQ(meta["split"], val ? "val" : "train");
   }
+  // One shot each way (see val_fraction above).
+  EXPECT_EQ(train_shots.size(), 1u);
+  EXPECT_EQ(val_shots.size(), 1u);
   for (const std::string& shot : val_shots) {
     EXPECT_FALSE(train_shots.contains(shot)) << shot;
   }
+}
+
+// The files of two dataset folders are the same, byte for byte.
+void ExpectSameFiles(const fs::path& a, const fs::path& b,
+                     const std::string& context) {
+  for (const char* ext : {".png", ".exr", ".json"}) {
+    const std::vector<fs::path> files = Files(a, ext);
+    ASSERT_EQ(files, Files(b, ext)) << ext << ", " << context;
+    for (const fs::path& file : files) {
+      EXPECT_EQ(Bytes(a / file), Bytes(b / file)) << file << ", " << context;
+    }
+  }
+}
+
+nlohmann::json WithoutTime(const FilmExtractReport& report) {
+  nlohmann::json j = report.ToJson();
+  j.erase("seconds");
+  return j;
 }
 
 TEST(FilmExtract, ResumesAfterAnInterruptionWithTheSameSamples) {
@@ -308,12 +332,15 @@ TEST(FilmExtract, ResumesAfterAnInterruptionWithTheSameSamples) {
                                  FilmLayout{PackedLayout::kSideBySide, true});
   FilmExtractOptions whole = SmallOptions(film, dir / "whole");
   whole.flow = FlowMethod::kDis;
+  whole.every = 3;  // progress comes every 8 frames: some stops find a
+                    // candidate waiting for its next frame
   const FilmExtractReport expected = ExtractFilms(whole).at(0);
   EXPECT_EQ(expected.layout, (FilmLayout{PackedLayout::kSideBySide, true}));
 
-  // Stopped at several points (mid-shot, at cuts, while a candidate waits
-  // for its next frame), then resumed: the same report and the same bytes.
-  for (const int stop : {8, 40, 64, 96}) {
+  // Ctrl-C at several points (mid-shot; 24 and 32 end a shot; 16, 40, 64
+  // and 88 with a candidate waiting), then --resume: the same report and
+  // the same bytes.
+  for (const int stop : {16, 24, 32, 40, 64, 88}) {
     FilmExtractOptions parts = whole;
     parts.out = dir / fmt::format("parts{}", stop);
     EXPECT_THROW(ExtractFilms(parts,
@@ -325,44 +352,47 @@ TEST(FilmExtract, ResumesAfterAnInterruptionWithTheSameSamples) {
     parts.resume = true;
     const FilmExtractReport resumed = ExtractFilms(parts).at(0);
     EXPECT_TRUE(resumed.complete);
-    nlohmann::json a = expected.ToJson(), b = resumed.ToJson();
-    a.erase("seconds"), b.erase("seconds");
-    EXPECT_EQ(a, b) << "stopped at " << stop;
-    for (const char* ext : {".png", ".exr", ".json"}) {
-      const std::vector<fs::path> files = Files(dir / "whole/train", ext);
-      ASSERT_EQ(files, Files(parts.out / "train", ext)) << ext;
-      for (const fs::path& file : files) {
-        EXPECT_EQ(Bytes(dir / "whole/train" / file),
-                  Bytes(parts.out / "train" / file))
-            << file << ", stopped at " << stop;
-      }
-    }
+    EXPECT_EQ(WithoutTime(expected), WithoutTime(resumed))
+        << "stopped at " << stop;
+    ExpectSameFiles(dir / "whole/train", parts.out / "train",
+                    fmt::format("stopped at {}", stop));
   }
-  // kill -9: the state as last saved, and samples written after it.
-  {
+  // kill -9: the state as last saved (between two frames, with candidates
+  // in work), and samples written after it; resumed, the same again.
+  for (const int killed_at : {48, 72}) {
     FilmExtractOptions killed = whole;
-    killed.out = dir / "killed";
-    killed.save_every_s = 0;  // save at every step
-    std::string saved_at_50;
+    killed.out = dir / fmt::format("killed{}", killed_at);
+    killed.save_every_s = 0;  // save after every frame
+    std::string saved;
     ExtractFilms(killed, [&](const FilmExtractProgress& progress) {
-      if (progress.frame == 56)
-        saved_at_50 = Bytes(killed.out / ".extract/film.json");
+      if (progress.frame == killed_at) {
+        saved = Bytes(killed.out / ".extract/film.json");
+      }
     });
-    ASSERT_FALSE(saved_at_50.empty());
-    std::ofstream(killed.out / ".extract/film.json") << saved_at_50;
+    ASSERT_FALSE(saved.empty());
+    std::ofstream(killed.out / ".extract/film.json") << saved;
     fs::remove(killed.out / "reports/film.json");
     killed.resume = true;
-    nlohmann::json a = expected.ToJson(),
-                   b = ExtractFilms(killed).at(0).ToJson();
-    a.erase("seconds"), b.erase("seconds");
-    EXPECT_EQ(a, b);
+    EXPECT_EQ(WithoutTime(expected), WithoutTime(ExtractFilms(killed).at(0)))
+        << "killed at " << killed_at;
+    ExpectSameFiles(dir / "whole/train", killed.out / "train",
+                    fmt::format("killed at {}", killed_at));
   }
-  FilmExtractOptions parts = whole;
-  parts.out = dir / "parts40";
-  parts.resume = true;
   // A complete film is not read again.
-  const FilmExtractReport again = ExtractFilms(parts).at(0);
-  EXPECT_EQ(again.written_train, expected.written_train);
+  FilmExtractOptions again = whole;
+  again.out = dir / "parts40";
+  again.resume = true;
+  EXPECT_EQ(WithoutTime(ExtractFilms(again).at(0)), WithoutTime(expected));
+  // Resuming with other settings would mix two datasets: refused.
+  again.every = 5;
+  try {
+    ExtractFilms(again);
+    ADD_FAILURE() << "resumed with other settings";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("every 3 (now 5)"),
+              std::string::npos)
+        << error.what();
+  }
 }
 
 TEST(FilmExtract, PerShotSpreadsItsFramesOverEachShot) {
@@ -406,7 +436,51 @@ TEST(FilmExtract, SkipsAndReportsADamagedStretch) {
       << report.damaged[0];
   EXPECT_LT(report.frames_decoded, 104);
   EXPECT_GT(report.frames_decoded, 40);
-  EXPECT_GT(report.written_train, 2);
+  // Reading went on after the damage: a sample from beyond it.
+  const int damaged_after = std::stoi(report.damaged[0].substr(12));
+  int last_frame = -1;
+  for (const fs::path& meta : Files(dir / "out/train", ".json")) {
+    last_frame = std::max(
+        last_frame, ReadJson(dir / "out/train" / meta)["frame"].get<int>());
+  }
+  EXPECT_GT(last_frame, damaged_after + 24) << report.ToJson().dump(1);
+  EXPECT_EQ(report.damaged.size(), 1u) << report.ToJson().dump(1);
+}
+
+// Frames large enough that every frame's luma is sampled sparsely (step 2),
+// with an odd half: 1286x518 full side by side, views 643 wide.
+TEST(FilmExtract, ReadsFramesWhoseSampledLumaHasAnOddSide) {
+  testing::TempDir dir;
+  const auto [left, right] = Render(43, false);
+  cv::Mat left_view, right_view;
+  cv::resize(left(cv::Rect(0, 0, 320, 136)), left_view, {643, 274});
+  cv::resize(right(cv::Rect(0, 0, 320, 136)), right_view, {643, 274});
+  cv::Mat frame(518, 1286, CV_8UC3, cv::Scalar::all(0));
+  left_view.copyTo(frame(cv::Rect(0, 122, 643, 274)));
+  right_view.copyTo(frame(cv::Rect(643, 122, 643, 274)));
+  VideoOutputSpec spec;
+  spec.width = frame.cols;
+  spec.height = frame.rows;
+  spec.frame_rate = {24, 1};
+  VideoEncodeOptions encoding;
+  encoding.preset = "ultrafast";
+  encoding.crf = 14;
+  const fs::path film = dir / "wide.mp4";
+  {
+    VideoWriter writer(film, spec, encoding);
+    for (int t = 0; t < 10; ++t) writer.Write(frame, t);
+    writer.Finish();
+  }
+  FilmExtractOptions options = SmallOptions(film, dir / "out");
+  options.every = 4;
+  options.layout = FilmLayout{PackedLayout::kSideBySide, false};
+  const FilmExtractReport report = ExtractFilms(options).at(0);
+  EXPECT_TRUE(report.damaged.empty()) << report.damaged[0];
+  EXPECT_EQ(report.frames_decoded, 10);
+  EXPECT_EQ(report.shots, 1);
+  EXPECT_GE(report.written_train, 1);
+  // The stills after the first: near duplicates.
+  EXPECT_EQ(report.rejected.at("near duplicate (a still)"), 2);
 }
 
 TEST(FilmExtract, RefusesA2dFilmAndOutputsItCannotWrite) {

@@ -116,7 +116,7 @@ FilmLayout ParseFilmLayout(std::string_view name) {
 bool LooksHalf(cv::Size frame, PackedLayout packing) {
   if (frame.width <= 0 || frame.height <= 0) return false;
   if (packing == PackedLayout::kSideBySide) {
-    return 0.5 * frame.width / frame.height < 1.25;
+    return 0.5 * frame.width / frame.height < 1.3;
   }
   return frame.width / (0.5 * frame.height) > 2.9;
 }

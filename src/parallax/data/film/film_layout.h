@@ -45,8 +45,10 @@ struct FilmLayout {
 FilmLayout ParseFilmLayout(std::string_view name);
 
 // The half/full guess from the frame's shape alone: a side-by-side view
-// narrower than 1.25:1 or a top-bottom view wider than 2.9:1 is squeezed
-// (a film's picture is between 1.33:1 and 2.76:1).
+// narrower than 1.3:1 or a top-bottom view wider than 2.9:1 is squeezed.
+// Films are 1.33:1 to 2.76:1, but encodes crop them (a half side-by-side
+// scope film cropped to 1920x800 has 1.2:1 views), and 4:3 full
+// side-by-side views are 1.33:1.
 bool LooksHalf(cv::Size frame, PackedLayout packing);
 
 // The (left, right) views of a packed frame, as stored (half views still

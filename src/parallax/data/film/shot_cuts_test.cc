@@ -39,6 +39,27 @@ TEST(ShotCuts, CutsBetweenScenesNotWithinAPan) {
   EXPECT_EQ(cuts, (std::vector<int>{0, 12, 24, 48}));
 }
 
+// A detector restored from another's state decides as that one would (a
+// resumed extraction depends on it), the relative test's memory of the
+// shot's motion included.
+TEST(ShotCuts, RestoredStateDecidesTheSame) {
+  std::vector<FrameSignature> frames;
+  for (int t = 0; t < 10; ++t) frames.push_back(Fingerprint(Scene(7, t)));
+  frames.push_back(Fingerprint(Scene(7, 60)));  // a jump within the scene
+  for (int t = 0; t < 4; ++t) frames.push_back(Fingerprint(Scene(8, t)));
+  ShotCutDetector first;
+  for (size_t i = 0; i < 6; ++i) first.Next(frames[i]);
+  ShotCutDetector restored;
+  restored.Restore(first.state());
+  int cuts = 0;
+  for (size_t i = 6; i < frames.size(); ++i) {
+    const bool a = first.Next(frames[i]);
+    EXPECT_EQ(restored.Next(frames[i]), a) << i;
+    cuts += a;
+  }
+  EXPECT_GE(cuts, 1);  // scene 8 at least
+}
+
 TEST(ShotCuts, SignatureDistances) {
   const FrameSignature a = Fingerprint(Scene(1, 0));
   EXPECT_EQ(HistogramDistance(a, a), 0);
