@@ -11,6 +11,7 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -21,6 +22,7 @@
 #include <opencv2/video.hpp>
 
 #include "parallax/data/optic_flow.h"
+#include "parallax/io/image_io.h"
 
 namespace parallax {
 namespace {
@@ -119,6 +121,49 @@ void BM_ComputeOpticFlow(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ComputeOpticFlow)->Unit(benchmark::kMillisecond);
+
+// How `parallax extract` stores a frame's two flows (to the previous and
+// the next frame, normalised): 4-channel half-float EXR. Arg 0: zip (the
+// EXR default), 1: PIZ, 2: PIZ after rounding to 1/64 (what extract
+// writes). Counter: bytes per file.
+void BM_EncodeFlowExr(benchmark::State& state) {
+  const std::vector<cv::Mat> frames = Frames(0);
+  if (frames.size() < 3) {
+    state.SkipWithError("shared stereo data not found");
+    return;
+  }
+  if (!ExrSupported()) {  // also switches OpenCV's EXR codec on
+    state.SkipWithError("no EXR in this OpenCV build");
+    return;
+  }
+  cv::Mat to_previous = ComputeOpticFlow(frames[1], frames[0]);
+  cv::Mat to_next = ComputeOpticFlow(frames[1], frames[2]);
+  NormalizeFlowMagnitude(to_previous);
+  NormalizeFlowMagnitude(to_next);
+  cv::Mat packed(to_previous.size(), CV_32FC4);
+  const cv::Mat inputs[] = {to_previous, to_next};
+  const int from_to[] = {0, 0, 1, 1, 2, 2, 3, 3};
+  cv::mixChannels(inputs, 2, &packed, 1, from_to, 4);
+  const int mode = static_cast<int>(state.range(0));
+  std::vector<uchar> bytes;
+  const std::vector<int> params = {cv::IMWRITE_EXR_TYPE,
+                                   cv::IMWRITE_EXR_TYPE_HALF,
+                                   cv::IMWRITE_EXR_COMPRESSION,
+                                   mode == 0 ? cv::IMWRITE_EXR_COMPRESSION_ZIP
+                                             : cv::IMWRITE_EXR_COMPRESSION_PIZ};
+  for (auto _ : state) {
+    cv::Mat values = packed;
+    if (mode == 2) {
+      values = packed.clone();
+      values.forEach<cv::Vec4f>([](cv::Vec4f& v, const int*) {
+        for (int c = 0; c < 4; ++c) v[c] = std::round(v[c] * 64) / 64;
+      });
+    }
+    cv::imencode(".exr", values, bytes, params);
+  }
+  state.counters["bytes"] = static_cast<double>(bytes.size());
+}
+BENCHMARK(BM_EncodeFlowExr)->DenseRange(0, 2)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace parallax
