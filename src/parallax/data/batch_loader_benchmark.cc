@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "parallax/data/batch_loader.h"
+#include "parallax/testing/shared_data.h"
 
 namespace parallax {
 namespace {
@@ -18,13 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::optional<fs::path> TrainDir() {
-  if (const char* dir = std::getenv("PARALLAX_SHARED_STEREO")) {
-    return fs::path(dir) / "train";
-  }
-  const fs::path candidate = fs::path(PARALLAX_SOURCE_DIR) / ".." / "shared" /
-                             "data" / "stereo" / "train";
-  if (fs::is_directory(candidate)) return candidate;
-  return std::nullopt;
+  return testing::SharedStereoTrainDir(PARALLAX_SOURCE_DIR);
 }
 
 void BM_BatchLoader(benchmark::State& state) {

@@ -23,6 +23,7 @@
 
 #include "parallax/data/optic_flow.h"
 #include "parallax/io/image_io.h"
+#include "parallax/testing/shared_data.h"
 
 namespace parallax {
 namespace {
@@ -30,13 +31,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::optional<fs::path> TrainDir() {
-  if (const char* dir = std::getenv("PARALLAX_SHARED_STEREO")) {
-    return fs::path(dir) / "train";
-  }
-  const fs::path candidate = fs::path(PARALLAX_SOURCE_DIR) / ".." / "shared" /
-                             "data" / "stereo" / "train";
-  if (fs::is_directory(candidate)) return candidate;
-  return std::nullopt;
+  return testing::SharedStereoTrainDir(PARALLAX_SOURCE_DIR);
 }
 
 // Eight consecutive gray frames of a sequence at 640x256.

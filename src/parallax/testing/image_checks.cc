@@ -21,6 +21,21 @@ cv::Mat NoiseTexture(cv::Size size, int seed, double sigma) {
   return texture;
 }
 
+cv::Mat MultiScaleTexture(cv::Size size, int seed) {
+  cv::RNG rng(static_cast<uint64_t>(seed));
+  cv::Mat sum(size, CV_32FC3, cv::Scalar::all(0));
+  for (const double sigma : {1.5, 6.0, 20.0}) {
+    cv::Mat noise(size, CV_32FC3);
+    rng.fill(noise, cv::RNG::NORMAL, 0, 1);
+    cv::GaussianBlur(noise, noise, {0, 0}, sigma);
+    cv::normalize(noise, noise, -60, 60, cv::NORM_MINMAX);
+    sum += noise;
+  }
+  cv::Mat out;
+  sum.convertTo(out, CV_8UC3, 1, 128);
+  return out;
+}
+
 BuiltStereoPair WallAndSquarePair(cv::Size size, cv::Rect square,
                                   int wall_disparity, int square_disparity,
                                   double sigma) {

@@ -13,6 +13,10 @@ double Sharpness(const cv::Mat& image, const cv::Rect& area);
 // `sigma` pixels: texture that matching and networks can lock on to.
 cv::Mat NoiseTexture(cv::Size size, int seed, double sigma);
 
+// 8-bit colour noise blurred at 1.5, 6 and 20 pixels and summed: blobs of
+// every size, detail everywhere (for block matching and features).
+cv::Mat MultiScaleTexture(cv::Size size, int seed);
+
 // A rectified pair with known disparities: a textured `square` (left-view
 // pixels) at `square_disparity` over a textured wall at `wall_disparity`.
 // Left pixel x sees the right view at x - d. Textures: NoiseTexture with

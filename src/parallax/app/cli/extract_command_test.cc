@@ -14,6 +14,7 @@
 #include "parallax/io/video_test_util.h"
 #include "parallax/io/video_writer.h"
 #include "parallax/testing/command_line.h"
+#include "parallax/testing/image_checks.h"
 #include "parallax/testing/testing.h"
 
 namespace parallax {
@@ -26,26 +27,10 @@ int Extract(std::vector<std::string> args) {
                                  "parallax-extract");
 }
 
-// Blobs of colour at several scales: a scene with detail everywhere.
-cv::Mat Scene(cv::Size size) {
-  cv::RNG rng(3);
-  cv::Mat sum(size, CV_32FC3, cv::Scalar::all(0));
-  for (const double sigma : {2.0, 6.0, 18.0}) {
-    cv::Mat noise(size, CV_32FC3);
-    rng.fill(noise, cv::RNG::NORMAL, 0, 1);
-    cv::GaussianBlur(noise, noise, {0, 0}, sigma);
-    cv::normalize(noise, noise, -60, 60, cv::NORM_MINMAX);
-    sum += noise;
-  }
-  cv::Mat out;
-  sum.convertTo(out, CV_8UC3, 1, 128);
-  return out;
-}
-
 // 36 frames of a 2 px/frame pan, both views (disparity 4 to 12 px, larger
 // lower down), with 16-row bars, full side-by-side 2 x 256x144.
 fs::path MakeFilm(const fs::path& path) {
-  const cv::Mat scene = Scene({400, 112});
+  const cv::Mat scene = testing::MultiScaleTexture({400, 112}, 3);
   VideoOutputSpec spec;
   spec.width = 512;
   spec.height = 144;

@@ -4,25 +4,14 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "parallax/testing/image_checks.h"
 #include "parallax/util/check.h"
 
 namespace parallax {
 namespace {
 
-// A picture with detail at several scales (blurred noise), 8-bit BGR.
 cv::Mat Texture(cv::Size size, int seed) {
-  cv::RNG rng(static_cast<uint64_t>(seed));
-  cv::Mat sum(size, CV_32FC3, cv::Scalar::all(0));
-  for (const double sigma : {1.5, 6.0, 20.0}) {
-    cv::Mat noise(size, CV_32FC3);
-    rng.fill(noise, cv::RNG::NORMAL, 0, 1);
-    cv::GaussianBlur(noise, noise, {0, 0}, sigma);
-    cv::normalize(noise, noise, -60, 60, cv::NORM_MINMAX);
-    sum += noise;
-  }
-  cv::Mat out;
-  sum.convertTo(out, CV_8UC3, 1, 128);
-  return out;
+  return testing::MultiScaleTexture(size, seed);
 }
 
 // Two views of one scene: the right view is the left moved by a disparity
