@@ -12,6 +12,7 @@
 #include <fmt/ranges.h>
 #include <opencv2/imgproc.hpp>
 
+#include "parallax/data/batch_loader.h"
 #include "parallax/data/film/picture_area.h"
 #include "parallax/data/film/shot_cuts.h"
 #include "parallax/data/row_alignment.h"
@@ -372,17 +373,14 @@ CandidateResult ProcessCandidate(const Candidate& candidate,
 }
 
 // A shot goes to validation with probability val_fraction, drawn from the
-// film's name and the shot's number (FNV-1a, then a mix).
+// film's name (FNV-1a) and the shot's number (the loader's MixSeed).
 bool IsValidationShot(const std::string& film, int shot, double fraction) {
-  uint64_t hash = 1469598103934665603ull;
+  uint64_t name = 1469598103934665603ull;
   for (const char c : film) {
-    hash = (hash ^ static_cast<uint8_t>(c)) * 1099511628211ull;
+    name = (name ^ static_cast<uint8_t>(c)) * 1099511628211ull;
   }
-  hash ^= static_cast<uint64_t>(shot) * 0x9E3779B97F4A7C15ull;
-  hash ^= hash >> 31;
-  hash *= 0xBF58476D1CE4E5B9ull;
-  hash ^= hash >> 29;
-  return static_cast<double>(hash >> 11) * 0x1.0p-53 < fraction;
+  const uint64_t draw = MixSeed(name, static_cast<uint64_t>(shot));
+  return static_cast<double>(draw >> 11) * 0x1.0p-53 < fraction;
 }
 
 // ----------------------------------------------------------- the state
@@ -697,6 +695,7 @@ class FilmExtractor {
   void Consider(const VideoFrame& frame, const FrameSignature& signature,
                 DecodeState before);
   void Submit(Pending pending);
+  void SubmitWaiting(const cv::Mat& next);
   void Collect(bool wait_all);
   void MaybeSave();
   void DrainQuietly();
@@ -806,6 +805,15 @@ void FilmExtractor::Submit(Pending pending) {
       pool_.Submit([shared, film] { return ProcessCandidate(*shared, *film); });
   in_flight_.push_back({frame, std::move(pending.before), std::move(result)});
   Collect(false);
+}
+
+// The candidate waiting for its next frame, with it; none (a cut, the
+// end, a damaged stretch): flow to the frame itself.
+void FilmExtractor::SubmitWaiting(const cv::Mat& next) {
+  waiting_->candidate.next = next.empty() ? waiting_->candidate.current : next;
+  Pending pending = std::move(*waiting_);
+  waiting_.reset();
+  Submit(std::move(pending));
 }
 
 void FilmExtractor::Apply(const CandidateResult& result) {
@@ -962,11 +970,7 @@ void FilmExtractor::ReadFrame(const VideoFrame& frame) {
     live_.previous_in_shot = false;
   }
   if (waiting_) {
-    waiting_->candidate.next =
-        cut || frame.image.empty() ? waiting_->candidate.current : frame.image;
-    Pending pending = std::move(*waiting_);
-    waiting_.reset();
-    Submit(std::move(pending));
+    SubmitWaiting(cut || frame.image.empty() ? cv::Mat() : frame.image);
   }
   if (before) {
     // needs_color in Decode asks for colour for every selected frame.
@@ -1064,21 +1068,11 @@ void FilmExtractor::Decode() {
       if (last_time >= info_.duration_s) ended = true;
       start = VideoPosition::Seconds(last_time);
       live_.previous_in_shot = false;
-      if (waiting_) {  // its next frame is lost
-        waiting_->candidate.next = waiting_->candidate.current;
-        Pending pending = std::move(*waiting_);
-        waiting_.reset();
-        Submit(std::move(pending));
-      }
+      if (waiting_) SubmitWaiting(cv::Mat());  // its next frame is lost
     }
     if (ended) break;
   }
-  if (waiting_) {  // the last frame of the film
-    waiting_->candidate.next = waiting_->candidate.current;
-    Pending pending = std::move(*waiting_);
-    waiting_.reset();
-    Submit(std::move(pending));
-  }
+  if (waiting_) SubmitWaiting(cv::Mat());  // the last frame of the film
 }
 
 FilmExtractReport FilmExtractor::Run() {
