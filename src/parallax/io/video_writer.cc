@@ -5,6 +5,7 @@
 #include <limits>
 #include <random>
 
+#include "parallax/io/audio_track_encoder.h"
 #include "parallax/io/video_convert.h"
 #include "parallax/io/video_encoder.h"
 #include "parallax/io/video_ffmpeg.h"
@@ -38,6 +39,9 @@ void VideoOutputSpec::Check() const {
   }
   THROW_CHECK_MSG(time_base == Rational{} || time_base.valid(),
                   "invalid time base {}/{}", time_base.num, time_base.den);
+  THROW_CHECK_MSG(audio.length == 0 || copy_streams_from.empty(),
+                  "a video gets its audio copied or encoded, not both");
+  THROW_CHECK_MSG(audio.length == 0 || audio.fill, "audio without samples");
 }
 
 struct VideoWriter::Impl {
@@ -52,6 +56,7 @@ struct VideoWriter::Impl {
   CodecContextPtr encoder;
   std::unique_ptr<MatToFrame> converter;
   std::unique_ptr<StreamCopier> copier;
+  std::unique_ptr<AudioTrackEncoder> audio;
   std::optional<double> copy_start, copy_end;  // output seconds
   PacketPtr packet = NewPacket();
 
@@ -135,9 +140,9 @@ struct VideoWriter::Impl {
       packet->stream_index = video_stream->index;
       av_packet_rescale_ts(packet.get(), encoder->time_base,
                            video_stream->time_base);
-      if (copier) {
-        copier->CopyUntil(ToSeconds(packet->dts, video_stream->time_base));
-      }
+      const double dts_s = ToSeconds(packet->dts, video_stream->time_base);
+      if (copier) copier->CopyUntil(dts_s);
+      if (audio) audio->EncodeUntil(dts_s);
       ClearLoggedError();
       ret = av_interleaved_write_frame(output.get(), packet.get());
       if (ret < 0) {
@@ -168,6 +173,7 @@ struct VideoWriter::Impl {
     if (ret < 0) ThrowEncodeError(ret);
     WritePackets();
     if (copier) copier->CopyUntil(std::numeric_limits<double>::infinity());
+    if (audio) audio->EncodeUntil(std::numeric_limits<double>::infinity());
     ClearLoggedError();
     ret = av_write_trailer(output.get());
     if (ret >= 0) ret = avio_closep(&output->pb);
@@ -246,6 +252,9 @@ VideoWriter::VideoWriter(const fs::path& path, const VideoOutputSpec& spec,
   if (!spec.copy_streams_from.empty()) {
     impl.copier =
         std::make_unique<StreamCopier>(spec.copy_streams_from, raw, path);
+  }
+  if (spec.audio.length > 0) {
+    impl.audio = std::make_unique<AudioTrackEncoder>(spec.audio, raw, path);
   }
   // The file is created last, so a rejected setup leaves nothing behind.
   ClearLoggedError();

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -58,6 +59,18 @@ struct VideoEncodeOptions {
   std::map<std::string, std::string> metadata;
 };
 
+// Sound made by the caller (a synthetic film's soundtrack), encoded as the
+// file's audio track: AAC in MP4, MOV, MKV and AVI, Opus or Vorbis in WebM.
+struct AudioSource {
+  int sample_rate = 48000;
+  int channels = 2;
+  int64_t length = 0;  // samples per channel; 0 = no audio
+  // Writes `count` interleaved samples per channel, starting at sample
+  // `first`, into `out` (count * channels floats in [-1, 1]). Called from
+  // the thread that calls VideoWriter::Write() and Finish(), in order.
+  std::function<void(int64_t first, int count, float* out)> fill;
+};
+
 struct VideoOutputSpec {
   // Frame size; every frame written must have it. h264/h265 with 4:2:0
   // pixel formats need even sides.
@@ -86,6 +99,10 @@ struct VideoOutputSpec {
   // first one's time and the end of the last), which the writer knows
   // exactly, whatever the reader was asked for.
   bool trim_copied_streams = false;
+  // Audio to encode instead of copying it (length 0 = none); not together
+  // with copy_streams_from. It is written interleaved with the video as
+  // the frames arrive; audio beyond the last frame is still written.
+  AudioSource audio;
 
   // Throws parallax::Error for values a user could have given.
   void Check() const;

@@ -515,5 +515,69 @@ TEST_F(VideoWriterTest, RejectsBadSettings) {
   EXPECT_TRUE(FolderHolds(dir_.path(), 1));
 }
 
+// Audio made by the caller is encoded beside the video: two tones, one per
+// channel, read back by the ffmpeg CLI at the right pitch, level and length.
+TEST(VideoWriterAudio, EncodesTheCallersSoundAsAnAudioTrack) {
+  PARALLAX_SKIP_WITHOUT_FFMPEG();
+  testing::TempDir dir;
+  for (const char* name : {"tones.mp4", "tones.mkv"}) {
+    const fs::path path = dir / name;
+    VideoOutputSpec spec = OutputSpec(160, 96, {24, 1});
+    spec.audio.sample_rate = 48000;
+    spec.audio.channels = 2;
+    spec.audio.length = 2 * 48000;  // as long as the 48 frames
+    int64_t expected_first = 0;
+    spec.audio.fill = [&](int64_t first, int count, float* out) {
+      EXPECT_EQ(first, expected_first);  // in order, no gaps
+      expected_first = first + count;
+      for (int i = 0; i < count; ++i) {
+        const double t = static_cast<double>(first + i) / 48000;
+        out[2 * i] = static_cast<float>(0.5 * std::sin(2 * CV_PI * 440 * t));
+        out[2 * i + 1] =
+            static_cast<float>(0.25 * std::sin(2 * CV_PI * 660 * t));
+      }
+    };
+    VideoWriter writer(path, spec, Encoding("h264"));
+    for (int i = 0; i < 48; ++i) {
+      writer.Write(PatternFrame(160, 96, i, CV_8UC3), i);
+    }
+    writer.Finish();
+    EXPECT_EQ(expected_first, 2 * 48000);
+
+    const std::string streams = ProbeStreamsText(path);
+    EXPECT_TRUE(Contains(streams, "codec_name=aac")) << name;
+    EXPECT_TRUE(Contains(streams, "sample_rate=48000")) << name;
+    EXPECT_TRUE(Contains(streams, "channels=2")) << name;
+    const testing::PacketTimes audio = ProbePackets(path, "a:0");
+    EXPECT_NEAR(audio.end_s - audio.first_s, 2.0, 0.05) << name;
+
+    // Decoded, each channel correlates with its own tone only.
+    const fs::path raw = dir / (std::string(name) + ".f32");
+    RunFfmpeg("-i " + Quote(path) + " -map a:0 -f f32le -ac 2 -ar 48000 " +
+              Quote(raw));
+    std::vector<float> pcm(fs::file_size(raw) / sizeof(float));
+    std::ifstream in(raw, std::ios::binary);
+    in.read(reinterpret_cast<char*>(pcm.data()),
+            static_cast<std::streamsize>(pcm.size() * sizeof(float)));
+    const size_t frames = pcm.size() / 2;
+    EXPECT_NEAR(static_cast<double>(frames), 2 * 48000, 2048) << name;
+    // Amplitude of frequency `hz` in a channel over the middle second,
+    // whatever the phase (the encoder's delay shifts it).
+    const auto amplitude = [&](int channel, double hz) {
+      double c = 0, s = 0;
+      for (size_t i = 24000; i < 72000 && i < frames; ++i) {
+        const double v = pcm[2 * i + static_cast<size_t>(channel)];
+        c += v * std::cos(2 * CV_PI * hz * static_cast<double>(i) / 48000);
+        s += v * std::sin(2 * CV_PI * hz * static_cast<double>(i) / 48000);
+      }
+      return 2 * std::hypot(c, s) / 48000;
+    };
+    EXPECT_NEAR(amplitude(0, 440), 0.5, 0.03) << name;
+    EXPECT_NEAR(amplitude(1, 660), 0.25, 0.02) << name;
+    EXPECT_LT(amplitude(0, 660), 0.02) << name;
+    EXPECT_LT(amplitude(1, 440), 0.02) << name;
+  }
+}
+
 }  // namespace
 }  // namespace parallax
