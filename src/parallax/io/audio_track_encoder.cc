@@ -20,8 +20,8 @@ namespace {
 // except that AAC is taken wherever the container holds it (FFmpeg's
 // Matroska default is Vorbis, which Debian's FFmpeg may lack).
 const AVCodec* AudioEncoderFor(const AVOutputFormat& container) {
-  if (avformat_query_codec(&container, AV_CODEC_ID_AAC,
-                           FF_COMPLIANCE_NORMAL) == 1) {
+  if (avformat_query_codec(&container, AV_CODEC_ID_AAC, FF_COMPLIANCE_NORMAL) ==
+      1) {
     if (const AVCodec* aac = avcodec_find_encoder(AV_CODEC_ID_AAC)) return aac;
   }
   for (const AVCodecID id : {container.audio_codec, AV_CODEC_ID_OPUS,
@@ -63,8 +63,8 @@ AudioTrackEncoder::AudioTrackEncoder(const AudioSource& source,
   }
   const AVCodec* codec = AudioEncoderFor(*output->oformat);
   if (codec == nullptr) {
-    ThrowError("{}: FFmpeg has no audio encoder for {} files",
-               path_.string(), output->oformat->name);
+    ThrowError("{}: FFmpeg has no audio encoder for {} files", path_.string(),
+               output->oformat->name);
   }
   const AVSampleFormat format = ChooseSampleFormat(*codec);
   if (format == AV_SAMPLE_FMT_NONE) {
@@ -134,8 +134,8 @@ void AudioTrackEncoder::EncodeUntil(double output_seconds) {
           ? source_.length
           : std::min<int64_t>(
                 source_.length,
-                static_cast<int64_t>(std::ceil(
-                    std::max(0.0, output_seconds) * source_.sample_rate)));
+                static_cast<int64_t>(std::ceil(std::max(0.0, output_seconds) *
+                                               source_.sample_rate)));
   while (next_sample_ < until) {
     const int count = static_cast<int>(
         std::min<int64_t>(frame_size, source_.length - next_sample_));
@@ -151,8 +151,8 @@ void AudioTrackEncoder::EncodeUntil(double output_seconds) {
       throw std::bad_alloc();
     }
     const bool planar = av_sample_fmt_is_planar(c.sample_fmt);
-    const bool floats = c.sample_fmt == AV_SAMPLE_FMT_FLT ||
-                        c.sample_fmt == AV_SAMPLE_FMT_FLTP;
+    const bool floats =
+        c.sample_fmt == AV_SAMPLE_FMT_FLT || c.sample_fmt == AV_SAMPLE_FMT_FLTP;
     for (int i = 0; i < count; ++i) {
       for (int ch = 0; ch < channels; ++ch) {
         float v = interleaved_[static_cast<size_t>(i) * channels + ch];

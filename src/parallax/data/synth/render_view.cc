@@ -637,7 +637,9 @@ ShadowMap BuildShadowMap(const Scene& scene, int size) {
   map.v = Cross(map.w, map.u);
   // Centred on the ground ahead of the rig.
   const V3 forward = Normalize(V3{scene.rig.axes.r2.x, 0, scene.rig.axes.r2.z});
-  map.center = scene.rig.center + forward * scene.shadow_focus_m;
+  map.center = scene.shadow_anchored
+                   ? scene.shadow_center
+                   : scene.rig.center + forward * scene.shadow_focus_m;
   map.half_extent = scene.shadow_half_extent_m;
   map.center.y = 0;
   map.depth.create(size, size, CV_32FC1);

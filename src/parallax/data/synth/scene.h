@@ -148,6 +148,10 @@ struct Scene {
   // rig, `shadow_half_extent_m` to each side: rooms need finer shadows.
   float shadow_focus_m = 20;
   float shadow_half_extent_m = 30;
+  // Films: the shadow map stays where the shot's first frame put it, or
+  // its texels would slide with the camera and the shadow edges shimmer.
+  bool shadow_anchored = false;
+  V3 shadow_center;
 };
 
 struct SceneOptions {

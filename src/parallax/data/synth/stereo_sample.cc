@@ -211,6 +211,8 @@ StereoSample RenderStereoSample(const Scene& scene,
   ApplySensor(sample.left, scene.effects, noise);
   ApplySensor(sample.right, scene.effects, noise);
   sample.meta = Describe(scene, textures, sample.disp_left);
+  sample.render_left = left;
+  sample.render_right = right;
   return sample;
 }
 

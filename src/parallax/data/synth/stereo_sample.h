@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 
+#include "parallax/data/synth/render_view.h"
 #include "parallax/data/synth/scene.h"
 #include "parallax/data/synth/texture_bank.h"
 
@@ -30,6 +31,9 @@ struct StereoSample {
   cv::Mat disp_left, disp_right;  // CV_32FC1 pixels
   cv::Mat mask_left, mask_right;  // CV_8UC1 255 = visible in the other view
   nlohmann::json meta;
+  // The renders behind the views (depth, surface ids): films compute their
+  // optic flow from them. Not written.
+  ViewRender render_left, render_right;
 };
 
 // Renders both views of `scene`, their disparities and occlusion masks, and

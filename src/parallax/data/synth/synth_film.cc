@@ -1,0 +1,351 @@
+#include "parallax/data/synth/synth_film.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <opencv2/imgproc.hpp>
+
+#include "parallax/data/synth/scene_flow.h"
+#include "parallax/data/synth/soundtrack.h"
+#include "parallax/data/synth/stereo_sample.h"
+#include "parallax/io/image_io.h"
+#include "parallax/io/video_writer.h"
+#include "parallax/util/atomic_file.h"
+#include "parallax/util/check.h"
+
+namespace parallax::synth {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kFolders[] = {"left",       "right",      "disp_left",
+                                    "disp_right", "mask_left",  "mask_right",
+                                    "flow_left",  "flow_right", "meta"};
+
+std::string FrameName(int frame) { return fmt::format("{:06d}", frame); }
+
+fs::path FrameMeta(const fs::path& shot_folder, int frame) {
+  return shot_folder / "meta" / (FrameName(frame) + ".json");
+}
+
+// Flow to the previous frame in channels 0, 1 and to the next in 2, 3, as
+// `parallax extract` stores it, but in float and in pixels (ground truth).
+void WriteFlowPair(const fs::path& path, const cv::Mat& to_previous,
+                   const cv::Mat& to_next) {
+  cv::Mat packed;
+  const cv::Mat parts[] = {to_previous, to_next};
+  cv::merge(parts, 2, packed);
+  WriteImage(path, packed);  // float EXR, zip: lossless
+}
+
+cv::Mat FlowOrZero(const ViewRender& view, const ShotPlan& plan,
+                   const Scene& now, int frame, bool right_view) {
+  if (frame < 0 || frame >= plan.frames) {
+    return cv::Mat(view.depth.size(), CV_32FC2, cv::Scalar::all(0));
+  }
+  return SceneFlow(view, now, plan.At(plan.Time(frame)), right_view);
+}
+
+void RenderFrame(const ShotPlan& plan, int64_t shot, int frame,
+                 int64_t film_frame, const fs::path& folder,
+                 const TextureBank& textures) {
+  Scene now = plan.At(plan.Time(frame));
+  // Fresh sensor noise each frame, as a camera has.
+  now.seed = MixSeed(plan.scene.seed, static_cast<uint64_t>(frame) + 1);
+  const StereoSample sample = RenderStereoSample(now, textures);
+  const std::string name = FrameName(frame);
+  ImageWriteOptions fast;
+  fast.png_compression = 1;
+  ImageWriteOptions views = fast;
+  views.png_filter = PngFilter::kPaeth;
+  WriteImage(folder / "left" / (name + ".png"), sample.left, views);
+  WriteImage(folder / "right" / (name + ".png"), sample.right, views);
+  WriteImage(folder / "disp_left" / (name + ".pfm"), sample.disp_left);
+  WriteImage(folder / "disp_right" / (name + ".pfm"), sample.disp_right);
+  WriteImage(folder / "mask_left" / (name + ".png"), sample.mask_left, fast);
+  WriteImage(folder / "mask_right" / (name + ".png"), sample.mask_right, fast);
+  for (const bool right : {false, true}) {
+    const ViewRender& view = right ? sample.render_right : sample.render_left;
+    WriteFlowPair(
+        folder / (right ? "flow_right" : "flow_left") / (name + ".exr"),
+        FlowOrZero(view, plan, now, frame - 1, right),
+        FlowOrZero(view, plan, now, frame + 1, right));
+  }
+  const Rig& rig = now.rig;
+  nlohmann::json meta;
+  meta["shot"] = shot;
+  meta["frame"] = frame;
+  meta["film_frame"] = film_frame;
+  meta["time_s"] = plan.Time(frame);
+  meta["camera"] = {{"center", {rig.center.x, rig.center.y, rig.center.z}},
+                    {"forward", {rig.axes.r2.x, rig.axes.r2.y, rig.axes.r2.z}},
+                    {"focal_px", rig.focal_px},
+                    {"cx_left", rig.cx(false)},
+                    {"cx_right", rig.cx(true)},
+                    {"cy", rig.cy}};
+  meta["rig"] = sample.meta["rig"];
+  meta["disparity_px"] = sample.meta["disparity_px"];
+  WriteFileAtomic(FrameMeta(folder, frame), meta.dump(2) + "\n");
+}
+
+// One view's picture on its black frame.
+cv::Mat Framed(const cv::Mat& picture, cv::Size size, const cv::Rect& area) {
+  cv::Mat frame(size, CV_8UC3, cv::Scalar::all(0));
+  picture.copyTo(frame(area));
+  return frame;
+}
+
+cv::Mat ReadView(const fs::path& path, cv::Size expected) {
+  cv::Mat view = ReadImage(path);
+  if (view.size() != expected || view.type() != CV_8UC3) {
+    ThrowError(
+        "'{}' is {}x{}, the film's pictures {}x{}: was it made with "
+        "other settings?",
+        path.string(), view.cols, view.rows, expected.width, expected.height);
+  }
+  return view;
+}
+
+}  // namespace
+
+cv::Rect PictureArea(cv::Size size, float picture_aspect) {
+  if (picture_aspect <= 0) return {0, 0, size.width, size.height};
+  const auto even = [](double v) {
+    return std::max(2, 2 * static_cast<int>(std::lround(v / 2)));
+  };
+  if (picture_aspect * size.height >= size.width) {  // letterbox
+    const int height = std::min(size.height, even(size.width / picture_aspect));
+    return {0, (size.height - height) / 2, size.width, height};
+  }
+  const int width = std::min(size.width, even(size.height * picture_aspect));
+  return {(size.width - width) / 2, 0, width, size.height};
+}
+
+void SynthFilmOptions::Check() const {
+  if (out.empty()) ThrowError("synth: give an output folder (--out)");
+  if (shots <= 0) ThrowError("synth: --count (shots) must be positive");
+  if (first < 0) ThrowError("synth: --first must be >= 0, got {}", first);
+  if (size.width < 64 || size.height < 64 || size.width > 8192 ||
+      size.height > 8192 || size.width % 2 != 0 || size.height % 2 != 0) {
+    ThrowError("synth: --size {}x{} must have even sides in 64..8192",
+               size.width, size.height);
+  }
+  if (!(picture_aspect == 0 ||
+        (picture_aspect >= 0.5f && picture_aspect <= 4.0f))) {
+    ThrowError(
+        "synth: --letterbox must be a picture aspect in 0.5..4 (e.g. "
+        "2.39), got {}",
+        picture_aspect);
+  }
+  if (shot.frames < 1 || shot.frames > 100000) {
+    ThrowError("synth: --shot-frames must be in 1..100000, got {}",
+               shot.frames);
+  }
+  if (!(shot.fps > 0 && shot.fps <= 240)) {
+    ThrowError("synth: --fps must be in (0, 240], got {}", shot.fps);
+  }
+  if (!(shot.scene.max_disparity > 0 && shot.scene.max_disparity <= 0.5f)) {
+    ThrowError("synth: --max-disparity must be in (0, 0.5], got {}",
+               shot.scene.max_disparity);
+  }
+  if (!(shot.scene.haze_scale >= 0 && shot.scene.haze_scale <= 10)) {
+    ThrowError("synth: --haze must be in [0, 10], got {}",
+               shot.scene.haze_scale);
+  }
+  if (!(shot.scene.recolor_probability >= 0 &&
+        shot.scene.recolor_probability <= 1)) {
+    ThrowError("synth: --recolor must be in [0, 1], got {}",
+               shot.scene.recolor_probability);
+  }
+  if (!video.empty() && !IsVideoFile(video)) {
+    ThrowError(
+        "synth: --video '{}' is not a video file name (.mkv, .mp4, "
+        ".mov)",
+        video.string());
+  }
+}
+
+fs::path ShotFolder(const fs::path& out, int64_t index) {
+  return out / fmt::format("{:05d}", index);
+}
+
+SynthFilmReport RunSynthFilm(
+    const SynthFilmOptions& options, const TextureBank& textures,
+    const std::function<void(const std::string&, int64_t, int64_t)>& progress) {
+  options.Check();
+  const auto started = std::chrono::steady_clock::now();
+  const cv::Rect area = PictureArea(options.size, options.picture_aspect);
+  ShotOptions shot_options = options.shot;
+  shot_options.scene.size = area.size();
+
+  // Plans first (a few small probe renders each), with the folders.
+  std::vector<ShotPlan> plans;
+  std::vector<std::pair<int64_t, int>> todo;  // shot, frame
+  SynthFilmReport report;
+  std::error_code ec;
+  for (int64_t s = 0; s < options.shots; ++s) {
+    const int64_t index = options.first + s;
+    plans.push_back(PlanShot(options.seed, index, shot_options, textures));
+    const fs::path folder = ShotFolder(options.out, index);
+    for (const char* sub : kFolders) {
+      fs::create_directories(folder / sub, ec);
+      if (ec) {
+        ThrowError("cannot create '{}': {}", (folder / sub).string(),
+                   ec.message());
+      }
+    }
+    WriteFileAtomic(folder / "shot.json",
+                    plans.back().Describe().dump(2) + "\n");
+    for (int f = 0; f < plans.back().frames; ++f) {
+      if (options.resume && fs::exists(FrameMeta(folder, f), ec)) {
+        ++report.frames_kept;
+      } else {
+        todo.emplace_back(s, f);
+      }
+    }
+  }
+  const int64_t total_frames =
+      static_cast<int64_t>(plans.size()) * shot_options.frames;
+
+  // Frames on a pool of threads, as `parallax synth` renders pairs.
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : static_cast<int>(std::max(
+                                1u, std::thread::hardware_concurrency())) +
+                                1;
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex mutex;
+  int64_t done = report.frames_kept;
+  std::exception_ptr error;
+  const auto work = [&] {
+    while (!stop) {
+      const size_t k = next++;
+      if (k >= todo.size()) return;
+      try {
+        const auto [s, f] = todo[k];
+        const int64_t index = options.first + s;
+        RenderFrame(plans[static_cast<size_t>(s)], index, f,
+                    s * shot_options.frames + f, ShotFolder(options.out, index),
+                    textures);
+        std::lock_guard lock(mutex);
+        ++done;
+        ++report.frames_written;
+        if (progress) progress("render", done, total_frames);
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!error) error = std::current_exception();
+        stop = true;
+      }
+    }
+  };
+  if (progress) progress("render", done, total_frames);
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& thread : pool) thread.join();
+  if (error) std::rethrow_exception(error);
+
+  // The film's description, then the video from the frame folders.
+  const double fps = shot_options.fps;
+  nlohmann::json film;
+  film["seed"] = options.seed;
+  film["fps"] = fps;
+  film["view_size"] = {options.size.width, options.size.height};
+  film["picture"] = {area.x, area.y, area.width, area.height};
+  film["shots"] = nlohmann::json::array();
+  std::vector<double> starts;
+  for (int64_t s = 0; s < options.shots; ++s) {
+    const ShotPlan& plan = plans[static_cast<size_t>(s)];
+    starts.push_back(static_cast<double>(s * shot_options.frames) / fps);
+    film["shots"].push_back(
+        {{"index", options.first + s},
+         {"folder", ShotFolder("", options.first + s).string()},
+         {"first_frame", s * shot_options.frames},
+         {"frames", plan.frames},
+         {"camera", ToString(plan.path.move)},
+         {"handheld", plan.path.shake.position_m > 0},
+         {"rig", plan.converging ? "converging" : "parallel"},
+         {"world", plan.scene.indoor ? "indoor" : "outdoor"}});
+  }
+  if (!options.video.empty()) {
+    const bool sbs = options.packing == PackedLayout::kSideBySide;
+    film["video"] = {
+        {"file", options.video.filename().string()},
+        {"layout", std::string(options.half ? "h" : "") + (sbs ? "sbs" : "tb")},
+        {"audio", options.audio}};
+    const cv::Size packed = options.half
+                                ? options.size
+                                : cv::Size(options.size.width * (sbs ? 2 : 1),
+                                           options.size.height * (sbs ? 1 : 2));
+    VideoOutputSpec spec;
+    spec.width = packed.width;
+    spec.height = packed.height;
+    // Whole-number rates exactly; others as thousandths (23.976 ->
+    // 24000/1001 is what a user means, and 23976/1000 is within 1e-6).
+    spec.frame_rate =
+        std::abs(fps - std::round(fps)) < 1e-9
+            ? Rational{static_cast<int>(std::round(fps)), 1}
+            : Rational{static_cast<int>(std::lround(fps * 1000)), 1000};
+    std::unique_ptr<Soundtrack> soundtrack;
+    if (options.audio) {
+      soundtrack = std::make_unique<Soundtrack>(
+          options.seed, starts, static_cast<double>(total_frames) / fps);
+      spec.audio.sample_rate = soundtrack->sample_rate();
+      spec.audio.channels = 2;
+      spec.audio.length = soundtrack->length();
+      spec.audio.fill = [&](int64_t first, int count, float* out) {
+        soundtrack->Fill(first, count, out);
+      };
+    }
+    VideoEncodeOptions encoding;
+    encoding.crf = options.crf;
+    encoding.preset = "fast";
+    encoding.stereo = options.tag;
+    encoding.metadata["comment"] = "parallax synth --sequence";
+    VideoWriter writer(options.video, spec, encoding);
+    int64_t written = 0;
+    if (progress) progress("video", 0, total_frames);
+    for (int64_t s = 0; s < options.shots; ++s) {
+      const fs::path folder = ShotFolder(options.out, options.first + s);
+      for (int f = 0; f < shot_options.frames; ++f) {
+        const std::string name = FrameName(f);
+        const cv::Mat left =
+            Framed(ReadView(folder / "left" / (name + ".png"), area.size()),
+                   options.size, area);
+        const cv::Mat right =
+            Framed(ReadView(folder / "right" / (name + ".png"), area.size()),
+                   options.size, area);
+        cv::Mat frame;
+        if (sbs) {
+          cv::hconcat(left, right, frame);
+        } else {
+          cv::vconcat(left, right, frame);
+        }
+        if (options.half) {
+          cv::resize(frame, frame, packed, 0, 0, cv::INTER_AREA);
+        }
+        writer.Write(frame, written++);
+        if (progress) progress("video", written, total_frames);
+      }
+    }
+    writer.Finish();
+    report.video_frames = written;
+  }
+  WriteFileAtomic(options.out / "film.json", film.dump(2) + "\n");
+  report.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
+  return report;
+}
+
+}  // namespace parallax::synth
