@@ -250,6 +250,15 @@ void Scanner::ScanFolderLayouts() {
           if (found.source.gt_disparity.empty() && fs::exists(gt_file, ec)) {
             found.source.gt_disparity = gt_file;
             found.source.gt_scale = gt.scale;
+            // `parallax synth --sequence` writes the right view's too.
+            if (std::string_view(gt.name) == "disp_left") {
+              const fs::path gt_right_folder = with_component("disp_right");
+              fs::path right_file = gt_right_folder / gt_file.filename();
+              if (fs::exists(right_file, ec)) {
+                found.source.gt_disparity_right = right_file;
+                gt_folders_.insert(gt_right_folder);
+              }
+            }
           }
         }
         if (std::string_view(layout->left) == "left") {

@@ -15,7 +15,8 @@
 //  - <dir>/disp0.pfm, <dir>/disp0GT.pfm (Middlebury 2014/2021, inf = none)
 //  - <dir>/groundtruth.png with the scale in <dir>/info.txt (Middlebury
 //    2001/2003), <stem>_gt.png (scale 1)
-//  - <dir>/disp_left/<f>.pfm beside left/right folders (Parallax synth).
+//  - <dir>/disp_left/<f>.pfm beside left/right folders (Parallax synth
+//    --sequence; its disp_right/<f>.pfm is the right view's).
 //  - <dir>/disp_occ_0/<f>.png beside image_2 and <dir>/disp_occ/<f>.png
 //    beside colored_0 (KITTI 2015/2012, 16-bit, scale 256, 0 = none).
 // Stored optic flow (`parallax extract --flow`) is attached the same way:

@@ -182,5 +182,76 @@ TEST(Cli, TrainResumeScanAndModelInfo) {
   EXPECT_EQ(fs::last_write_time(ModelPath(out)), before);
 }
 
+// The path a user with no 3D film takes to a 7-channel signed model: a
+// synthetic 3D film (half side by side, letterboxed, with sound) made by
+// `synth --sequence`, turned into a dataset by `extract --flow dis`, and
+// trained on with the flow channels; and the film's own frame folders,
+// with their exact flow, trained on directly.
+TEST(Cli, SyntheticFilmToExtractToSevenChannelSignedTraining) {
+  testing::TempDir dir;
+  const std::string film = (dir / "film.mkv").string();
+  ASSERT_EQ(RunCommand(RunSynth, {"--sequence",
+                                  "--out",
+                                  (dir / "frames").string(),
+                                  "--count",
+                                  "3",
+                                  "--shot-frames",
+                                  "12",
+                                  "--size",
+                                  "320x180",
+                                  "--letterbox",
+                                  "2.39",
+                                  "--rig",
+                                  "converging",
+                                  "--world",
+                                  "outdoor",
+                                  "--max-disparity",
+                                  "0.05",
+                                  "--video",
+                                  film,
+                                  "--layout",
+                                  "hsbs",
+                                  "--seed",
+                                  "11",
+                                  "-q"}),
+            kExitOk);
+  ASSERT_TRUE(fs::exists(film));
+  // A second run refuses to replace the film unless told.
+  ::testing::internal::CaptureStderr();
+  EXPECT_NE(
+      RunCommand(RunSynth, {"--sequence", "--out", (dir / "frames").string(),
+                            "--count", "3", "--video", film, "-q"}),
+      kExitOk);
+  ::testing::internal::GetCapturedStderr();
+  ASSERT_EQ(
+      RunCommand(RunExtract,
+                 {film, "-o", (dir / "data").string(), "--every", "3", "--size",
+                  "256x96", "--flow", "dis", "--val-fraction", "0",
+                  "--min-matches", "8", "--min-texture", "0.1", "-q"}),
+      kExitOk);
+  const std::vector<std::string> train = {"--steps",
+                                          "2",
+                                          "--size",
+                                          "128x64",
+                                          "--width-mult",
+                                          "0.125",
+                                          "--batch",
+                                          "2",
+                                          "--quiet",
+                                          "--device",
+                                          "cpu",
+                                          "--input-channels",
+                                          "7",
+                                          "--disparity-mode",
+                                          "signed"};
+  for (const std::string& data :
+       {(dir / "data/train").string(), (dir / "frames").string()}) {
+    std::vector<std::string> args = {"--data", data, "--out", data + "_model"};
+    args.insert(args.end(), train.begin(), train.end());
+    EXPECT_EQ(RunCommand(RunTrain, args), kExitOk) << data;
+    EXPECT_TRUE(fs::exists(ModelPath(data + "_model"))) << data;
+  }
+}
+
 }  // namespace
 }  // namespace parallax

@@ -13,6 +13,7 @@
 
 #include "parallax/data/stereo_dataset.h"
 #include "parallax/data/synth/stereo_sample.h"
+#include "parallax/data/synth/synth_film.h"
 #include "parallax/io/image_io.h"
 #include "parallax/io/video_writer.h"
 #include "parallax/testing/testing.h"
@@ -311,6 +312,94 @@ TEST(FilmExtract, TakesTheContainerTagAndMeasuresSignedDisparity) {
   for (const std::string& shot : val_shots) {
     EXPECT_FALSE(train_shots.contains(shot)) << shot;
   }
+}
+
+// A film from `parallax synth --sequence`, whose truth is known: half
+// side by side with a soundtrack and 2.39:1 letterbox bars, three shots
+// whose camera moves change at the cuts, a converging rig. Extract finds
+// the layout, the picture, the cuts where the shots change and disparity
+// of the true sign and range.
+TEST(FilmExtract, FindsTheKnownTruthOfASyntheticFilm) {
+  testing::TempDir dir;
+  synth::SynthFilmOptions film;
+  film.out = dir / "truth";
+  film.shots = 3;
+  film.seed = 11;
+  film.shot.frames = 16;
+  film.shot.scene.rig = synth::RigMode::kConverging;
+  film.shot.scene.world = synth::World::kMixed;
+  film.shot.scene.max_disparity = 0.05f;
+  film.shot.moves = {synth::CameraMove::kDolly, synth::CameraMove::kPan,
+                     synth::CameraMove::kOrbit};
+  film.size = {320, 180};
+  film.picture_aspect = 2.39f;  // 320x134 between 23-row bars
+  film.threads = 2;
+  film.video = dir / "synthetic.mkv";
+  film.half = true;
+  synth::RunSynthFilm(film, Bank());
+  const cv::Rect picture = synth::PictureArea(film.size, film.picture_aspect);
+
+  FilmExtractOptions options = SmallOptions(film.video, dir / "out");
+  options.every = 4;
+  options.flow = FlowMethod::kDis;
+  const FilmExtractReport report = ExtractFilms(options).at(0);
+  EXPECT_EQ(report.layout, (FilmLayout{PackedLayout::kSideBySide, true}));
+  EXPECT_EQ(report.layout_source, "detected");
+  EXPECT_EQ(report.shots, 3);
+  EXPECT_GE(report.written_train, 6);
+
+  // Truth: the disparity of every frame, at the sample's scale (the
+  // 320x134 picture is cut to 320x128 and kept at that size).
+  std::vector<float> truth;
+  for (int64_t shot = 0; shot < film.shots; ++shot) {
+    for (int f = 0; f < film.shot.frames; f += 2) {
+      const cv::Mat d = ReadImage(synth::ShotFolder(film.out, shot) /
+                                      fmt::format("disp_left/{:06d}.pfm", f),
+                                  ReadMode::kFloat1);
+      truth.insert(truth.end(), d.begin<float>(), d.end<float>());
+    }
+  }
+  std::sort(truth.begin(), truth.end());
+  const auto at = [&](double q) {
+    return truth[static_cast<size_t>(q * (truth.size() - 1))];
+  };
+  const double negative =
+      static_cast<double>(std::lower_bound(truth.begin(), truth.end(), 0.0f) -
+                          truth.begin()) /
+      truth.size();
+  // The report measures matched features, the truth every pixel: the
+  // range holds, the share of negative disparity only roughly.
+  EXPECT_GE(report.disparity_low, at(0.0) - 1.0);
+  EXPECT_LE(report.disparity_high, at(1.0) + 1.0);
+  ASSERT_GT(negative, 0.2);  // this film has much behind the screen
+  EXPECT_GT(report.negative_share, 0.05);
+  EXPECT_NE(report.recommended_flags.find("--disparity-mode signed"),
+            std::string::npos)
+      << report.recommended_flags;
+
+  const fs::path root = dir / "out/train/synthetic";
+  std::map<int, std::set<std::string>> folders_of_shot;
+  for (const fs::path& meta_file : Files(root, ".json")) {
+    const nlohmann::json meta = ReadJson(root / meta_file);
+    // The bars are found: the picture in stored (half-width) pixels, to a
+    // row (a dark last row of picture reads as bar).
+    const std::vector<int> area = meta["picture_area"];
+    EXPECT_EQ(area[0], picture.x / 2);
+    EXPECT_EQ(area[2], picture.width / 2);
+    EXPECT_NEAR(area[1], picture.y, 1) << meta_file;
+    EXPECT_NEAR(area[1] + area[3], picture.y + picture.height, 1) << meta_file;
+    folders_of_shot[meta["frame"].get<int>() / film.shot.frames].insert(
+        meta_file.begin()->string());
+  }
+  // Each film shot's samples in one folder of their own (a shot may lose
+  // all its samples to the quality checks).
+  ASSERT_GE(folders_of_shot.size(), 2u);
+  std::set<std::string> all;
+  for (const auto& [shot, folders] : folders_of_shot) {
+    EXPECT_EQ(folders.size(), 1u) << shot;
+    all.insert(folders.begin(), folders.end());
+  }
+  EXPECT_EQ(all.size(), folders_of_shot.size());
 }
 
 // The files of two dataset folders are the same, byte for byte.
