@@ -101,8 +101,10 @@ class Scanner {
       stack.pop_back();
       const std::optional<Listing> listing = List(dir);
       if (!listing) continue;
-      // A KITTI root's subfolders (image_2, disp_occ_0, ...) are its own.
+      // A KITTI root's subfolders (image_2, disp_occ_0, ...) are its own,
+      // and so are a frame-folder sequence's (left, disp_left, ...).
       if (ScanKitti(dir, *listing)) continue;
+      if (ScanFrameFolders(dir, *listing)) continue;
       ScanFolder(dir, *listing);
       for (auto it = listing->dirs.rbegin(); it != listing->dirs.rend(); ++it) {
         if (!it->filename().string().starts_with(".")) stack.push_back(*it);
@@ -227,6 +229,41 @@ class Scanner {
       }
     }
     return found;
+  }
+
+  bool ScanFrameFolders(const fs::path& dir, const Listing& listing) {
+    if (!listing.HasDir("left") || !listing.HasDir("disp_left")) return false;
+    const std::optional<Listing> lefts = List(dir / "left");
+    const std::optional<Listing> gts = List(dir / "disp_left");
+    if (!lefts || !gts) return true;
+    std::vector<fs::path> frames;  // the sequence, in name order
+    for (const fs::path& file : lefts->files) {
+      if (IsImageFile(file)) frames.push_back(file);
+    }
+    for (const fs::path& gt : gts->files) {
+      const std::string extension = ImageExtension(gt);
+      if (extension != "pfm" && extension != "npy" && extension != "exr") {
+        continue;
+      }
+      const auto it =
+          std::find_if(frames.begin(), frames.end(),
+                       [&](const fs::path& f) { return Stem(f) == Stem(gt); });
+      if (it == frames.end()) {
+        problems.push_back(fmt::format("'{}' has no left image in '{}'",
+                                       gt.string(), (dir / "left").string()));
+        continue;
+      }
+      EvalScene scene;
+      scene.name = dir.filename().string() + "/" + Stem(gt);
+      scene.layout = GtLayout::kFrameFolders;
+      scene.left = *it;
+      scene.gt = gt;
+      if (it != frames.begin()) scene.previous = *(it - 1);
+      if (it + 1 != frames.end()) scene.next = *(it + 1);
+      Add(std::move(scene),
+          NonOccludedOnly(dir / "mask_left" / (Stem(gt) + ".png")));
+    }
+    return true;
   }
 
   bool ScanMiddlebury2001(const fs::path& dir, const Listing& listing) {
@@ -426,6 +463,8 @@ std::string ToString(GtLayout layout) {
       return "kitti-2012";
     case GtLayout::kSuffixed:
       return "suffixed";
+    case GtLayout::kFrameFolders:
+      return "frame-folders";
     case GtLayout::kGeneric:
       return "generic";
   }

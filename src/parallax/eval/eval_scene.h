@@ -14,6 +14,11 @@
 //    KITTI 2012 alike with colored_0, disp_occ, disp_noc. Scene = frame id F.
 //  - Suffixed files (the vendored scenes in ../shared/data): N_left.* +
 //    N_gt.png (8-bit, scale 1, 0 = unknown) + N_mask.png (255 = evaluate).
+//  - Frame folders (`parallax synth --sequence`, or proxy truth laid out
+//    alike): <dir>/left/F.* + <dir>/disp_left/F.pfm|npy|exr, with
+//    <dir>/mask_left/F.png (255 = evaluate) when present. The images of
+//    left/, in name order, are a sequence: each scene knows the frames
+//    before and after it, which 7-channel (optic-flow) models take.
 //  - Generic: an image S.* beside S_gt.pfm|npy|exr (or N_left.* beside
 //    N_gt.*), or a folder with one disp*.pfm and its left image (left.*,
 //    im0.*, imL.*, *_left.*, or the only image); S_mask.png (255 =
@@ -43,8 +48,9 @@ enum class GtLayout {
   kMiddlebury2014,  // also ETH3D two-view (the same files)
   kKitti2015,
   kKitti2012,
-  kSuffixed,  // N_left + N_gt.png (+ N_mask.png)
-  kGeneric,   // float ground truth beside an image
+  kSuffixed,      // N_left + N_gt.png (+ N_mask.png)
+  kFrameFolders,  // left/F + disp_left/F (+ mask_left/F)
+  kGeneric,       // float ground truth beside an image
 };
 std::string ToString(GtLayout layout);
 
@@ -68,6 +74,9 @@ struct EvalScene {
   EvalMask region = EvalMask::kNonOccluded;
   // True when `region` is kAll only because no non-occlusion mask exists.
   bool region_fallback = false;
+  // Frame folders: the frames before and after `left` in its sequence;
+  // empty at the ends and for other layouts (photos).
+  std::filesystem::path previous, next;
 };
 
 struct EvalScanOptions {

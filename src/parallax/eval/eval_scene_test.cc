@@ -275,6 +275,43 @@ TEST(EvalScene, GenericFloatMaps) {
   EXPECT_NE(error.find("a.png, b.png"), std::string::npos) << error;
 }
 
+// A `synth --sequence` shot: ground truth for some frames of a sequence,
+// each scene knowing its neighbouring frames (the ends have none).
+TEST(EvalScene, FrameFoldersAreSequences) {
+  testing::TempDir dir;
+  for (const char* frame : {"000000", "000001", "000002", "000003"}) {
+    WriteLeft(dir / "film/00007/left" / (std::string(frame) + ".png"));
+    WriteLeft(dir / "film/00007/right" / (std::string(frame) + ".png"));
+  }
+  Write(dir / "film/00007/disp_left/000000.pfm",
+        Map<float>(2, 3, {1, 2, 3, 4, 5, 6}));
+  Write(dir / "film/00007/disp_left/000002.pfm",
+        Map<float>(2, 3, {1, 2, 3, 4, 5, kInf}));
+  Write(dir / "film/00007/mask_left/000002.png",
+        Mask8({0, 255, 255, 255, 255, 255}));
+  Write(dir / "film/00007/disp_right/000002.pfm",
+        Map<float>(2, 3, {1, 2, 3, 4, 5, 6}));  // not a scene of its own
+
+  const std::vector<EvalScene> scenes = ScanEvalScenes(dir.path());
+  ASSERT_EQ(scenes.size(), 2u);
+  EXPECT_EQ(scenes[0].name, "00007/000000");
+  EXPECT_EQ(scenes[0].layout, GtLayout::kFrameFolders);
+  EXPECT_TRUE(scenes[0].previous.empty());
+  EXPECT_EQ(scenes[0].next.filename(), "000001.png");
+  EXPECT_TRUE(scenes[0].region_fallback);
+  EXPECT_EQ(scenes[1].left.filename(), "000002.png");
+  EXPECT_EQ(scenes[1].previous.filename(), "000001.png");
+  EXPECT_EQ(scenes[1].next.filename(), "000003.png");
+  EXPECT_EQ(scenes[1].mask.filename(), "000002.png");
+  ExpectValid(LoadGroundTruth(scenes[1]), {0, 1, 1, 1, 1, 0});
+
+  // Ground truth without its frame is a problem naming it.
+  Write(dir / "film/00007/disp_left/000009.pfm",
+        Map<float>(2, 3, {1, 2, 3, 4, 5, 6}));
+  const std::string error = ErrorOf([&] { ScanEvalScenes(dir.path()); });
+  EXPECT_NE(error.find("000009.pfm"), std::string::npos) << error;
+}
+
 TEST(EvalScene, MixedTreeIsSortedAndEmptyIsAnError) {
   testing::TempDir dir;
   WriteLeft(dir / "z/im0.png");

@@ -34,6 +34,14 @@ std::vector<cv::Mat> EstimateDisparities(
   std::vector<PredictorInput> inputs;
   inputs.reserve(images.size());
   for (const cv::Mat& image : images) inputs.push_back({image, {}, {}});
+  return EstimateFrameDisparities(predictor, inputs, upsample, planes);
+}
+
+std::vector<cv::Mat> EstimateFrameDisparities(
+    Predictor& predictor, const std::vector<PredictorInput>& inputs,
+    const UpsampleOptions& upsample, std::vector<PlaneDistributions>* planes) {
+  std::vector<cv::Mat> images;
+  for (const PredictorInput& input : inputs) images.push_back(input.image);
   std::vector<DepthPrediction> predictions = predictor.PredictBatch(inputs);
   UpsampleOptions options = upsample;
   options.align_corners = predictor.model_info().align_corners;

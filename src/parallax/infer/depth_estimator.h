@@ -25,6 +25,12 @@ std::vector<cv::Mat> EstimateDisparities(
     Predictor& predictor, const std::vector<cv::Mat>& images,
     const UpsampleOptions& upsample,
     std::vector<PlaneDistributions>* planes = nullptr);
+// The same for frames given with their neighbours in a sequence, which
+// 7-channel (optic-flow) models take; `previous` and `next` may be empty.
+std::vector<cv::Mat> EstimateFrameDisparities(
+    Predictor& predictor, const std::vector<PredictorInput>& inputs,
+    const UpsampleOptions& upsample,
+    std::vector<PlaneDistributions>* planes = nullptr);
 cv::Mat EstimateDisparity(Predictor& predictor, const cv::Mat& image,
                           const UpsampleOptions& upsample,
                           PlaneDistributions* planes = nullptr);

@@ -59,14 +59,29 @@ PredictFn MakePredictor(const PredictionSource& source,
   if (predictor) {
     return [predictor, upsample,
             channel_order](const EvalScene& scene) -> Prediction {
-      cv::Mat image = ReadImage(scene.left, ReadMode::kColor8);
-      if (channel_order != cv::Vec3i(0, 1, 2)) {
-        image = ReorderColorChannels(image, channel_order);
+      const auto read = [&](const std::filesystem::path& path) {
+        cv::Mat image = ReadImage(path, ReadMode::kColor8);
+        if (channel_order != cv::Vec3i(0, 1, 2)) {
+          image = ReorderColorChannels(image, channel_order);
+        }
+        return image;
+      };
+      PredictorInput input{read(scene.left), {}, {}};
+      // Flow models see the scene's neighbouring frames (frame folders),
+      // as they do in a video; photos get zero flow.
+      if (predictor->config().input_channels == 7) {
+        for (auto [path, frame] : {std::pair{scene.previous, &input.previous},
+                                   std::pair{scene.next, &input.next}}) {
+          if (path.empty()) continue;
+          *frame = read(path);
+          if (frame->size() != input.image.size()) *frame = cv::Mat();
+        }
       }
       // Pixels of disparity, but at the scale of the rigs the model was
       // trained on, not of this camera: relative for the scorer's notes.
-      return Prediction(EstimateDisparity(*predictor, image, upsample),
-                        PredictionKind::kDisparity, /*relative=*/true, "model");
+      return Prediction(
+          EstimateFrameDisparities(*predictor, {input}, upsample).front(),
+          PredictionKind::kDisparity, /*relative=*/true, "model");
     };
   }
   return MakeFilePredictor(scenes, source.pred_dir, kind, source.png_scale);

@@ -27,9 +27,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kFolders[] = {"left",       "right",      "disp_left",
-                                    "disp_right", "mask_left",  "mask_right",
-                                    "flow_left",  "flow_right", "meta"};
+constexpr const char* kFolders[] = {
+    "left",       "right",        "disp_left",     "disp_right", "mask_left",
+    "mask_right", "gt_flow_left", "gt_flow_right", "meta"};
 
 std::string FrameName(int frame) { return fmt::format("{:06d}", frame); }
 
@@ -38,7 +38,9 @@ fs::path FrameMeta(const fs::path& shot_folder, int frame) {
 }
 
 // Flow to the previous frame in channels 0, 1 and to the next in 2, 3, as
-// `parallax extract` stores it, but in float and in pixels (ground truth).
+// `parallax extract` stores it, but in float and in pixels. Not where the
+// scanner looks for input flow (flow_left/): a network must be trained on
+// the flow it will be given, computed from the frames.
 void WriteFlowPair(const fs::path& path, const cv::Mat& to_previous,
                    const cv::Mat& to_next) {
   cv::Mat packed;
@@ -76,7 +78,7 @@ void RenderFrame(const ShotPlan& plan, int64_t shot, int frame,
   for (const bool right : {false, true}) {
     const ViewRender& view = right ? sample.render_right : sample.render_left;
     WriteFlowPair(
-        folder / (right ? "flow_right" : "flow_left") / (name + ".exr"),
+        folder / (right ? "gt_flow_right" : "gt_flow_left") / (name + ".exr"),
         FlowOrZero(view, plan, now, frame - 1, right),
         FlowOrZero(view, plan, now, frame + 1, right));
   }

@@ -8,10 +8,15 @@
 //   OUT/00000/left/000000.png   right/              8-bit sRGB pictures
 //            disp_left/000000.pfm disp_right/       disparity, px (d = xL - xR)
 //            mask_left/000000.png mask_right/       255 = seen by both views
-//            flow_left/000000.exr flow_right/       optic flow in px to the
-//                                                   previous frame (channels
-//                                                   0, 1) and the next (2, 3);
-//                                                   0 at the shot's ends
+//            gt_flow_left/000000.exr gt_flow_right/ exact optic flow in px
+//                                                   to the previous frame
+//                                                   (channels 0, 1) and the
+//                                                   next (2, 3); 0 at the
+//                                                   shot's ends. Ground truth,
+//                                                   not a training input: the
+//                                                   trainer computes flow from
+//                                                   the neighbouring frames as
+//                                                   inference does
 //            meta/000000.json                       pose, screen plane,
 //                                                   disparity range; written
 //                                                   last (the frame is done)

@@ -59,14 +59,13 @@ TEST(SynthFilm, WritesTrainableShotsAndAPackedVideoWithSound) {
   EXPECT_EQ(report.video_frames, 12);
 
   // Frame folders: `parallax train` finds 12 pairs in two sequences, each
-  // with both views' ground truth and the stored flow.
+  // with both views' ground truth; the exact flow is not taken for input.
   const StereoDataset dataset = ScanStereoDataset(options.out);
   ASSERT_EQ(dataset.pairs.size(), 12u);
   for (const StereoPairSource& pair : dataset.pairs) {
     EXPECT_FALSE(pair.gt_disparity.empty());
     EXPECT_FALSE(pair.gt_disparity_right.empty());
-    EXPECT_FALSE(pair.flow_left.empty());
-    EXPECT_FALSE(pair.flow_right.empty());
+    EXPECT_TRUE(pair.flow_left.empty());
     EXPECT_EQ(pair.sequence_length, 6);
   }
   EXPECT_NE(dataset.pairs[0].sequence, dataset.pairs[6].sequence);
@@ -74,9 +73,9 @@ TEST(SynthFilm, WritesTrainableShotsAndAPackedVideoWithSound) {
   // frame is, negated, about the flow back from the next one.
   const fs::path shot = ShotFolder(options.out, 0);
   const auto [first_back, first_next] =
-      ReadStoredFlow(shot / "flow_left/000000.exr", {192, 80});
+      ReadStoredFlow(shot / "gt_flow_left/000000.exr", {192, 80});
   const auto [last_back, last_next] =
-      ReadStoredFlow(shot / "flow_left/000005.exr", {192, 80});
+      ReadStoredFlow(shot / "gt_flow_left/000005.exr", {192, 80});
   EXPECT_EQ(cv::countNonZero(first_back.reshape(1)), 0);
   EXPECT_EQ(cv::countNonZero(last_next.reshape(1)), 0);
   EXPECT_GT(cv::norm(first_next, cv::NORM_L1), 0);
