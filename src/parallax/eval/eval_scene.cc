@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -237,18 +238,19 @@ class Scanner {
     const std::optional<Listing> gts = List(dir / "disp_left");
     if (!lefts || !gts) return true;
     std::vector<fs::path> frames;  // the sequence, in name order
+    std::map<std::string, size_t> frame_of_stem;
     for (const fs::path& file : lefts->files) {
-      if (IsImageFile(file)) frames.push_back(file);
+      if (!IsImageFile(file)) continue;
+      frame_of_stem.emplace(Stem(file), frames.size());
+      frames.push_back(file);
     }
     for (const fs::path& gt : gts->files) {
       const std::string extension = ImageExtension(gt);
       if (extension != "pfm" && extension != "npy" && extension != "exr") {
         continue;
       }
-      const auto it =
-          std::find_if(frames.begin(), frames.end(),
-                       [&](const fs::path& f) { return Stem(f) == Stem(gt); });
-      if (it == frames.end()) {
+      const auto found = frame_of_stem.find(Stem(gt));
+      if (found == frame_of_stem.end()) {
         problems.push_back(fmt::format("'{}' has no left image in '{}'",
                                        gt.string(), (dir / "left").string()));
         continue;
@@ -256,10 +258,11 @@ class Scanner {
       EvalScene scene;
       scene.name = dir.filename().string() + "/" + Stem(gt);
       scene.layout = GtLayout::kFrameFolders;
-      scene.left = *it;
+      const size_t frame = found->second;
+      scene.left = frames[frame];
       scene.gt = gt;
-      if (it != frames.begin()) scene.previous = *(it - 1);
-      if (it + 1 != frames.end()) scene.next = *(it + 1);
+      if (frame > 0) scene.previous = frames[frame - 1];
+      if (frame + 1 < frames.size()) scene.next = frames[frame + 1];
       Add(std::move(scene),
           NonOccludedOnly(dir / "mask_left" / (Stem(gt) + ".png")));
     }

@@ -40,16 +40,14 @@ std::vector<cv::Mat> EstimateDisparities(
 std::vector<cv::Mat> EstimateFrameDisparities(
     Predictor& predictor, const std::vector<PredictorInput>& inputs,
     const UpsampleOptions& upsample, std::vector<PlaneDistributions>* planes) {
-  std::vector<cv::Mat> images;
-  for (const PredictorInput& input : inputs) images.push_back(input.image);
   std::vector<DepthPrediction> predictions = predictor.PredictBatch(inputs);
   UpsampleOptions options = upsample;
   options.align_corners = predictor.model_info().align_corners;
   std::vector<cv::Mat> disparities;
-  disparities.reserve(images.size());
-  for (size_t i = 0; i < images.size(); ++i) {
+  disparities.reserve(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
     disparities.push_back(UpsampleDisparity(predictions[i].disparity,
-                                            Guide8(images[i]), options));
+                                            Guide8(inputs[i].image), options));
   }
   if (planes) {
     planes->clear();

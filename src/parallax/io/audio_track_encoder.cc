@@ -57,10 +57,11 @@ AudioTrackEncoder::AudioTrackEncoder(const AudioSource& source,
     : source_(source), path_(output_path), output_(output) {
   THROW_CHECK(source.fill);
   if (source.channels < 1 || source.channels > 8 || source.sample_rate < 8000 ||
-      source.sample_rate > 192000 || source.length < 0) {
+      source.sample_rate > 192000) {
     ThrowError("{}: audio of {} channel(s) at {} Hz is not supported",
                path_.string(), source.channels, source.sample_rate);
   }
+  THROW_CHECK_GE(source.length, 0);
   const AVCodec* codec = AudioEncoderFor(*output->oformat);
   if (codec == nullptr) {
     ThrowError("{}: FFmpeg has no audio encoder for {} files", path_.string(),
@@ -139,13 +140,20 @@ void AudioTrackEncoder::EncodeUntil(double output_seconds) {
   while (next_sample_ < until) {
     const int count = static_cast<int>(
         std::min<int64_t>(frame_size, source_.length - next_sample_));
-    interleaved_.assign(static_cast<size_t>(count) * channels, 0.0f);
+    // Encoders that take only whole frames get the last one padded with
+    // silence.
+    const bool whole_frames_only =
+        c.frame_size > 0 &&
+        !(c.codec->capabilities &
+          (AV_CODEC_CAP_SMALL_LAST_FRAME | AV_CODEC_CAP_VARIABLE_FRAME_SIZE));
+    const int samples = whole_frames_only ? frame_size : count;
+    interleaved_.assign(static_cast<size_t>(samples) * channels, 0.0f);
     source_.fill(next_sample_, count, interleaved_.data());
     AVFrame& f = *frame_;
     av_frame_unref(&f);
     f.format = c.sample_fmt;
     f.sample_rate = c.sample_rate;
-    f.nb_samples = count;
+    f.nb_samples = samples;
     if (av_channel_layout_copy(&f.ch_layout, &c.ch_layout) < 0 ||
         av_frame_get_buffer(&f, 0) < 0) {
       throw std::bad_alloc();
@@ -153,7 +161,7 @@ void AudioTrackEncoder::EncodeUntil(double output_seconds) {
     const bool planar = av_sample_fmt_is_planar(c.sample_fmt);
     const bool floats =
         c.sample_fmt == AV_SAMPLE_FMT_FLT || c.sample_fmt == AV_SAMPLE_FMT_FLTP;
-    for (int i = 0; i < count; ++i) {
+    for (int i = 0; i < samples; ++i) {
       for (int ch = 0; ch < channels; ++ch) {
         float v = interleaved_[static_cast<size_t>(i) * channels + ch];
         v = std::isfinite(v) ? std::clamp(v, -1.0f, 1.0f) : 0.0f;

@@ -3,7 +3,9 @@
 // (only one encoder frame of samples is held at a time).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <vector>
 
 #include "parallax/io/video_ffmpeg.h"
 #include "parallax/io/video_writer.h"

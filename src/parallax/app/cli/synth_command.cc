@@ -155,8 +155,9 @@ int RunSynth(int argc, char** argv) {
   synth::SynthFilmOptions film;
   std::string moves = "all", layout = "sbs", video;
   bool no_audio = false, stereo_tag = false;
-  app.add_flag("--sequence", sequence,
-               "Render a 3D film: --count shots of --shot-frames frames each");
+  CLI::Option* sequence_flag = app.add_flag(
+      "--sequence", sequence,
+      "Render a 3D film: --count shots of --shot-frames frames each");
   auto* film_group = app.add_option_group(
       "Films (--sequence)", "Shots, camera moves and the packed video");
   film_group->add_option("--shot-frames", film.shot.frames, "Frames per shot")
@@ -196,6 +197,10 @@ int RunSynth(int argc, char** argv) {
   film_group->add_flag("--stereo-tag", stereo_tag,
                        "Tag the video's stereo layout in the container "
                        "(Matroska StereoMode, MP4 st3d)");
+  // Film options alone would be silently ignored: a usage error instead.
+  for (CLI::Option* option : film_group->get_options()) {
+    option->needs(sequence_flag);
+  }
   bool overwrite = false;
   AddOverwriteFlag(app, &overwrite);
   app.add_flag("-q,--quiet", quiet, "No progress bar");
@@ -231,9 +236,6 @@ int RunSynth(int argc, char** argv) {
       RefuseExistingOutputs(ExistingFilmOutputs(film),
                             ExistingOutputsFromFlags(overwrite, film.resume));
     } else {
-      if (!video.empty()) {
-        ThrowError("synth: --video needs --sequence (a film of shots)");
-      }
       options.Check();
     }
     if (!sequence) {

@@ -332,7 +332,7 @@ TEST(FilmExtract, FindsTheKnownTruthOfASyntheticFilm) {
   film.shot.moves = {synth::CameraMove::kDolly, synth::CameraMove::kPan,
                      synth::CameraMove::kOrbit};
   film.size = {320, 180};
-  film.picture_aspect = 2.39f;  // 320x134 between 23-row bars
+  film.picture_aspect = 2.39f;  // 320x134 below 22 rows of bar
   film.threads = 2;
   film.video = dir / "synthetic.mkv";
   film.half = true;

@@ -54,7 +54,10 @@ std::vector<CameraMove> ParseCameraMoves(const std::string& list) {
     for (const MoveName& m : kMoveNames) moves.push_back(m.move);
     return moves;
   }
-  for (const std::string& name : Split(list, ',')) {
+  for (std::string name : Split(list, ',')) {
+    // "dolly, pan" as well as "dolly,pan".
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
     moves.push_back(ParseCameraMove(name));
   }
   if (moves.empty()) ThrowError("no camera moves given");

@@ -195,11 +195,11 @@ std::vector<Mover> DrawMovers(Rng& rng, const ShotPlan& plan,
     m.object = movable[static_cast<size_t>(k)];
     const Object& o = scene.objects[static_cast<size_t>(m.object)];
     const float z = Locate(rig, o.center).z;
-    // Things on tables indoors only shuffle; outdoors they walk or drive
-    // across, faster far away so they still move on screen.
-    const float speed = scene.indoor
-                            ? rng.Uniform(0.03f, 0.12f)
-                            : rng.Uniform(0.3f, 1.2f) * std::max(1.0f, z / 6);
+    // Indoors things stand on tables and shelves, which a slide would
+    // leave floating past the edge: they only turn. Outdoors they walk or
+    // drive across, faster far away so they still move on screen.
+    const float speed =
+        scene.indoor ? 0.0f : rng.Uniform(0.3f, 1.2f) * std::max(1.0f, z / 6);
     const float side = rng.Chance(0.5f) ? 1.0f : -1.0f;
     m.velocity = (right * side + forward * rng.Uniform(-0.3f, 0.3f)) * speed;
     m.spin_rad_s = rng.Uniform(-0.6f, 0.6f);

@@ -6,8 +6,11 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -49,12 +52,11 @@ void WriteFlowPair(const fs::path& path, const cv::Mat& to_previous,
   WriteImage(path, packed);  // float EXR, zip: lossless
 }
 
-cv::Mat FlowOrZero(const ViewRender& view, const ShotPlan& plan,
-                   const Scene& now, int frame, bool right_view) {
-  if (frame < 0 || frame >= plan.frames) {
-    return cv::Mat(view.depth.size(), CV_32FC2, cv::Scalar::all(0));
-  }
-  return SceneFlow(view, now, plan.At(plan.Time(frame)), right_view);
+// The flow to a neighbouring frame's scene, or 0 past the shot's ends.
+cv::Mat FlowOrZero(const ViewRender& view, const Scene& now,
+                   const std::optional<Scene>& then, bool right_view) {
+  if (!then) return cv::Mat(view.depth.size(), CV_32FC2, cv::Scalar::all(0));
+  return SceneFlow(view, now, *then, right_view);
 }
 
 void RenderFrame(const ShotPlan& plan, int64_t shot, int frame,
@@ -75,12 +77,15 @@ void RenderFrame(const ShotPlan& plan, int64_t shot, int frame,
   WriteImage(folder / "disp_right" / (name + ".pfm"), sample.disp_right);
   WriteImage(folder / "mask_left" / (name + ".png"), sample.mask_left, fast);
   WriteImage(folder / "mask_right" / (name + ".png"), sample.mask_right, fast);
+  std::optional<Scene> previous, next;
+  if (frame > 0) previous = plan.At(plan.Time(frame - 1));
+  if (frame + 1 < plan.frames) next = plan.At(plan.Time(frame + 1));
   for (const bool right : {false, true}) {
     const ViewRender& view = right ? sample.render_right : sample.render_left;
     WriteFlowPair(
         folder / (right ? "gt_flow_right" : "gt_flow_left") / (name + ".exr"),
-        FlowOrZero(view, plan, now, frame - 1, right),
-        FlowOrZero(view, plan, now, frame + 1, right));
+        FlowOrZero(view, now, previous, right),
+        FlowOrZero(view, now, next, right));
   }
   const Rig& rig = now.rig;
   nlohmann::json meta;
@@ -117,6 +122,49 @@ cv::Mat ReadView(const fs::path& path, cv::Size expected) {
   return view;
 }
 
+// Runs task(0) .. task(count - 1) on `threads` threads; the first error
+// stops the others after their current task and is rethrown.
+void RunOnPool(size_t count, int threads,
+               const std::function<void(size_t)>& task) {
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex mutex;
+  std::exception_ptr error;
+  const auto work = [&] {
+    while (!stop) {
+      const size_t k = next++;
+      if (k >= count) return;
+      try {
+        task(k);
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!error) error = std::current_exception();
+        stop = true;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads && static_cast<size_t>(t) < count; ++t) {
+    pool.emplace_back(work);
+  }
+  work();
+  for (std::thread& thread : pool) thread.join();
+  if (error) std::rethrow_exception(error);
+}
+
+// Whole rates exactly; the NTSC rates (23.976, 29.97, 59.94) as N/1001,
+// which is what they are; anything else to a thousandth.
+Rational FrameRateOf(double fps) {
+  if (std::abs(fps - std::round(fps)) < 1e-9) {
+    return {static_cast<int>(std::round(fps)), 1};
+  }
+  const double ntsc = fps * 1.001;
+  if (std::abs(ntsc - std::round(ntsc)) < 1e-3) {
+    return {static_cast<int>(std::round(ntsc)) * 1000, 1001};
+  }
+  return {static_cast<int>(std::lround(fps * 1000)), 1000};
+}
+
 }  // namespace
 
 cv::Rect PictureArea(cv::Size size, float picture_aspect) {
@@ -126,10 +174,12 @@ cv::Rect PictureArea(cv::Size size, float picture_aspect) {
   };
   if (picture_aspect * size.height >= size.width) {  // letterbox
     const int height = std::min(size.height, even(size.width / picture_aspect));
-    return {0, (size.height - height) / 2, size.width, height};
+    // Offsets even too: with 4:2:0 chroma a picture starting on an odd row
+    // would share its first chroma row with the bar.
+    return {0, (size.height - height) / 4 * 2, size.width, height};
   }
   const int width = std::min(size.width, even(size.height * picture_aspect));
-  return {(size.width - width) / 2, 0, width, size.height};
+  return {(size.width - width) / 4 * 2, 0, width, size.height};
 }
 
 void SynthFilmOptions::Check() const {
@@ -152,8 +202,23 @@ void SynthFilmOptions::Check() const {
     ThrowError("synth: --shot-frames must be in 1..100000, got {}",
                shot.frames);
   }
-  if (!(shot.fps > 0 && shot.fps <= 240)) {
-    ThrowError("synth: --fps must be in (0, 240], got {}", shot.fps);
+  if (!(shot.fps >= 1 && shot.fps <= 240)) {
+    ThrowError("synth: --fps must be in 1..240, got {}", shot.fps);
+  }
+  if (!(shot.handheld_probability >= 0 && shot.handheld_probability <= 1)) {
+    ThrowError("synth: --handheld must be in [0, 1], got {}",
+               shot.handheld_probability);
+  }
+  if (!(shot.mover_probability >= 0 && shot.mover_probability <= 1)) {
+    ThrowError("synth: --movers must be in [0, 1], got {}",
+               shot.mover_probability);
+  }
+  const cv::Rect picture = PictureArea(size, picture_aspect);
+  if (picture.width < 32 || picture.height < 32) {
+    ThrowError(
+        "synth: a {:g}:1 picture in {}x{} views is only {}x{}; "
+        "pictures need 32 pixels a side",
+        picture_aspect, size.width, size.height, picture.width, picture.height);
   }
   if (!(shot.scene.max_disparity > 0 && shot.scene.max_disparity <= 0.5f)) {
     ThrowError("synth: --max-disparity must be in (0, 0.5], got {}",
@@ -188,16 +253,51 @@ SynthFilmReport RunSynthFilm(
   const cv::Rect area = PictureArea(options.size, options.picture_aspect);
   ShotOptions shot_options = options.shot;
   shot_options.scene.size = area.size();
-
-  // Plans first (a few small probe renders each), with the folders.
-  std::vector<ShotPlan> plans;
-  std::vector<std::pair<int64_t, int>> todo;  // shot, frame
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : static_cast<int>(std::max(
+                                1u, std::thread::hardware_concurrency())) +
+                                1;
+  std::mutex mutex;  // guards the counters and progress calls
   SynthFilmReport report;
+
+  // Plans (each a few small probe renders) on the pool.
+  std::vector<ShotPlan> plans(static_cast<size_t>(options.shots));
+  int64_t planned = 0;
+  if (progress) progress("plan", 0, options.shots);
+  RunOnPool(plans.size(), threads, [&](size_t s) {
+    plans[s] = PlanShot(options.seed, options.first + static_cast<int64_t>(s),
+                        shot_options, textures);
+    std::lock_guard lock(mutex);
+    if (progress) progress("plan", ++planned, options.shots);
+  });
+
+  // Shot folders: a resumed shot must have been planned the same way, or
+  // its frames would mix two films; a shot made anew starts empty.
+  std::vector<std::pair<size_t, int>> todo;  // shot, frame
   std::error_code ec;
-  for (int64_t s = 0; s < options.shots; ++s) {
-    const int64_t index = options.first + s;
-    plans.push_back(PlanShot(options.seed, index, shot_options, textures));
-    const fs::path folder = ShotFolder(options.out, index);
+  for (size_t s = 0; s < plans.size(); ++s) {
+    const fs::path folder =
+        ShotFolder(options.out, options.first + static_cast<int64_t>(s));
+    const nlohmann::json plan = plans[s].Describe();
+    if (options.resume && fs::exists(folder / "shot.json", ec)) {
+      const std::vector<char> bytes = ReadFileBytes(folder / "shot.json");
+      const nlohmann::json before =
+          nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr,
+                                /*allow_exceptions=*/false);
+      if (before != plan) {
+        ThrowError(
+            "'{}' was made with other settings (seed, size, frames, moves "
+            "or rig); resume with the settings that made it, or start over "
+            "with --overwrite",
+            folder.string());
+      }
+    } else if (!options.resume) {
+      fs::remove_all(folder, ec);
+      if (ec) {
+        ThrowError("cannot clear '{}': {}", folder.string(), ec.message());
+      }
+    }
     for (const char* sub : kFolders) {
       fs::create_directories(folder / sub, ec);
       if (ec) {
@@ -205,9 +305,8 @@ SynthFilmReport RunSynthFilm(
                    ec.message());
       }
     }
-    WriteFileAtomic(folder / "shot.json",
-                    plans.back().Describe().dump(2) + "\n");
-    for (int f = 0; f < plans.back().frames; ++f) {
+    WriteFileAtomic(folder / "shot.json", plan.dump(2) + "\n");
+    for (int f = 0; f < plans[s].frames; ++f) {
       if (options.resume && fs::exists(FrameMeta(folder, f), ec)) {
         ++report.frames_kept;
       } else {
@@ -217,96 +316,35 @@ SynthFilmReport RunSynthFilm(
   }
   const int64_t total_frames =
       static_cast<int64_t>(plans.size()) * shot_options.frames;
-
-  // Frames on a pool of threads, as `parallax synth` renders pairs.
-  const int threads = options.threads > 0
-                          ? options.threads
-                          : static_cast<int>(std::max(
-                                1u, std::thread::hardware_concurrency())) +
-                                1;
-  std::atomic<size_t> next{0};
-  std::atomic<bool> stop{false};
-  std::mutex mutex;
-  int64_t done = report.frames_kept;
-  std::exception_ptr error;
-  const auto work = [&] {
-    while (!stop) {
-      const size_t k = next++;
-      if (k >= todo.size()) return;
-      try {
-        const auto [s, f] = todo[k];
-        const int64_t index = options.first + s;
-        RenderFrame(plans[static_cast<size_t>(s)], index, f,
-                    s * shot_options.frames + f, ShotFolder(options.out, index),
-                    textures);
-        std::lock_guard lock(mutex);
-        ++done;
-        ++report.frames_written;
-        if (progress) progress("render", done, total_frames);
-      } catch (...) {
-        std::lock_guard lock(mutex);
-        if (!error) error = std::current_exception();
-        stop = true;
-      }
-    }
-  };
-  if (progress) progress("render", done, total_frames);
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& thread : pool) thread.join();
-  if (error) std::rethrow_exception(error);
-
-  // The film's description, then the video from the frame folders.
   const double fps = shot_options.fps;
-  nlohmann::json film;
-  film["seed"] = options.seed;
-  film["fps"] = fps;
-  film["view_size"] = {options.size.width, options.size.height};
-  film["picture"] = {area.x, area.y, area.width, area.height};
-  film["shots"] = nlohmann::json::array();
   std::vector<double> starts;
-  for (int64_t s = 0; s < options.shots; ++s) {
-    const ShotPlan& plan = plans[static_cast<size_t>(s)];
-    starts.push_back(static_cast<double>(s * shot_options.frames) / fps);
-    film["shots"].push_back(
-        {{"index", options.first + s},
-         {"folder", ShotFolder("", options.first + s).string()},
-         {"first_frame", s * shot_options.frames},
-         {"frames", plan.frames},
-         {"camera", ToString(plan.path.move)},
-         {"handheld", plan.path.shake.position_m > 0},
-         {"rig", plan.converging ? "converging" : "parallel"},
-         {"world", plan.scene.indoor ? "indoor" : "outdoor"}});
+  for (size_t s = 0; s < plans.size(); ++s) {
+    starts.push_back(static_cast<double>(s) * shot_options.frames / fps);
   }
+
+  // The video writer is opened before the long render, so that a codec,
+  // container or tag it cannot write stops the run at once.
+  const bool sbs = options.packing == PackedLayout::kSideBySide;
+  const cv::Size packed = options.half
+                              ? options.size
+                              : cv::Size(options.size.width * (sbs ? 2 : 1),
+                                         options.size.height * (sbs ? 1 : 2));
+  std::unique_ptr<Soundtrack> soundtrack;
+  std::unique_ptr<VideoWriter> writer;
   if (!options.video.empty()) {
-    const bool sbs = options.packing == PackedLayout::kSideBySide;
-    film["video"] = {
-        {"file", options.video.filename().string()},
-        {"layout", std::string(options.half ? "h" : "") + (sbs ? "sbs" : "tb")},
-        {"audio", options.audio}};
-    const cv::Size packed = options.half
-                                ? options.size
-                                : cv::Size(options.size.width * (sbs ? 2 : 1),
-                                           options.size.height * (sbs ? 1 : 2));
     VideoOutputSpec spec;
     spec.width = packed.width;
     spec.height = packed.height;
-    // Whole-number rates exactly; others as thousandths (23.976 ->
-    // 24000/1001 is what a user means, and 23976/1000 is within 1e-6).
-    spec.frame_rate =
-        std::abs(fps - std::round(fps)) < 1e-9
-            ? Rational{static_cast<int>(std::round(fps)), 1}
-            : Rational{static_cast<int>(std::lround(fps * 1000)), 1000};
-    std::unique_ptr<Soundtrack> soundtrack;
+    spec.frame_rate = FrameRateOf(fps);
     if (options.audio) {
       soundtrack = std::make_unique<Soundtrack>(
           options.seed, starts, static_cast<double>(total_frames) / fps);
       spec.audio.sample_rate = soundtrack->sample_rate();
       spec.audio.channels = 2;
       spec.audio.length = soundtrack->length();
-      spec.audio.fill = [&](int64_t first, int count, float* out) {
-        soundtrack->Fill(first, count, out);
+      spec.audio.fill = [track = soundtrack.get()](int64_t first, int count,
+                                                   float* out) {
+        track->Fill(first, count, out);
       };
     }
     VideoEncodeOptions encoding;
@@ -314,11 +352,54 @@ SynthFilmReport RunSynthFilm(
     encoding.preset = "fast";
     encoding.stereo = options.tag;
     encoding.metadata["comment"] = "parallax synth --sequence";
-    VideoWriter writer(options.video, spec, encoding);
+    writer = std::make_unique<VideoWriter>(options.video, spec, encoding);
+  }
+
+  // Frames on the pool, as `parallax synth` renders pairs.
+  int64_t done = report.frames_kept;
+  if (progress) progress("render", done, total_frames);
+  RunOnPool(todo.size(), threads, [&](size_t k) {
+    const auto [s, f] = todo[k];
+    const int64_t index = options.first + static_cast<int64_t>(s);
+    RenderFrame(plans[s], index, f,
+                static_cast<int64_t>(s) * shot_options.frames + f,
+                ShotFolder(options.out, index), textures);
+    std::lock_guard lock(mutex);
+    ++done;
+    ++report.frames_written;
+    if (progress) progress("render", done, total_frames);
+  });
+
+  // The film's description, then the video from the frame folders.
+  nlohmann::json film;
+  film["seed"] = options.seed;
+  film["fps"] = fps;
+  film["view_size"] = {options.size.width, options.size.height};
+  film["picture"] = {area.x, area.y, area.width, area.height};
+  film["shots"] = nlohmann::json::array();
+  for (size_t s = 0; s < plans.size(); ++s) {
+    const ShotPlan& plan = plans[s];
+    const int64_t index = options.first + static_cast<int64_t>(s);
+    film["shots"].push_back(
+        {{"index", index},
+         {"folder", ShotFolder("", index).string()},
+         {"first_frame", static_cast<int64_t>(s) * shot_options.frames},
+         {"frames", plan.frames},
+         {"camera", ToString(plan.path.move)},
+         {"handheld", plan.path.shake.position_m > 0},
+         {"rig", plan.converging ? "converging" : "parallel"},
+         {"world", plan.scene.indoor ? "indoor" : "outdoor"}});
+  }
+  if (writer) {
+    film["video"] = {
+        {"file", options.video.filename().string()},
+        {"layout", std::string(options.half ? "h" : "") + (sbs ? "sbs" : "tb")},
+        {"audio", options.audio}};
     int64_t written = 0;
     if (progress) progress("video", 0, total_frames);
-    for (int64_t s = 0; s < options.shots; ++s) {
-      const fs::path folder = ShotFolder(options.out, options.first + s);
+    for (size_t s = 0; s < plans.size(); ++s) {
+      const fs::path folder =
+          ShotFolder(options.out, options.first + static_cast<int64_t>(s));
       for (int f = 0; f < shot_options.frames; ++f) {
         const std::string name = FrameName(f);
         const cv::Mat left =
@@ -336,11 +417,11 @@ SynthFilmReport RunSynthFilm(
         if (options.half) {
           cv::resize(frame, frame, packed, 0, 0, cv::INTER_AREA);
         }
-        writer.Write(frame, written++);
+        writer->Write(frame, written++);
         if (progress) progress("video", written, total_frames);
       }
     }
-    writer.Finish();
+    writer->Finish();
     report.video_frames = written;
   }
   WriteFileAtomic(options.out / "film.json", film.dump(2) + "\n");

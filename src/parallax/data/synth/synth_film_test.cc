@@ -154,6 +154,44 @@ TEST(SynthFilm, ResumesAfterAnInterruptionWithTheSameBytes) {
   EXPECT_TRUE(fs::exists(stopped.video));
 }
 
+// A resumed shot must come from the same settings (its frames would mix
+// two films); a run made anew clears what an earlier one left. NTSC rates
+// reach the video as N/1001, and one-frame shots work.
+TEST(SynthFilm, ResumesOnlyTheSameFilmAndStartsOverCleanly) {
+  testing::TempDir dir;
+  SynthFilmOptions options = SmallFilm(dir.path());
+  options.shots = 1;
+  RunSynthFilm(options, Bank());
+  SynthFilmOptions other = options;
+  other.shot.frames = 3;
+  other.resume = true;
+  const std::string error =
+      testing::ErrorOf([&] { RunSynthFilm(other, Bank()); });
+  EXPECT_NE(error.find("other settings"), std::string::npos) << error;
+
+  other.resume = false;  // what --overwrite asks for
+  other.shot.fps = 23.976;
+  RunSynthFilm(other, Bank());
+  int frames = 0;
+  for (const auto& entry :
+       fs::directory_iterator(ShotFolder(options.out, 0) / "left")) {
+    frames += entry.is_regular_file();
+  }
+  EXPECT_EQ(frames, 3);
+  VideoReader reader(other.video);
+  EXPECT_EQ(reader.info().frame_rate, (Rational{24000, 1001}));
+
+  other.shot.frames = 1;
+  other.shots = 2;
+  other.video.clear();
+  const SynthFilmReport report = RunSynthFilm(other, Bank());
+  EXPECT_EQ(report.frames_written, 2);
+  const auto [back, next] = ReadStoredFlow(
+      ShotFolder(options.out, 1) / "gt_flow_left/000000.exr", {192, 80});
+  EXPECT_EQ(cv::countNonZero(back.reshape(1)), 0);
+  EXPECT_EQ(cv::countNonZero(next.reshape(1)), 0);
+}
+
 TEST(SynthFilm, RefusesSettingsItCannotMake) {
   testing::TempDir dir;
   const auto error_of = [&](const std::function<void(SynthFilmOptions&)>& f) {
@@ -172,6 +210,13 @@ TEST(SynthFilm, RefusesSettingsItCannotMake) {
   EXPECT_NE(error_of([](auto& o) { o.shot.fps = 0; }).find("--fps"),
             std::string::npos);
   EXPECT_NE(error_of([](auto& o) { o.shots = 0; }).find("--count"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of([](auto& o) { o.shot.mover_probability = 2; }).find("--movers"),
+      std::string::npos);
+  EXPECT_NE(error_of([](auto& o) {
+              o.size = {64, 64};
+            }).find("32 pixels"),
             std::string::npos);
   EXPECT_FALSE(fs::exists(dir / "film"));
 }
