@@ -1,6 +1,8 @@
 #include "parallax/util/thread_pool.h"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 
 namespace parallax {
 
@@ -35,6 +37,34 @@ void ThreadPool::WorkerLoop() {
     }
     task();
   }
+}
+
+void ParallelFor(size_t count, int threads,
+                 const std::function<void(size_t)>& task) {
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex mutex;  // guards error
+  std::exception_ptr error;
+  const auto work = [&] {
+    while (!stop) {
+      const size_t k = next++;
+      if (k >= count) return;
+      try {
+        task(k);
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!error) error = std::current_exception();
+        stop = true;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads && static_cast<size_t>(t) < count; ++t) {
+    pool.emplace_back(work);
+  }
+  work();
+  for (std::thread& thread : pool) thread.join();
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace parallax

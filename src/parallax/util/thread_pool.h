@@ -47,4 +47,11 @@ class ThreadPool {
   bool stopping_ = false;
 };
 
+// Runs task(0) .. task(count - 1) on `threads` threads (the caller's is
+// one of them), each index once, in about that order. The first exception
+// stops the other threads after their current task and is rethrown: for
+// jobs whose items are complete on their own (rendered samples, frames).
+void ParallelFor(size_t count, int threads,
+                 const std::function<void(size_t)>& task);
+
 }  // namespace parallax

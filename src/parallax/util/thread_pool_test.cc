@@ -32,5 +32,22 @@ TEST(ThreadPool, DestructorFinishesQueuedTasks) {
   EXPECT_EQ(count.load(), 50);
 }
 
+// Every index runs once; the first error stops the rest and is rethrown.
+TEST(ParallelFor, RunsEachIndexOnceAndStopsAtTheFirstError) {
+  std::vector<std::atomic<int>> runs(1000);
+  ParallelFor(runs.size(), 3, [&](size_t k) { ++runs[k]; });
+  for (const std::atomic<int>& r : runs) EXPECT_EQ(r.load(), 1);
+
+  std::atomic<int> started{0};
+  EXPECT_THROW(ParallelFor(1000, 3,
+                           [&](size_t k) {
+                             ++started;
+                             if (k == 10) throw std::runtime_error("ten");
+                           }),
+               std::runtime_error);
+  EXPECT_LT(started.load(), 1000);
+  ParallelFor(0, 4, [](size_t) { FAIL(); });  // nothing to run
+}
+
 }  // namespace
 }  // namespace parallax

@@ -1,11 +1,8 @@
 #include "parallax/data/synth/synth_film.h"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <exception>
-#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -23,6 +20,7 @@
 #include "parallax/io/video_writer.h"
 #include "parallax/util/atomic_file.h"
 #include "parallax/util/check.h"
+#include "parallax/util/thread_pool.h"
 
 namespace parallax::synth {
 
@@ -120,36 +118,6 @@ cv::Mat ReadView(const fs::path& path, cv::Size expected) {
         path.string(), view.cols, view.rows, expected.width, expected.height);
   }
   return view;
-}
-
-// Runs task(0) .. task(count - 1) on `threads` threads; the first error
-// stops the others after their current task and is rethrown.
-void RunOnPool(size_t count, int threads,
-               const std::function<void(size_t)>& task) {
-  std::atomic<size_t> next{0};
-  std::atomic<bool> stop{false};
-  std::mutex mutex;
-  std::exception_ptr error;
-  const auto work = [&] {
-    while (!stop) {
-      const size_t k = next++;
-      if (k >= count) return;
-      try {
-        task(k);
-      } catch (...) {
-        std::lock_guard lock(mutex);
-        if (!error) error = std::current_exception();
-        stop = true;
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads && static_cast<size_t>(t) < count; ++t) {
-    pool.emplace_back(work);
-  }
-  work();
-  for (std::thread& thread : pool) thread.join();
-  if (error) std::rethrow_exception(error);
 }
 
 // Whole rates exactly; the NTSC rates (23.976, 29.97, 59.94) as N/1001,
@@ -265,7 +233,7 @@ SynthFilmReport RunSynthFilm(
   std::vector<ShotPlan> plans(static_cast<size_t>(options.shots));
   int64_t planned = 0;
   if (progress) progress("plan", 0, options.shots);
-  RunOnPool(plans.size(), threads, [&](size_t s) {
+  ParallelFor(plans.size(), threads, [&](size_t s) {
     plans[s] = PlanShot(options.seed, options.first + static_cast<int64_t>(s),
                         shot_options, textures);
     std::lock_guard lock(mutex);
@@ -358,7 +326,7 @@ SynthFilmReport RunSynthFilm(
   // Frames on the pool, as `parallax synth` renders pairs.
   int64_t done = report.frames_kept;
   if (progress) progress("render", done, total_frames);
-  RunOnPool(todo.size(), threads, [&](size_t k) {
+  ParallelFor(todo.size(), threads, [&](size_t k) {
     const auto [s, f] = todo[k];
     const int64_t index = options.first + static_cast<int64_t>(s);
     RenderFrame(plans[s], index, f,

@@ -1,8 +1,6 @@
 #include "parallax/data/synth/synth_run.h"
 
-#include <atomic>
 #include <chrono>
-#include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -11,6 +9,7 @@
 
 #include "parallax/data/synth/stereo_sample.h"
 #include "parallax/util/check.h"
+#include "parallax/util/thread_pool.h"
 
 namespace parallax::synth {
 
@@ -69,39 +68,21 @@ SynthRunReport RunSynth(const SynthRunOptions& options,
                           : static_cast<int>(std::max(
                                 1u, std::thread::hardware_concurrency())) +
                                 1;
-  std::atomic<size_t> next{0};
-  std::atomic<bool> stop{false};
-  std::mutex mutex;  // guards done, error and progress calls
+  std::mutex mutex;  // guards done and progress calls
   int64_t done = report.skipped;
-  std::exception_ptr error;
-  const auto work = [&] {
-    while (!stop) {
-      const size_t k = next++;
-      if (k >= todo.size()) return;
-      try {
-        const Scene scene =
-            SampleScene(options.seed, todo[k], options.scene, textures);
-        const StereoSample sample = RenderStereoSample(scene, textures);
-        WriteStereoSample(SampleFolder(options.out, todo[k]), sample);
-        std::lock_guard lock(mutex);
-        ++done;
-        if (progress) progress(done, options.count);
-      } catch (...) {
-        std::lock_guard lock(mutex);
-        if (!error) error = std::current_exception();
-        stop = true;
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& thread : pool) thread.join();
+  ParallelFor(todo.size(), threads, [&](size_t k) {
+    const Scene scene =
+        SampleScene(options.seed, todo[k], options.scene, textures);
+    const StereoSample sample = RenderStereoSample(scene, textures);
+    WriteStereoSample(SampleFolder(options.out, todo[k]), sample);
+    std::lock_guard lock(mutex);
+    ++done;
+    if (progress) progress(done, options.count);
+  });
   report.written = done - report.skipped;
   report.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
-  if (error) std::rethrow_exception(error);
   return report;
 }
 
