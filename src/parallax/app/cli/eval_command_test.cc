@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -131,6 +132,45 @@ TEST(EvalCommand, ChannelOrderChangesOnlyWhatTheNetworkSees) {
   EXPECT_NE(plain["mean"]["abs_rel"], swapped["mean"]["abs_rel"]);
   // The default is the plain order, score for score.
   EXPECT_EQ(scores("rgb")["mean"], plain["mean"]);
+}
+
+// A 7-channel model scored on frame folders sees each scene's neighbouring
+// frames (the flow input changes its prediction); the same frames as
+// separate photos give it zero flow, as does a sequence's first frame.
+TEST(EvalCommand, FlowModelsSeeTheNeighbouringFramesOfASequence) {
+  testing::TempDir dir;
+  cv::Mat world(48, 96, CV_8UC3);
+  cv::randu(world, 0, 255);
+  cv::GaussianBlur(world, world, {0, 0}, 2.0);
+  cv::Mat disparity(48, 64, CV_32FC1);
+  for (int y = 0; y < disparity.rows; ++y) disparity.row(y).setTo(10 + y);
+  for (int f = 0; f < 3; ++f) {  // a pan: 8 px a frame
+    const cv::Mat frame = world(cv::Rect(8 * f, 0, 64, 48));
+    const std::string name = fmt::format("{:06d}", f);
+    fs::create_directories(dir / "seq/shot/left");
+    WriteImage(dir / "seq/shot/left" / (name + ".png"), frame);
+    fs::create_directories(dir / "photos" / name);
+    WriteImage(dir / "photos" / name / "left.png", frame);
+    WriteImage(dir / "photos" / name / "disp.pfm", disparity);
+  }
+  fs::create_directories(dir / "seq/shot/disp_left");
+  WriteImage(dir / "seq/shot/disp_left/000001.pfm", disparity);
+  const fs::path model =
+      testing::SaveTinyModel(dir / "tiny7.plx", {.input_channels = 7});
+  const auto score = [&](const std::string& gt) {
+    const fs::path json = dir / (gt + ".json");
+    ::testing::internal::CaptureStdout();
+    EXPECT_EQ(RunEvalWith({"--gt", (dir / gt).string(), "--model",
+                           model.string(), "--json", json.string(), "--quiet"}),
+              kExitOk);
+    ::testing::internal::GetCapturedStdout();
+    return ReadJson(json);
+  };
+  const nlohmann::json sequence = score("seq"), photos = score("photos");
+  ASSERT_EQ(sequence["scenes"].size(), 1u);
+  ASSERT_EQ(photos["scenes"].size(), 3u);
+  EXPECT_NE(sequence["scenes"][0]["metrics"]["abs_rel"],
+            photos["scenes"][1]["metrics"]["abs_rel"]);
 }
 
 TEST(EvalCommand, PerfectPredictionsScorePerfectlyInJson) {
