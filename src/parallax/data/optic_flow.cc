@@ -13,12 +13,6 @@ namespace {
 // static scene; scaling it up to 1 would feed the network pure noise.
 constexpr double kMinMeanFlow = 1e-3;
 
-// Largest normalised component kept. A thing crossing a still scene moves
-// hundreds of times the mean; unclipped, such inputs saturated 7-channel
-// networks within 200 steps (gradient norm 1e-3 from then on), clipped
-// they train (models/experiments.md, "Motion parallax").
-constexpr float kMaxNormalizedFlow = 10.0f;
-
 cv::Mat Gray(const cv::Mat& image) {
   THROW_CHECK_MSG(image.depth() == CV_8U &&
                       (image.channels() == 1 || image.channels() == 3),
@@ -79,8 +73,6 @@ void NormalizeFlowMagnitude(cv::Mat& flow) {
     return;
   }
   flow *= 1.0 / mean;
-  cv::min(flow, cv::Scalar::all(kMaxNormalizedFlow), flow);
-  cv::max(flow, cv::Scalar::all(-kMaxNormalizedFlow), flow);
 }
 
 }  // namespace parallax

@@ -1,7 +1,7 @@
 // Dense optic flow as the 7-channel models take it (Thompson 2020, 3D_learner
 // section 3.5): flow from the current frame to the previous and to the next
 // frame, x and y in separate channels, each flow field scaled so that its
-// mean absolute component is 1 (and clipped at 10 times that).
+// mean absolute component is 1.
 #pragma once
 
 #include <string_view>
@@ -22,8 +22,7 @@ cv::Mat ComputeOpticFlow(const cv::Mat& from, const cv::Mat& to,
                          FlowMethod method = FlowMethod::kDis);
 
 // Scales a CV_32FC2 flow in place so that mean(|fx|, |fy|) over all pixels is
-// 1, then clips each component to +-10 (so a field with a long tail ends
-// with a mean a little below 1); a (near) zero flow stays zero.
+// 1; a (near) zero flow stays zero.
 void NormalizeFlowMagnitude(cv::Mat& flow);
 
 }  // namespace parallax
