@@ -28,6 +28,9 @@ struct GtFolder {
   const char* name;
   const char* extension;
   float scale;
+  // The right view's ground truth, same names and units, when a layout
+  // has it (`parallax synth --sequence`); nullptr = none.
+  const char* right = nullptr;
 };
 
 struct FolderLayout {
@@ -45,9 +48,9 @@ const std::vector<FolderLayout>& FolderLayouts() {
       {"colored_0", "colored_1", {{"disp_occ", ".png", 256}}},
       {"left",
        "right",
-       {{"disp_left", ".pfm", 1},
-        {"disp_left", ".npy", 1},
-        {"disp_left", ".exr", 1}}},
+       {{"disp_left", ".pfm", 1, "disp_right"},
+        {"disp_left", ".npy", 1, "disp_right"},
+        {"disp_left", ".exr", 1, "disp_right"}}},
   };
   return layouts;
 }
@@ -250,10 +253,9 @@ void Scanner::ScanFolderLayouts() {
           if (found.source.gt_disparity.empty() && fs::exists(gt_file, ec)) {
             found.source.gt_disparity = gt_file;
             found.source.gt_scale = gt.scale;
-            // `parallax synth --sequence` writes the right view's too.
-            if (std::string_view(gt.name) == "disp_left") {
-              const fs::path gt_right_folder = with_component("disp_right");
-              fs::path right_file = gt_right_folder / gt_file.filename();
+            if (gt.right != nullptr) {
+              const fs::path gt_right_folder = with_component(gt.right);
+              const fs::path right_file = gt_right_folder / gt_file.filename();
               if (fs::exists(right_file, ec)) {
                 found.source.gt_disparity_right = right_file;
                 gt_folders_.insert(gt_right_folder);

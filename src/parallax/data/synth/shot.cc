@@ -211,12 +211,12 @@ std::vector<Mover> DrawMovers(Rng& rng, const ShotPlan& plan,
 // Whether the rig keeps clear of every mover's bounding sphere.
 bool MoversKeepClear(const ShotPlan& plan) {
   for (int k = 0; k <= 8; ++k) {
-    const double t = plan.path.duration_s * k / 8.0;
-    const V3 camera = plan.path.At(t).center;
+    const Scene s = plan.At(plan.path.duration_s * k / 8.0);
     for (const Mover& m : plan.movers) {
-      const Object& o = plan.scene.objects[static_cast<size_t>(m.object)];
-      const V3 center = o.center + m.velocity * static_cast<float>(t);
-      if (Length(center - camera) < o.bound_radius + 0.4f) return false;
+      const Object& o = s.objects[static_cast<size_t>(m.object)];
+      if (Length(o.center - s.rig.center) < o.bound_radius + 0.4f) {
+        return false;
+      }
     }
   }
   return true;

@@ -6,7 +6,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -16,6 +15,7 @@
 #include "parallax/data/synth/scene_flow.h"
 #include "parallax/data/synth/soundtrack.h"
 #include "parallax/data/synth/stereo_sample.h"
+#include "parallax/data/synth/synth_run.h"
 #include "parallax/io/image_io.h"
 #include "parallax/io/video_writer.h"
 #include "parallax/util/atomic_file.h"
@@ -221,11 +221,7 @@ SynthFilmReport RunSynthFilm(
   const cv::Rect area = PictureArea(options.size, options.picture_aspect);
   ShotOptions shot_options = options.shot;
   shot_options.scene.size = area.size();
-  const int threads = options.threads > 0
-                          ? options.threads
-                          : static_cast<int>(std::max(
-                                1u, std::thread::hardware_concurrency())) +
-                                1;
+  const int threads = RenderThreadCount(options.threads);
   std::mutex mutex;  // guards the counters and progress calls
   SynthFilmReport report;
 

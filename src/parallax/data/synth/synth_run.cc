@@ -1,5 +1,6 @@
 #include "parallax/data/synth/synth_run.h"
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -37,6 +38,12 @@ void SynthRunOptions::Check() const {
   }
 }
 
+int RenderThreadCount(int threads) {
+  if (threads > 0) return threads;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) +
+         1;
+}
+
 fs::path SampleFolder(const fs::path& out, int64_t index) {
   return out / fmt::format("{:07d}", index);
 }
@@ -61,13 +68,7 @@ SynthRunReport RunSynth(const SynthRunOptions& options,
       todo.push_back(i);
     }
   }
-  // One more thread than cores: each sample ends in fsyncs that wait on
-  // the disk, and another sample renders meanwhile (+7 % pairs/s here).
-  const int threads = options.threads > 0
-                          ? options.threads
-                          : static_cast<int>(std::max(
-                                1u, std::thread::hardware_concurrency())) +
-                                1;
+  const int threads = RenderThreadCount(options.threads);
   std::mutex mutex;  // guards done and progress calls
   int64_t done = report.skipped;
   ParallelFor(todo.size(), threads, [&](size_t k) {

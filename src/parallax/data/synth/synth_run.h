@@ -31,6 +31,11 @@ struct SynthRunReport {
   double seconds = 0;
 };
 
+// Render threads for a `threads` option: itself when positive, else one
+// per core plus one (each item ends in fsyncs that wait on the disk, and
+// another renders meanwhile: +7 % pairs/s here).
+int RenderThreadCount(int threads);
+
 // The folder of sample `index`: OUT/0000042.
 std::filesystem::path SampleFolder(const std::filesystem::path& out,
                                    int64_t index);
